@@ -1,0 +1,51 @@
+/** The one typed configuration object, built and validated by loadConfig. */
+
+export interface TemporalConfig {
+  /** host:port of the Temporal frontend. */
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** TLS is on when any TLS option or an API key is set. */
+  tls?: {
+    serverNameOverride?: string;
+    serverRootCACertificate?: Buffer;
+    clientCert?: Buffer;
+    clientKey?: Buffer;
+  };
+  apiKey?: string;
+}
+
+export type DiscoveryMode = 'scan' | 'label';
+
+export interface SpaceliftConfig {
+  /** Base URL, e.g. https://acme.app.spacelift.io (no /graphql). */
+  endpoint: string;
+  apiKeyId: string;
+  apiKeySecret: string;
+  discovery: DiscoveryMode;
+  requestTimeoutMs: number;
+}
+
+export interface WebhookConfig {
+  host: string;
+  port: number;
+  /** Accepted HMAC secrets (rotation); empty only with insecureSkipSignature. */
+  secrets: string[];
+  insecureSkipSignature: boolean;
+  maxBodyBytes: number;
+  /** Run states that start a chain (default FINISHED). */
+  triggerStates: string[];
+  /** Run types that start a chain (default TRACKED). */
+  runTypes: string[];
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  temporal: TemporalConfig;
+  /** Absent when no Spacelift credentials are configured (allowed for `webhook` and `check-connection`). */
+  spacelift?: SpaceliftConfig;
+  webhook: WebhookConfig;
+  logLevel: LogLevel;
+  shutdownGraceMs: number;
+}

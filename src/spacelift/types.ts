@@ -1,0 +1,41 @@
+/** Shapes we read from Spacelift. Each mirrors a JSON Schema in schemas/; validators live in validate.ts. */
+
+export interface AttachedContext {
+  contextId: string;
+  contextName: string;
+  priority: number;
+}
+
+export interface Stack {
+  id: string;
+  name: string;
+  labels: string[];
+  attachedContexts: AttachedContext[];
+  state?: string;
+  isDisabled?: boolean;
+  lockedBy?: string | null;
+  branch?: string;
+}
+
+export interface Run {
+  id: string;
+  branch: string;
+  state: string;
+  type?: string;
+  createdAt?: number;
+  triggeredBy?: string | null;
+}
+
+/** What the cascade needs from Spacelift; SpaceliftClient implements it, tests may pass fakes. */
+export interface SpaceliftApi {
+  /** Every stack that may depend on `stackId`; callers confirm matches with parseDependsOn. */
+  listCandidateDependents(stackId: string): Promise<Stack[]>;
+  triggerRun(stackId: string): Promise<Run>;
+  getRun(stackId: string, runId: string): Promise<Run>;
+  /** Most recent tracked runs of a stack, newest first (used by the at-most-once guard). */
+  listRecentRuns(stackId: string): Promise<Run[]>;
+  /** A cheap read-only call proving the credentials work; returns the key's user identity when known. */
+  verifyCredentials(): Promise<{ viewer: string | null }>;
+  /** The `triggeredBy` value Spacelift records for runs this client triggers (`api::<keyId>`). */
+  readonly triggeredBy: string;
+}

@@ -1,0 +1,3 @@
+// The workflow bundle's entry: only deterministic code may be reachable from here.
+export { StackDependencyChainWorkflow } from './stack-dependency-chain';
+export { StackExecutionWorkflow } from './stack-execution';

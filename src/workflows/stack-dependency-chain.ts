@@ -1,0 +1,40 @@
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { ACTIVITY_START_TO_CLOSE, TRIGGER_RETRY } from './policies';
+import { StackExecutionWorkflow, causeMessage, requireStackId } from './stack-execution';
+import type { ChainInput, ChainResult, DependentOutcome, DependentStackInfo } from './types';
+
+const { findDependentStacks } = proxyActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
+  retry: TRIGGER_RETRY,
+});
+
+/**
+ * Finds every stack that depends on `stack_id` and triggers each one in its own child workflow,
+ * all at once. One dependent failing never loses the others: each outcome is reported.
+ */
+export async function StackDependencyChainWorkflow(input: ChainInput): Promise<ChainResult> {
+  const stackId = requireStackId(input);
+  const dependents = await findDependentStacks(stackId);
+  const outcomes = await Promise.all(dependents.map((stack) => runDependent(stack)));
+  return { stack_id: stackId, ...(input.run_id ? { run_id: input.run_id } : {}), dependents: outcomes };
+}
+
+async function runDependent(stack: DependentStackInfo): Promise<DependentOutcome> {
+  const chainId = workflowInfo().workflowId;
+  try {
+    const { run } = await executeChild(StackExecutionWorkflow, {
+      // Unique per chain: two chains reaching the same stack must not collide (the original used run-stack-<id>).
+      workflowId: childWorkflowId(chainId, stack.id),
+      args: [{ stack_id: stack.id, chain_workflow_id: chainId }],
+      retry: TRIGGER_RETRY,
+    });
+    return { stack_id: stack.id, stack_name: stack.name, status: 'triggered', run };
+  } catch (err) {
+    return { stack_id: stack.id, stack_name: stack.name, status: 'failed', error: causeMessage(err) };
+  }
+}
+
+export function childWorkflowId(chainWorkflowId: string, stackId: string): string {
+  return `${chainWorkflowId}/${stackId}`;
+}

@@ -1,0 +1,40 @@
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { ACTIVITY_START_TO_CLOSE, TRIGGER_RETRY } from './policies';
+import type { ExecutionInput, ExecutionResult } from './types';
+
+const { triggerStackRun } = proxyActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
+  retry: TRIGGER_RETRY,
+});
+
+/** Triggers one tracked run on one stack. */
+export async function StackExecutionWorkflow(input: ExecutionInput): Promise<ExecutionResult> {
+  const stackId = requireStackId(input);
+  try {
+    const run = await triggerStackRun({ stackId, intentAt: workflowInfo().startTime.getTime() });
+    return { stack_id: stackId, run };
+  } catch (err) {
+    // The activity already spent its retries; re-running this whole workflow would only multiply
+    // runTrigger calls, so the failure is final for the child's own retry policy.
+    throw ApplicationFailure.nonRetryable(`triggering a run on stack ${stackId} failed: ${causeMessage(err)}`, 'TriggerFailed');
+  }
+}
+
+export function requireStackId(input: unknown): string {
+  const stackId = (input as { stack_id?: unknown } | undefined)?.stack_id;
+  if (typeof stackId !== 'string' || stackId.trim() === '') {
+    throw ApplicationFailure.nonRetryable(
+      `input.stack_id must be a non-empty string, got ${JSON.stringify(stackId) ?? 'undefined'}`,
+      'InvalidInput',
+    );
+  }
+  return stackId;
+}
+
+/** The innermost failure message: ActivityFailure → ApplicationFailure("Spacelift said ..."). */
+export function causeMessage(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
