@@ -7,7 +7,7 @@ version="${TEMPORAL_TEST_SERVER_VERSION:-1.38.0}"
 cache="${SPACELIFT_CASCADE_CACHE:-$HOME/.cache/spacelift-cascade}"
 dir="$cache/temporal-test-server-$version"
 wrapper="$dir/temporal-test-server"
-if [ ! -x "$wrapper" ]; then
+if [ ! -f "$dir/lib/.complete" ]; then
   command -v mvn >/dev/null || { echo "provision-test-server: 'mvn' is required" >&2; exit 1; }
   command -v java >/dev/null || { echo "provision-test-server: 'java' is required" >&2; exit 1; }
   mkdir -p "$dir"
@@ -24,12 +24,16 @@ if [ ! -x "$wrapper" ]; then
 POM
   echo "provision-test-server: fetching temporal-test-server $version from Maven Central (first time only)" >&2
   mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir/lib" -DincludeScope=runtime >&2
-  cat > "$wrapper.tmp" <<'SH'
+  touch "$dir/lib/.complete"
+fi
+# Rewritten every time so that changes here reach cached installs.
+cat > "$wrapper.tmp" <<'SH'
 #!/bin/sh
 # Invoked by sdk-core as: <this> <port> [flags]. Must exec: sdk-core SIGKILLs only its direct child.
+# The server logs stack traces for expected client errors; TEMPORAL_TEST_SERVER_LOG sends them to a file.
 DIR="$(cd "$(dirname "$0")" && pwd)"
+if [ -n "${TEMPORAL_TEST_SERVER_LOG:-}" ]; then exec >>"$TEMPORAL_TEST_SERVER_LOG" 2>&1; fi
 exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$DIR/lib/*" io.temporal.testserver.TestServer "$@"
 SH
-  chmod +x "$wrapper.tmp" && mv "$wrapper.tmp" "$wrapper"
-fi
+chmod +x "$wrapper.tmp" && mv "$wrapper.tmp" "$wrapper"
 echo "$wrapper"

@@ -1,0 +1,75 @@
+// The activities without a server: MockActivityEnvironment supplies the attempt number.
+import t from 'tap';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { createActivities } from '../../src/activities';
+import { SpaceliftNotFoundError, SpaceliftTransientError } from '../../src/spacelift/errors';
+import type { Run, SpaceliftApi, Stack } from '../../src/spacelift/types';
+
+const NOW = 1_767_100_000_000;
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+const mockEnv = (info: { attempt?: number } = {}) => new MockActivityEnvironment(info, { logger: quiet });
+
+function memorySpacelift(stacks: Stack[], runs: Run[] = []): SpaceliftApi & { triggered: string[] } {
+  const triggered: string[] = [];
+  return {
+    triggered,
+    triggeredBy: 'api::OURKEY',
+    listCandidateDependents: async () => stacks,
+    triggerRun: async (stackId) => {
+      triggered.push(stackId);
+      return { id: `RUN-${triggered.length}`, branch: 'main', state: 'QUEUED' };
+    },
+    getRun: async () => { throw new Error('unused'); },
+    listRecentRuns: async () => runs,
+    verifyCredentials: async () => ({ viewer: null }),
+  };
+}
+
+const stack = (id: string, labels: string[] = []): Stack => ({ id, name: id.toUpperCase(), labels, attachedContexts: [] });
+
+t.test('findDependentStacks confirms candidates client-side and returns the documented fields', async (t) => {
+  const api = memorySpacelift([
+    { ...stack('eks', ['dependsOn:vpc']), attachedContexts: [{ contextId: 'aws', contextName: 'AWS', priority: 1 }], state: 'FINISHED' },
+    stack('dns', ['dependsOn:network']),
+    stack('vpc', ['dependsOn:vpc']),
+  ]);
+  const result = await mockEnv().run(createActivities({ spacelift: api }).findDependentStacks, 'vpc');
+  t.same(result, [{ id: 'eks', name: 'EKS', labels: ['dependsOn:vpc'], attachedContexts: [{ contextId: 'aws', contextName: 'AWS', priority: 1 }] }]);
+});
+
+t.test('the first attempt triggers without looking for earlier runs', async (t) => {
+  const api = memorySpacelift([], [{ id: 'OLD', branch: 'main', state: 'QUEUED', createdAt: NOW / 1000, triggeredBy: 'api::OURKEY' }]);
+  const run: Run = await mockEnv({ attempt: 1 }).run(createActivities({ spacelift: api }).triggerStackRun, { stackId: 'eks', intentAt: NOW });
+  t.equal(run.id, 'RUN-1');
+  t.same(api.triggered, ['eks']);
+});
+
+t.test('a retry adopts our own run created since the intent instead of triggering again', async (t) => {
+  const ours: Run = { id: 'OURS', branch: 'main', state: 'QUEUED', createdAt: NOW / 1000 + 1, triggeredBy: 'api::OURKEY' };
+  const api = memorySpacelift([], [ours]);
+  const run: Run = await mockEnv({ attempt: 2 }).run(createActivities({ spacelift: api }).triggerStackRun, { stackId: 'eks', intentAt: NOW });
+  t.same(run, ours);
+  t.same(api.triggered, []);
+});
+
+t.test('a retry ignores runs by someone else and runs from long before the intent', async (t) => {
+  const api = memorySpacelift([], [
+    { id: 'THEIRS', branch: 'main', state: 'QUEUED', createdAt: NOW / 1000 + 5, triggeredBy: 'jane@acme.example' },
+    { id: 'STALE', branch: 'main', state: 'FINISHED', createdAt: NOW / 1000 - 3600, triggeredBy: 'api::OURKEY' },
+  ]);
+  const run: Run = await mockEnv({ attempt: 3 }).run(createActivities({ spacelift: api }).triggerStackRun, { stackId: 'eks', intentAt: NOW });
+  t.equal(run.id, 'RUN-1');
+  t.same(api.triggered, ['eks']);
+});
+
+t.test('non-retryable Spacelift errors become non-retryable failures; transient ones stay retryable', async (t) => {
+  const failing = (err: Error): SpaceliftApi => ({ ...memorySpacelift([]), triggerRun: async () => { throw err; } });
+  const notFound = new SpaceliftNotFoundError('not found: stack eks', { operation: 'runTrigger', stackId: 'eks' });
+  const err = await mockEnv().run(createActivities({ spacelift: failing(notFound) }).triggerStackRun, { stackId: 'eks', intentAt: NOW }).catch((e: unknown) => e);
+  t.type(err, ApplicationFailure);
+  t.match(err, { nonRetryable: true, type: 'SpaceliftNotFoundError', message: 'not found: stack eks' });
+  const transient = new SpaceliftTransientError('HTTP 502', { operation: 'runTrigger', status: 502 });
+  const err2 = await mockEnv().run(createActivities({ spacelift: failing(transient) }).triggerStackRun, { stackId: 'eks', intentAt: NOW }).catch((e: unknown) => e);
+  t.equal(err2, transient, 'thrown as is, so Temporal retries it');
+});

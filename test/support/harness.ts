@@ -1,0 +1,42 @@
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createWorker } from '../../src/temporal/create-worker';
+import type { SpaceliftApi } from '../../src/spacelift/types';
+import type { ChainInput, ChainResult } from '../../src/workflows/types';
+import { CHAIN_WORKFLOW_TYPE } from '../../src/workflows/types';
+import { uniqueTaskQueue, workflowBundleCode } from './temporal';
+
+export interface WorkerContext {
+  client: Client;
+  taskQueue: string;
+  /** Runs StackDependencyChainWorkflow to completion (time skips while it waits). */
+  runChain(input: ChainInput, workflowId?: string): Promise<ChainResult>;
+}
+
+let ids = 0;
+
+/** Runs `fn` while a real worker (real activities over `spacelift`) polls a fresh task queue. */
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  spacelift: SpaceliftApi,
+  fn: (ctx: WorkerContext) => Promise<T>,
+): Promise<T> {
+  const taskQueue = uniqueTaskQueue();
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    spacelift,
+    workflows: { bundleCode: await workflowBundleCode() },
+  });
+  const client = env.client;
+  const runChain = (input: ChainInput, workflowId = `chain-${process.pid}-${++ids}`) =>
+    client.workflow.execute(CHAIN_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      // Fail loudly instead of hanging if something never completes (simulated time).
+      workflowExecutionTimeout: '1 day',
+    }) as Promise<ChainResult>;
+  return worker.runUntil(fn({ client, taskQueue, runChain }));
+}

@@ -1,0 +1,49 @@
+import { SpaceliftClient } from '../../src/spacelift/client';
+import type { SpaceliftApi } from '../../src/spacelift/types';
+import { startFakeSpacelift, type FakeSpacelift, type FakeStackSpec } from './fake-spacelift';
+
+export interface SpaceliftPair {
+  fake: FakeSpacelift;
+  client: SpaceliftClient;
+}
+
+/** A fake Spacelift account and a real client talking to it over HTTP. */
+export async function startSpacelift(
+  stacks: FakeStackSpec[],
+  options: { now?: () => number; requestTimeoutMs?: number; discovery?: 'scan' | 'label'; tokenTtlSeconds?: number } = {},
+): Promise<SpaceliftPair> {
+  const fake = await startFakeSpacelift({
+    stacks,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
+  });
+  const client = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+    discovery: options.discovery ?? 'scan',
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return { fake, client };
+}
+
+export async function stopSpacelift({ fake, client }: SpaceliftPair): Promise<void> {
+  await client.close();
+  await fake.close();
+}
+
+/** Wraps a SpaceliftApi so a test can watch (and interfere with) each call. */
+export function observe(api: SpaceliftApi, hooks: { beforeTrigger?: (stackId: string) => void | Promise<void> }): SpaceliftApi {
+  return {
+    triggeredBy: api.triggeredBy,
+    listCandidateDependents: (stackId) => api.listCandidateDependents(stackId),
+    getRun: (stackId, runId) => api.getRun(stackId, runId),
+    listRecentRuns: (stackId) => api.listRecentRuns(stackId),
+    verifyCredentials: () => api.verifyCredentials(),
+    triggerRun: async (stackId) => {
+      await hooks.beforeTrigger?.(stackId);
+      return api.triggerRun(stackId);
+    },
+  };
+}
