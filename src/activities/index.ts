@@ -1,7 +1,10 @@
 import { ApplicationFailure, activityInfo, log } from '@temporalio/activity';
-import { dependsOn } from '../spacelift/labels';
+import { planCascade as buildPlan } from '../cascade/plan';
+import type { CascadePlan } from '../cascade/types';
+import type { DiscoveryMode } from '../config/types';
+import { dependsOn, parseDependsOn } from '../spacelift/labels';
 import { SpaceliftError } from '../spacelift/errors';
-import type { Run, SpaceliftApi } from '../spacelift/types';
+import type { Run, RunDelta, SpaceliftApi, Stack } from '../spacelift/types';
 import type { DependentStackInfo } from '../workflows/types';
 
 export interface TriggerInput {
@@ -12,11 +15,34 @@ export interface TriggerInput {
 
 export interface ActivityDeps {
   spacelift: SpaceliftApi;
+  /** How the cascade discovers its graph: one sweep of the account, or label searches level by level. */
+  discovery?: DiscoveryMode;
 }
 
 /** Activities get their Spacelift client from here, so tests pass a fake one instead of patching modules. */
-export function createActivities({ spacelift }: ActivityDeps) {
+export function createActivities({ spacelift, discovery = 'scan' }: ActivityDeps) {
   return {
+    /** Discovers the downstream graph of a stack and plans it; only the plan (not the account) enters history. */
+    async planCascade({ stackId, globalWhen }: { stackId: string; globalWhen: 'always' | 'changed' }): Promise<CascadePlan> {
+      if (discovery === 'label') {
+        const stacks = await withFailureMapping(() => discoverByLabel(spacelift, stackId));
+        // Only the downstream graph was read, so parents elsewhere would look like broken references.
+        return { ...buildPlan(stackId, stacks, { globalWhen }), brokenReferences: [] };
+      }
+      const stacks = await withFailureMapping(() => spacelift.listAllStacks());
+      return buildPlan(stackId, stacks, { globalWhen });
+    },
+
+    async getRunState({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string; delta: RunDelta | null }> {
+      const run = await withFailureMapping(() => spacelift.getRun(stackId, runId));
+      return { state: run.state, delta: run.delta ?? null };
+    },
+
+    async cancelRun({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string }> {
+      const run = await withFailureMapping(() => spacelift.cancelRun(stackId, runId));
+      return { state: run.state };
+    },
+
     async findDependentStacks(stackId: string): Promise<DependentStackInfo[]> {
       const candidates = await withFailureMapping(() => spacelift.listCandidateDependents(stackId));
       return candidates
@@ -42,6 +68,29 @@ export function createActivities({ spacelift }: ActivityDeps) {
 export type Activities = ReturnType<typeof createActivities>;
 
 const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
+
+/**
+ * Level-by-level discovery with the server-side label predicate: calls grow with the number of dependents,
+ * not with the size of the account. Each stack is expanded once, so label cycles cannot loop here.
+ */
+async function discoverByLabel(spacelift: SpaceliftApi, root: string): Promise<Stack[]> {
+  const found = new Map<string, Stack>();
+  const expanded = new Set<string>();
+  let frontier = [root];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const parent of frontier) {
+      expanded.add(parent);
+      for (const stack of await spacelift.listCandidateDependents(parent)) {
+        if (!parseDependsOn(stack.labels).includes(parent)) continue;
+        found.set(stack.id, stack);
+        if (!expanded.has(stack.id) && !next.includes(stack.id)) next.push(stack.id);
+      }
+    }
+    frontier = next;
+  }
+  return [...found.values()];
+}
 
 async function findOwnRunSince(spacelift: SpaceliftApi, stackId: string, intentAtMs: number): Promise<Run | undefined> {
   const runs = await spacelift.listRecentRuns(stackId);

@@ -17,6 +17,16 @@ export interface Stack {
   branch?: string;
 }
 
+/**
+ * Resources a run's plan adds, changes and deletes. GraphQL calls these addCount/changeCount/deleteCount and the
+ * webhook added/changed/deleted; SpaceliftClient maps the GraphQL names to these.
+ */
+export interface RunDelta {
+  added: number;
+  changed: number;
+  deleted: number;
+}
+
 export interface Run {
   id: string;
   branch: string;
@@ -24,16 +34,26 @@ export interface Run {
   type?: string;
   createdAt?: number;
   triggeredBy?: string | null;
+  /** null until Spacelift has a plan (and for runs that never planned); absent only if the response lacked it. */
+  delta?: RunDelta | null;
 }
 
 /** What the cascade needs from Spacelift; SpaceliftClient implements it, tests may pass fakes. */
 export interface SpaceliftApi {
   /** Every stack that may depend on `stackId`; callers confirm matches with parseDependsOn. */
   listCandidateDependents(stackId: string): Promise<Stack[]>;
+  /** Every stack in the account, whatever the discovery mode (for graph features). */
+  listAllStacks(): Promise<Stack[]>;
   triggerRun(stackId: string): Promise<Run>;
   getRun(stackId: string, runId: string): Promise<Run>;
   /** Most recent tracked runs of a stack, newest first (used by the at-most-once guard). */
   listRecentRuns(stackId: string): Promise<Run[]>;
+  /**
+   * Stops a run that has not started applying: runCancel (QUEUED/READY → CANCELED), else runDiscard (e.g.
+   * UNCONFIRMED → DISCARDED). Resolves with the stopped run; throws a non-retryable SpaceliftError naming the
+   * run's state when Spacelift refuses both.
+   */
+  cancelRun(stackId: string, runId: string): Promise<Run>;
   /** A cheap read-only call proving the credentials work; returns the key's user identity when known. */
   verifyCredentials(): Promise<{ viewer: string | null }>;
   /** The `triggeredBy` value Spacelift records for runs this client triggers (`api::<keyId>`). */

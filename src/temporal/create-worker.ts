@@ -1,30 +1,37 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { DiscoveryMode } from '../config/types';
 import type { SpaceliftApi } from '../spacelift/types';
+
+export type WorkflowSource = { bundlePath: string } | { bundleCode: string } | { workflowsPath: string };
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   spacelift: SpaceliftApi;
+  discovery?: DiscoveryMode;
   /**
    * Production passes the bundle built at build time (dist/workflow-bundle.js); development and tests
    * may bundle from source instead.
    */
-  workflows: { bundlePath: string } | { workflowsPath: string };
+  workflows: WorkflowSource;
   overrides?: Partial<WorkerOptions>;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const source = 'bundlePath' in options.workflows
-    ? { workflowBundle: { codePath: options.workflows.bundlePath } }
-    : { workflowsPath: options.workflows.workflowsPath };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ spacelift: options.spacelift }),
-    ...source,
+    activities: createActivities({ spacelift: options.spacelift, ...(options.discovery ? { discovery: options.discovery } : {}) }),
+    ...workflowOptions(options.workflows),
     ...options.overrides,
   });
+}
+
+function workflowOptions(source: WorkflowSource): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if ('bundlePath' in source) return { workflowBundle: { codePath: source.bundlePath } };
+  if ('bundleCode' in source) return { workflowBundle: { code: source.bundleCode } };
+  return { workflowsPath: source.workflowsPath };
 }

@@ -16,6 +16,8 @@ function memorySpacelift(stacks: Stack[], runs: Run[] = []): SpaceliftApi & { tr
     triggered,
     triggeredBy: 'api::OURKEY',
     listCandidateDependents: async () => stacks,
+    listAllStacks: async () => stacks,
+    cancelRun: async () => { throw new Error('unused'); },
     triggerRun: async (stackId) => {
       triggered.push(stackId);
       return { id: `RUN-${triggered.length}`, branch: 'main', state: 'QUEUED' };

@@ -3,6 +3,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWorker } from '../../src/temporal/create-worker';
 import type { SpaceliftApi } from '../../src/spacelift/types';
 import type { ChainInput, ChainResult } from '../../src/workflows/types';
+import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeStatus } from '../../src/workflows/cascade-types';
+import type { WorkflowHandle } from '@temporalio/client';
 import { CHAIN_WORKFLOW_TYPE } from '../../src/workflows/types';
 import { uniqueTaskQueue, workflowBundleCode } from './temporal';
 
@@ -11,6 +13,9 @@ export interface WorkerContext {
   taskQueue: string;
   /** Runs StackDependencyChainWorkflow to completion (time skips while it waits). */
   runChain(input: ChainInput, workflowId?: string): Promise<ChainResult>;
+  /** Starts CascadeWorkflow; `await handle.result()` lets simulated time run. */
+  startCascade(input: CascadeInput, workflowId?: string): Promise<WorkflowHandle>;
+  runCascade(input: CascadeInput, workflowId?: string): Promise<CascadeStatus>;
 }
 
 let ids = 0;
@@ -20,6 +25,7 @@ export async function withWorker<T>(
   env: TestWorkflowEnvironment,
   spacelift: SpaceliftApi,
   fn: (ctx: WorkerContext) => Promise<T>,
+  options: { discovery?: 'scan' | 'label' } = {},
 ): Promise<T> {
   const taskQueue = uniqueTaskQueue();
   const worker = await createWorker({
@@ -27,6 +33,7 @@ export async function withWorker<T>(
     namespace: env.namespace ?? 'default',
     taskQueue,
     spacelift,
+    ...(options.discovery ? { discovery: options.discovery } : {}),
     workflows: { bundleCode: await workflowBundleCode() },
   });
   const client = env.client;
@@ -38,5 +45,9 @@ export async function withWorker<T>(
       // Fail loudly instead of hanging if something never completes (simulated time).
       workflowExecutionTimeout: '1 day',
     }) as Promise<ChainResult>;
-  return worker.runUntil(fn({ client, taskQueue, runChain }));
+  const startCascade = (input: CascadeInput, workflowId = `cascade-${process.pid}-${++ids}`) =>
+    client.workflow.start(CASCADE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input], workflowExecutionTimeout: '30 days' });
+  const runCascade = async (input: CascadeInput, workflowId?: string) =>
+    (await startCascade(input, workflowId)).result() as Promise<CascadeStatus>;
+  return worker.runUntil(fn({ client, taskQueue, runChain, startCascade, runCascade }));
 }

@@ -1,6 +1,6 @@
 import { SpaceliftClient } from '../../src/spacelift/client';
 import type { SpaceliftApi } from '../../src/spacelift/types';
-import { startFakeSpacelift, type FakeSpacelift, type FakeStackSpec } from './fake-spacelift';
+import { startFakeSpacelift, type FakeSpacelift, type FakeSpaceliftOptions, type FakeStackSpec } from './fake-spacelift';
 
 export interface SpaceliftPair {
   fake: FakeSpacelift;
@@ -10,12 +10,19 @@ export interface SpaceliftPair {
 /** A fake Spacelift account and a real client talking to it over HTTP. */
 export async function startSpacelift(
   stacks: FakeStackSpec[],
-  options: { now?: () => number; requestTimeoutMs?: number; discovery?: 'scan' | 'label'; tokenTtlSeconds?: number } = {},
+  options: {
+    now?: () => number;
+    requestTimeoutMs?: number;
+    discovery?: 'scan' | 'label';
+    tokenTtlSeconds?: number;
+    defaultRunOutcome?: FakeSpaceliftOptions['defaultRunOutcome'];
+  } = {},
 ): Promise<SpaceliftPair> {
   const fake = await startFakeSpacelift({
     stacks,
     ...(options.now ? { now: options.now } : {}),
     ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
+    ...(options.defaultRunOutcome ? { defaultRunOutcome: options.defaultRunOutcome } : {}),
   });
   const client = new SpaceliftClient({
     endpoint: fake.url,
@@ -38,6 +45,8 @@ export function observe(api: SpaceliftApi, hooks: { beforeTrigger?: (stackId: st
   return {
     triggeredBy: api.triggeredBy,
     listCandidateDependents: (stackId) => api.listCandidateDependents(stackId),
+    listAllStacks: () => api.listAllStacks(),
+    cancelRun: (stackId, runId) => api.cancelRun(stackId, runId),
     getRun: (stackId, runId) => api.getRun(stackId, runId),
     listRecentRuns: (stackId) => api.listRecentRuns(stackId),
     verifyCredentials: () => api.verifyCredentials(),

@@ -1,0 +1,73 @@
+import type { Connection } from '@temporalio/client';
+import { ConfigError } from '../config/errors';
+import { configSecrets } from '../config/config-secrets';
+import { loadConfig } from '../config/load-config';
+import type { Config } from '../config/types';
+import { createLogger, silentLogger } from '../log/logger';
+import type { CommandContext } from './command-context';
+import { EXIT, SpaceliftCredentialsError, TemporalUnreachableError, type ExitCode } from './exit-codes';
+import { connectClient, reasonOf } from './runtime/connect-temporal';
+import { verifySpaceliftCredentials } from './runtime/verify-spacelift';
+
+const CALL_DEADLINE_MS = 5_000;
+const PAGE_SIZE = 100;
+const GRPC_PERMISSION_DENIED = 7;
+
+/**
+ * Prints every namespace Temporal reports (one per line) and, when Spacelift credentials are configured,
+ * whether Spacelift accepts them. Any failure is one line on stderr (printed by main) and a distinct exit code.
+ */
+export async function runCheckConnection(context: CommandContext): Promise<ExitCode> {
+  const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'check-connection' });
+  const connection = await connectClient(config.temporal);
+  try {
+    const namespaces = await listNamespaces(connection, config);
+    for (const name of namespaces) context.stdout(name);
+    if (!namespaces.includes(config.temporal.namespace)) {
+      throw new ConfigError(`namespace ${config.temporal.namespace} does not exist at ${config.temporal.address} (found: ${namespaces.join(', ') || 'none'})`, 'TEMPORAL_NAMESPACE');
+    }
+  } finally {
+    await connection.close();
+  }
+
+  if (config.spacelift) {
+    const { endpoint } = config.spacelift;
+    // One-line output is the contract here; client logs would only add noise unless asked for.
+    const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
+    try {
+      const { viewer } = await verifySpaceliftCredentials(config.spacelift, logger);
+      context.stdout(`spacelift: credentials OK for ${endpoint} (viewer ${viewer})`);
+    } catch (err) {
+      if (err instanceof SpaceliftCredentialsError) throw err;
+      throw new Error(`cannot reach Spacelift at ${endpoint}: ${reasonOf(err)}`, { cause: err });
+    }
+  }
+  return EXIT.ok;
+}
+
+/** All pages; a key scoped to one namespace may not list them all, so fall back to describing ours. */
+async function listNamespaces(connection: Connection, config: Config): Promise<string[]> {
+  const { address, namespace } = config.temporal;
+  const names: string[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  try {
+    do {
+      const page = await connection.withDeadline(Date.now() + CALL_DEADLINE_MS, () =>
+        connection.workflowService.listNamespaces({ pageSize: PAGE_SIZE, ...(nextPageToken ? { nextPageToken } : {}) }),
+      );
+      for (const ns of page.namespaces ?? []) if (ns.namespaceInfo?.name) names.push(ns.namespaceInfo.name);
+      nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return names;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== GRPC_PERMISSION_DENIED) {
+      throw new TemporalUnreachableError(address, namespace, `listNamespaces failed: ${reasonOf(err)}`, { cause: err });
+    }
+  }
+  try {
+    const described = await connection.withDeadline(Date.now() + CALL_DEADLINE_MS, () => connection.workflowService.describeNamespace({ namespace }));
+    return [described.namespaceInfo?.name ?? namespace];
+  } catch (err) {
+    throw new TemporalUnreachableError(address, namespace, `describeNamespace failed: ${reasonOf(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,14 @@
+import type { Env } from '../config/read-secret';
+import type { LoadConfigFlags } from '../config/load-config';
+import type { ExitCode } from './exit-codes';
+
+/** What main hands every command; stdout/stderr are injectable so commands can be tested in-process. */
+export interface CommandContext {
+  env: Env;
+  configFlags: LoadConfigFlags;
+  switches: ReadonlySet<string>;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+export type CommandRunner = (context: CommandContext) => Promise<ExitCode>;

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { loadGeneralConfig, type ConfigWithSpacelift } from '../config/load-config';
+import { loadFixtureAccount, startFakeSpacelift, type FakeSpacelift } from '../fake-spacelift/server';
+import { createLogger } from '../log/logger';
+import { createCascadeMetrics } from '../metrics';
+import type { ChainResult } from '../workflows/types';
+import type { CommandContext } from './command-context';
+import { describeAccount, describeResult } from './demo/describe-cascade';
+import { sendSignedWebhook } from './demo/send-webhook';
+import { startDevServer } from './demo/start-dev-server';
+import { DemoInterrupted, TeardownStack, unlessInterrupted } from './demo/teardown-stack';
+import { EXIT, type ExitCode } from './exit-codes';
+import { installRuntime } from './runtime/install-runtime';
+import { listenForShutdown } from './runtime/shutdown-signal';
+import { startServe } from './runtime/start-serve';
+
+// Literal require: inlined by esbuild, and src/cli and dist/cli are both two levels below the repo.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const SAMPLE_WEBHOOK = require('../../fixtures/webhooks/run-finished-tracked.json') as { stack: { id: string }; run: { id: string } };
+
+const TASK_QUEUE = 'spacelift-cascade-demo';
+const CHAIN_TIMEOUT_MS = 120_000;
+const DEMO_GRACE_MS = 5_000;
+
+/**
+ * Everything on one machine with no credentials: a Temporal dev server, the fake Spacelift account in
+ * fixtures/spacelift/account.json, and serve's own worker + listener. One signed webhook, one cascade.
+ */
+export async function runDemo(context: CommandContext): Promise<ExitCode> {
+  const config = loadGeneralConfig({ env: context.env, flags: context.configFlags });
+  // stdout tells the story; component logs (stderr) stay quiet unless LOG_LEVEL asks for more.
+  const logLevel = context.env.LOG_LEVEL || context.configFlags.LOG_LEVEL ? config.logLevel : 'warn';
+  const secret = randomBytes(24).toString('hex');
+  const logger = createLogger({ level: logLevel, secrets: [secret] });
+  installRuntime(logger, logLevel);
+  const say = context.stdout;
+  const shutdown = listenForShutdown();
+  const teardown = new TeardownStack(logger);
+  const step = <T>(work: Promise<T>): Promise<T> => unlessInterrupted(shutdown.received, work);
+
+  try {
+    say('Starting a local Temporal dev server ...');
+    const server = await step(teardown.track('dev server', startDevServer(!context.switches.has('headless')), (s) => s.env.teardown()));
+    say(`  Temporal at ${server.env.address}${server.uiUrl ? `, Web UI at ${server.uiUrl}` : ' (no Web UI)'}`);
+
+    const stacks = loadFixtureAccount();
+    const fake = await step(teardown.track('fake Spacelift', startFakeSpacelift({ stacks }), (f) => f.close()));
+    say(`Fake Spacelift at ${fake.url} with ${stacks.length} stacks:`);
+    describeAccount(stacks).forEach((line) => say(line));
+
+    const demoConfig: ConfigWithSpacelift = {
+      temporal: { address: server.env.address, namespace: 'default', taskQueue: TASK_QUEUE },
+      spacelift: { endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, discovery: 'scan', requestTimeoutMs: 5_000 },
+      webhook: { host: '127.0.0.1', port: 0, secrets: [secret], insecureSkipSignature: false, maxBodyBytes: 1_048_576, triggerStates: ['FINISHED'], runTypes: ['TRACKED'] },
+      logLevel,
+      shutdownGraceMs: DEMO_GRACE_MS,
+    };
+    const runtime = await step(teardown.track('worker and listener', startServe(demoConfig, logger, createCascadeMetrics()), (r) => r.stop(DEMO_GRACE_MS)));
+    const base = `http://127.0.0.1:${runtime.listener.address.port}`;
+    say(`spacelift-cascade is serving: worker on task queue ${TASK_QUEUE}, webhooks at ${base}/webhooks/spacelift`);
+
+    say('');
+    say(`Spacelift reports: tracked run ${SAMPLE_WEBHOOK.run.id} of stack ${SAMPLE_WEBHOOK.stack.id} FINISHED (signed webhook)`);
+    const answer = await step(sendSignedWebhook(base, SAMPLE_WEBHOOK, secret));
+    say(`  ← ${answer.status} ${JSON.stringify(answer.body)}`);
+    const workflowId = answer.body.workflowId;
+    if (answer.status !== 200 || typeof workflowId !== 'string') throw new Error(`the webhook was not accepted (HTTP ${answer.status})`);
+
+    say(`Workflow ${workflowId} is triggering the stacks that depend on ${SAMPLE_WEBHOOK.stack.id}:`);
+    const result = await step(followChain(runtime.listener.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>, fake, say));
+    say('Result (from the workflow):');
+    describeResult(result).forEach((line) => say(line));
+    say('  In production each of those runs sends its own webhook when it finishes, which continues the cascade.');
+
+    say('');
+    if (context.switches.has('keep-running')) {
+      say('Inspect it:');
+      say(`  ${server.cliPath} workflow show --workflow-id ${workflowId} --address ${server.env.address} --namespace default`);
+      if (server.uiUrl) say(`  ${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+      say(`Still running (webhooks at ${base}/webhooks/spacelift). Press Ctrl-C to stop.`);
+      await shutdown.received;
+    } else {
+      say('Run with --keep-running to keep Temporal (and its Web UI) up and inspect the workflow history.');
+    }
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof DemoInterrupted) return EXIT.ok;
+    throw err;
+  } finally {
+    say('Stopping ...');
+    await teardown.closeAll();
+    shutdown.dispose();
+  }
+}
+
+/** Prints each trigger as the fake records it, until the workflow returns (or the time limit passes). */
+async function followChain(result: Promise<ChainResult>, fake: FakeSpacelift, say: (line: string) => void): Promise<ChainResult> {
+  let shown = 0;
+  const showNew = (): void => {
+    for (; shown < fake.triggers.length; shown += 1) {
+      const trigger = fake.triggers[shown];
+      if (trigger) say(`  → Spacelift accepted a run on ${trigger.stackId}: ${trigger.runId}`);
+    }
+  };
+  const poll = setInterval(showNew, 100);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      result,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the chain did not finish within ${CHAIN_TIMEOUT_MS / 1000} s`)), CHAIN_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearInterval(poll);
+    clearTimeout(timer);
+    showNew();
+  }
+}

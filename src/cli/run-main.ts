@@ -1,0 +1,59 @@
+import type { CommandName } from './command-specs';
+import type { CommandContext, CommandRunner } from './command-context';
+import { EXIT, exitCodeFor, UsageError, type ExitCode } from './exit-codes';
+import { commandHelp, globalHelp } from './help';
+import { parseCommandLine } from './parse-command-line';
+import { PROGRAM_NAME, VERSION } from './version';
+
+/* Commands load lazily: --help and --version must not pay for the Temporal native bridge. */
+const RUNNERS: Record<CommandName, CommandRunner> = {
+  serve: async (context) => (await import('./serve')).runServe(context),
+  worker: async (context) => (await import('./worker')).runWorker(context),
+  webhook: async (context) => (await import('./webhook')).runWebhook(context),
+  'check-connection': async (context) => (await import('./check-connection')).runCheckConnection(context),
+  demo: async (context) => (await import('./demo')).runDemo(context),
+};
+
+export interface MainIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+const processIo: MainIo = {
+  env: process.env,
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Parses argv, runs one command, and turns any error into ONE stderr line plus its exit code. */
+export async function main(argv: readonly string[], io: MainIo = processIo): Promise<ExitCode> {
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (err) {
+    io.stderr(`${PROGRAM_NAME}: ${err instanceof Error ? err.message : String(err)}`);
+    return err instanceof UsageError ? EXIT.usage : EXIT.failure;
+  }
+  if (parsed.version) {
+    io.stdout(VERSION);
+    return EXIT.ok;
+  }
+  const explicitCommand = argv.some((arg) => arg === parsed.command.name || arg === '--check-connection');
+  if (parsed.help) {
+    io.stdout(explicitCommand ? commandHelp(parsed.command) : globalHelp());
+    return EXIT.ok;
+  }
+  const context: CommandContext = { env: io.env, configFlags: parsed.configFlags, switches: parsed.switches, stdout: io.stdout, stderr: io.stderr };
+  try {
+    return await RUNNERS[parsed.command.name](context);
+  } catch (err) {
+    io.stderr(`${parsed.command.name}: ${oneLine(err)}`);
+    return exitCodeFor(err);
+  }
+}
+
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
+}

@@ -1,0 +1,47 @@
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { TemporalConfig } from '../../config/types';
+import { connectionOptions } from '../../temporal/connection';
+import { describeError } from '../../webhook/describe-error';
+import { TemporalUnreachableError } from '../exit-codes';
+import { probeTcp } from './tcp-probe';
+
+/** Fail fast at start-up: systemd restarts us, which beats hanging on a wrong address. */
+export const CONNECT_TIMEOUT = '5s';
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** The client connection (workflow starts, probes, check-connection). */
+export async function connectClient(config: TemporalConfig): Promise<Connection> {
+  try {
+    await probeTcp(config.address, CONNECT_TIMEOUT_MS);
+    return await Connection.connect({ ...connectionOptions(config), connectTimeout: CONNECT_TIMEOUT });
+  } catch (err) {
+    throw new TemporalUnreachableError(config.address, config.namespace, reasonOf(err), { cause: err });
+  }
+}
+
+/** The worker's native (Rust core) connection. */
+export async function connectNative(config: TemporalConfig): Promise<NativeConnection> {
+  try {
+    await probeTcp(config.address, CONNECT_TIMEOUT_MS);
+    return await withTimeout(NativeConnection.connect(connectionOptions(config)), 10_000, 'no answer within 10s');
+  } catch (err) {
+    throw new TemporalUnreachableError(config.address, config.namespace, reasonOf(err), { cause: err });
+  }
+}
+
+/** gRPC errors repeat themselves across several lines; one line is enough for a log or a terminal. */
+export function reasonOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : describeError(err);
+  return text.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

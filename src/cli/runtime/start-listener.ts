@@ -1,0 +1,67 @@
+import { Client, type Connection } from '@temporalio/client';
+import type { Config } from '../../config/types';
+import type { Logger } from '../../log/logger';
+import type { CascadeMetrics } from '../../metrics';
+import { startChain, type StartChainRequest } from '../../temporal/start-chain';
+import { createWebhookServer, type Readiness } from '../../webhook';
+import { connectClient } from './connect-temporal';
+import { createTemporalProbe } from './temporal-probe';
+
+export interface RunningListener {
+  address: { host: string; port: number };
+  client: Client;
+  connection: Connection;
+  /** Stop accepting, drain in-flight requests (up to graceMs), close the Temporal client. */
+  close(graceMs: number): Promise<void>;
+}
+
+/**
+ * Spacelift's delivery timeout is not documented; answer well within common 10-30 s limits. A start that
+ * has not been accepted by then becomes a 503 and Spacelift redelivers.
+ */
+const START_DEADLINE_MS = 8_000;
+
+/** The webhook listener plus the Temporal client it starts chains with. */
+export async function startListener(options: {
+  config: Pick<Config, 'temporal' | 'webhook'>;
+  logger: Logger;
+  metrics: CascadeMetrics;
+  /** Extra readiness condition (serve: the worker is RUNNING). */
+  workerReady?: () => Readiness;
+}): Promise<RunningListener> {
+  const { config, logger, metrics } = options;
+  const connection = await connectClient(config.temporal);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const probe = createTemporalProbe(connection, config.temporal.address);
+  const server = createWebhookServer({
+    config: config.webhook,
+    metrics,
+    logger: logger.child({ component: 'webhook' }),
+    startChain: (request: StartChainRequest) =>
+      connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startChain(client, config.temporal.taskQueue, request)),
+    isReady: async () => {
+      const worker = options.workerReady?.() ?? true;
+      if (worker !== true && !(typeof worker === 'object' && worker.ready)) return worker;
+      const temporal = await probe();
+      return { ready: temporal.ok, reason: temporal.reason };
+    },
+  });
+  try {
+    const address = await server.listen();
+    return {
+      address,
+      client,
+      connection,
+      close: async (graceMs) => {
+        try {
+          await server.close(graceMs);
+        } finally {
+          await connection.close();
+        }
+      },
+    };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}

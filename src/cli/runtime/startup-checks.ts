@@ -1,0 +1,25 @@
+import type { Config, SpaceliftConfig } from '../../config/types';
+import type { Logger } from '../../log/logger';
+import { describeError } from '../../webhook/describe-error';
+import { SpaceliftCredentialsError } from '../exit-codes';
+import { verifySpaceliftCredentials } from './verify-spacelift';
+
+export function warnIfUnsigned(config: Config, logger: Logger): void {
+  if (config.webhook.insecureSkipSignature) {
+    logger.warn('webhook signatures are NOT verified (--insecure-skip-signature); anyone who can reach the port can start chains');
+  }
+}
+
+/**
+ * A rejected API key will never start working by itself: exit 4 at once instead of failing every activity.
+ * Spacelift being unreachable right now is different: the activities retry, so only warn.
+ */
+export async function checkSpaceliftAtStart(config: { spacelift: SpaceliftConfig }, logger: Logger): Promise<void> {
+  try {
+    const { viewer } = await verifySpaceliftCredentials(config.spacelift, logger);
+    logger.info('spacelift credentials OK', { endpoint: config.spacelift.endpoint, viewer });
+  } catch (err) {
+    if (err instanceof SpaceliftCredentialsError) throw err;
+    logger.warn('could not verify Spacelift credentials at start; continuing', { endpoint: config.spacelift.endpoint, error: describeError(err) });
+  }
+}

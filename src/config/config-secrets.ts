@@ -1,0 +1,10 @@
+import type { Config } from './types';
+
+/** Every secret value in the config, for the logger to scrub from its output. */
+export function configSecrets(config: Config): string[] {
+  return [
+    ...(config.temporal.apiKey ? [config.temporal.apiKey] : []),
+    ...(config.spacelift ? [config.spacelift.apiKeySecret] : []),
+    ...config.webhook.secrets,
+  ];
+}

@@ -1,0 +1,6 @@
+export { ConfigError } from './errors';
+export { configSecrets } from './config-secrets';
+export { loadConfig, loadGeneralConfig, type ConfigRole, type ConfigWithSpacelift, type LoadConfigFlags, type LoadConfigOptions } from './load-config';
+export type { ConfigFlags, Env } from './read-secret';
+export { VARIABLES, flagName, type VariableGroup, type VariableName, type VariableSpec } from './variables';
+export type * from './types';

@@ -1,0 +1,67 @@
+import { ConfigError } from './errors';
+import { parseEnum, parseInteger } from './parse-values';
+import type { ConfigFlags, Env } from './read-secret';
+import { createReader } from './reader';
+import { joinNames, loadSpaceliftConfig, SPACELIFT_CREDENTIAL_VARIABLES } from './spacelift-section';
+import { loadTemporalConfig } from './temporal-section';
+import type { Config, LogLevel, SpaceliftConfig } from './types';
+import { loadWebhookConfig } from './webhook-section';
+
+/** What the command about to run needs; decides which settings are mandatory. */
+export type ConfigRole = 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo';
+
+export interface LoadConfigFlags extends ConfigFlags {
+  insecureSkipSignature?: boolean;
+}
+
+export interface LoadConfigOptions {
+  env: Env;
+  flags?: LoadConfigFlags;
+  role: ConfigRole;
+}
+
+/** serve and worker always have Spacelift credentials; loadConfig guarantees it for those roles. */
+export type ConfigWithSpacelift = Config & { spacelift: SpaceliftConfig };
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const MAX_SHUTDOWN_GRACE_MS = 600_000;
+
+const NEEDS_SPACELIFT: readonly ConfigRole[] = ['serve', 'worker'];
+const NEEDS_WEBHOOK_SECRET: readonly ConfigRole[] = ['serve', 'webhook'];
+
+/**
+ * Builds the one typed Config from flags > VAR > VAR_FILE > $CREDENTIALS_DIRECTORY/VAR, validating every
+ * setting that is present (even ones this role does not use) and throwing ConfigError with the exact reason.
+ */
+export function loadConfig(options: LoadConfigOptions & { role: 'serve' | 'worker' }): ConfigWithSpacelift;
+export function loadConfig(options: LoadConfigOptions): Config;
+export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config {
+  const { insecureSkipSignature = false, ...variableFlags } = flags;
+  const read = createReader(env, variableFlags);
+
+  const temporal = loadTemporalConfig(read);
+  const spacelift = loadSpaceliftConfig(read);
+  const webhook = loadWebhookConfig(read, insecureSkipSignature);
+  const { logLevel, shutdownGraceMs } = loadGeneralConfig({ env, flags: variableFlags });
+
+  if (NEEDS_SPACELIFT.includes(role) && !spacelift) {
+    throw new ConfigError(`${role} needs Spacelift API credentials: set ${joinNames(SPACELIFT_CREDENTIAL_VARIABLES)}`);
+  }
+  if (NEEDS_WEBHOOK_SECRET.includes(role) && webhook.secrets.length === 0 && !insecureSkipSignature) {
+    throw new ConfigError(
+      `${role} needs SPACELIFT_WEBHOOK_SECRET to verify webhooks (or --insecure-skip-signature to accept unsigned ones)`,
+      'SPACELIFT_WEBHOOK_SECRET',
+    );
+  }
+
+  return { temporal, ...(spacelift ? { spacelift } : {}), webhook, logLevel, shutdownGraceMs };
+}
+
+/** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */
+export function loadGeneralConfig({ env, flags = {} }: Omit<LoadConfigOptions, 'role'>): Pick<Config, 'logLevel' | 'shutdownGraceMs'> {
+  const read = createReader(env, flags);
+  return {
+    logLevel: parseEnum(read.orDefault('LOG_LEVEL'), LOG_LEVELS),
+    shutdownGraceMs: parseInteger(read.orDefault('SHUTDOWN_GRACE_MS'), 0, MAX_SHUTDOWN_GRACE_MS),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Every setting the service reads. This table drives `--help`, the flag names and the README, so the three
+ * cannot drift. Each variable may also be given as VAR_FILE (a path) or as a systemd credential named VAR.
+ */
+
+export type VariableGroup = 'temporal' | 'spacelift' | 'webhook' | 'general';
+
+export interface VariableSpec {
+  name: string;
+  /** Shown as the default in help; undefined when the variable is simply off/absent by default. */
+  default: string | undefined;
+  description: string;
+  /** Secrets have no CLI flag (argv is visible in `ps`) and are never echoed in errors or logs. */
+  secret: boolean;
+  group: VariableGroup;
+}
+
+export const VARIABLES = [
+  { name: 'TEMPORAL_URL', default: 'temporal:7233', secret: false, group: 'temporal', description: 'Temporal frontend address, host:port' },
+  { name: 'TEMPORAL_NAMESPACE', default: 'default', secret: false, group: 'temporal', description: 'Temporal namespace' },
+  { name: 'TEMPORAL_TASK_QUEUE', default: 'spacelift-task-queue', secret: false, group: 'temporal', description: 'Task queue the worker polls and workflows start on' },
+  { name: 'TEMPORAL_TLS', default: 'false', secret: false, group: 'temporal', description: 'Connect with TLS (true/false); implied by any TLS file, server name or API key' },
+  { name: 'TEMPORAL_TLS_CA_FILE', default: undefined, secret: false, group: 'temporal', description: 'PEM CA bundle to verify the server (default: system roots)' },
+  { name: 'TEMPORAL_TLS_CERT_FILE', default: undefined, secret: false, group: 'temporal', description: 'PEM client certificate for mTLS (needs TEMPORAL_TLS_KEY_FILE)' },
+  { name: 'TEMPORAL_TLS_KEY_FILE', default: undefined, secret: false, group: 'temporal', description: 'PEM client key for mTLS (needs TEMPORAL_TLS_CERT_FILE)' },
+  { name: 'TEMPORAL_TLS_SERVER_NAME', default: undefined, secret: false, group: 'temporal', description: 'Override the TLS server name (SNI)' },
+  { name: 'TEMPORAL_API_KEY', default: undefined, secret: true, group: 'temporal', description: 'Temporal Cloud API key; implies TLS' },
+  { name: 'SPACELIFT_API_ENDPOINT', default: undefined, secret: false, group: 'spacelift', description: 'Spacelift account URL, e.g. https://acme.app.spacelift.io' },
+  { name: 'SPACELIFT_API_KEY_ID', default: undefined, secret: false, group: 'spacelift', description: 'Spacelift API key ID' },
+  { name: 'SPACELIFT_API_KEY_SECRET', default: undefined, secret: true, group: 'spacelift', description: 'Spacelift API key secret' },
+  { name: 'SPACELIFT_DISCOVERY', default: 'scan', secret: false, group: 'spacelift', description: 'How dependents are found: scan (all stacks) or label (searchStacks by label)' },
+  { name: 'SPACELIFT_REQUEST_TIMEOUT_MS', default: '10000', secret: false, group: 'spacelift', description: 'Timeout of one Spacelift API request, in ms' },
+  { name: 'SPACELIFT_WEBHOOK_SECRET', default: undefined, secret: true, group: 'webhook', description: 'Webhook HMAC secret; a comma-separated list accepts several during rotation' },
+  { name: 'WEBHOOK_HOST', default: '0.0.0.0', secret: false, group: 'webhook', description: 'Address the webhook listener binds' },
+  { name: 'WEBHOOK_PORT', default: '8080', secret: false, group: 'webhook', description: 'Port the webhook listener binds' },
+  { name: 'WEBHOOK_MAX_BODY_BYTES', default: '1048576', secret: false, group: 'webhook', description: 'Largest webhook body accepted; larger ones get 413' },
+  { name: 'CASCADE_TRIGGER_STATES', default: 'FINISHED', secret: false, group: 'webhook', description: 'Comma-separated run states that start a chain' },
+  { name: 'CASCADE_RUN_TYPES', default: 'TRACKED', secret: false, group: 'webhook', description: 'Comma-separated run types that start a chain' },
+  { name: 'LOG_LEVEL', default: 'info', secret: false, group: 'general', description: 'debug, info, warn or error' },
+  { name: 'SHUTDOWN_GRACE_MS', default: '20000', secret: false, group: 'general', description: 'How long SIGTERM waits for in-flight work before exiting' },
+] as const satisfies readonly VariableSpec[];
+
+export type VariableName = (typeof VARIABLES)[number]['name'];
+
+/** `TEMPORAL_URL` → `temporal-url`; undefined for secrets, which are never accepted on the command line. */
+export function flagName(variable: VariableSpec): string | undefined {
+  return variable.secret ? undefined : variable.name.toLowerCase().replace(/_/g, '-');
+}
+
+export function variableSpec(name: VariableName): VariableSpec {
+  const spec = VARIABLES.find((v) => v.name === name);
+  if (!spec) throw new Error(`unknown variable ${name}`);
+  return spec;
+}

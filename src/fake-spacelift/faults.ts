@@ -1,0 +1,111 @@
+/** Fault injection for the fake Spacelift: which request a fault hits, and what it turns the answer into. */
+import type { SpaceliftOperation } from '../spacelift/queries';
+import { errorPayload, isRecord, type Answer, type Operation, type Payload } from './wire';
+
+/**
+ * 'anonymous' (beyond the brief) answers like spacectl#79 saw with an expired token: searchStacks returns no
+ * edges and viewer returns null instead of an error; other operations answer "unauthorized".
+ */
+export type FaultKind =
+  | 'http500' | 'http429' | 'graphqlError' | 'timeout' | 'reset' | 'malformedJson' | 'schemaViolation'
+  | 'unauthorized' | 'notFound' | 'afterMutation500' | 'anonymous';
+
+export interface Fault {
+  operation: SpaceliftOperation | 'any';
+  kind: FaultKind;
+  /** Only matches operations that name a stack (runTrigger, getRun, listRuns, runCancel, runDiscard) for this stack. */
+  stackId?: string;
+  /** How many matching requests it affects (default 1). */
+  times?: number;
+  message?: string;
+}
+
+/** Injected faults, first match wins; each is used up after `times` requests. */
+export class FaultQueue {
+  private readonly faults: (Fault & { times: number })[] = [];
+
+  add(fault: Fault): void {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  take(operation: Operation, variables: Payload): Fault | undefined {
+    const index = this.faults.findIndex(
+      (f) => (f.operation === 'any' || f.operation === operation) && (!f.stackId || f.stackId === variables.stack),
+    );
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    if (--fault.times <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+}
+
+/** What a fault turns a request into. `normal` builds (and performs) the healthy answer when a fault needs it. */
+export function answerFault(fault: Fault, operation: Operation, variables: Payload, normal: () => Payload): Answer {
+  const internal = { status: 500, raw: '{"message":"Internal Server Error"}' };
+  switch (fault.kind) {
+    case 'http500':
+      return internal;
+    case 'http429':
+      return { status: 429, raw: '{"message":"Too Many Requests"}', headers: { 'retry-after': '1' } };
+    case 'graphqlError':
+      return { status: 200, payload: errorPayload(fault.message ?? 'internal error', operation) };
+    case 'unauthorized':
+      return { status: 200, payload: errorPayload(fault.message ?? 'unauthorized', operation) };
+    case 'timeout':
+      return 'hang';
+    case 'reset':
+      return 'reset';
+    case 'malformedJson':
+      return { status: 200, raw: '{"data":' };
+    case 'afterMutation500':
+      normal(); // the mutation happens; only its answer is lost
+      return internal;
+    case 'schemaViolation':
+      return { status: 200, payload: corrupt(operation, normal()) };
+    case 'notFound':
+      return { status: 200, payload: notFoundPayload(operation, fault.message, variables) };
+    case 'anonymous':
+      if (operation === 'searchStacks') return { status: 200, payload: EMPTY_SEARCH };
+      if (operation === 'viewer') return { status: 200, payload: { data: { viewer: null } } };
+      return { status: 200, payload: errorPayload('unauthorized', operation) };
+  }
+}
+
+const EMPTY_SEARCH = { data: { searchStacks: { edges: [], pageInfo: { endCursor: null, hasNextPage: false, hasPreviousPage: false } } } };
+
+/** Where each operation's answer is broken by 'schemaViolation': the first pointer whose parent exists. */
+const CORRUPTIBLE: Record<Operation, string[]> = {
+  searchStacks: ['/data/searchStacks/edges/0/node/labels', '/data/searchStacks/pageInfo/hasNextPage'],
+  runTrigger: ['/data/runTrigger/state'],
+  runCancel: ['/data/runCancel/state'],
+  runDiscard: ['/data/runDiscard/state'],
+  getRun: ['/data/stack/run/state', '/data/stack'],
+  listRuns: ['/data/stack/runs', '/data/stack'],
+  apiKeyUser: ['/data/apiKeyUser/validUntil', '/data/apiKeyUser'],
+  viewer: ['/data/viewer/name', '/data/viewer'],
+  unknown: [],
+};
+
+/** A wrong type in a required field: strings become 42, everything else "oops". Errors answers lose errors[]. */
+function corrupt(operation: Operation, payload: Payload): Payload {
+  const copy = structuredClone(payload);
+  if ('errors' in copy) return { ...copy, errors: 'oops' };
+  for (const pointer of CORRUPTIBLE[operation]) {
+    const keys = pointer.split('/').slice(1);
+    const last = keys.pop() ?? '';
+    let parent: unknown = copy;
+    for (const key of keys) parent = isRecord(parent) || Array.isArray(parent) ? (parent as Payload)[key] : undefined;
+    if (!isRecord(parent) || !(last in parent)) continue;
+    parent[last] = typeof parent[last] === 'string' ? 42 : 'oops';
+    return copy;
+  }
+  return { data: 'oops' };
+}
+
+/** Spacelift answers a missing stack with null under stack(id), and with a "not found" error elsewhere. */
+function notFoundPayload(operation: Operation, message: string | undefined, variables: Payload): Payload {
+  if (operation === 'getRun' || operation === 'listRuns') return { data: { stack: null } };
+  if (operation === 'apiKeyUser') return { data: { apiKeyUser: null } };
+  const what = typeof variables.stack === 'string' ? `: stack ${variables.stack}` : '';
+  return errorPayload(message ?? `not found${what}`, operation);
+}

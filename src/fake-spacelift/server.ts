@@ -1,0 +1,248 @@
+/**
+ * A fake Spacelift GraphQL server on 127.0.0.1, for tests and for the `demo` command. No GraphQL parser: an
+ * operation is recognised by its root field in the query text, and only `variables` are read. Every answer it
+ * builds is checked against the same JSON Schemas the client uses (and shaped like fixtures/spacelift/*), so fake,
+ * fixtures and client agree.
+ */
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { RunDelta } from '../spacelift/types';
+import { matchesSchema } from '../spacelift/validate';
+import { FaultQueue, answerFault, type Fault, type FaultKind } from './faults';
+import { RunBook } from './runs';
+import type {
+  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, RecordedRequest, RecordedTrigger, RunOutcome,
+} from './types';
+import {
+  SCHEMA_OF, decodeCursor, encodeCursor, errorPayload, isRecord, matchesPredicates, parseJson, readBody, recognise, send,
+  type Answer, type Operation, type Payload,
+} from './wire';
+
+export type { Fault, FaultKind } from './faults';
+export type {
+  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, RecordedRequest, RecordedTrigger, RunOutcome,
+} from './types';
+export { loadFixtureAccount } from './fixture-account';
+
+/** Listens on an ephemeral port of 127.0.0.1; invalid options reject. */
+export async function startFakeSpacelift(options: FakeSpaceliftOptions = {}): Promise<FakeSpacelift> {
+  return new FakeServer(options).listen();
+}
+
+class FakeServer implements FakeSpacelift {
+  url = '';
+  readonly apiKeyId: string;
+  readonly apiKeySecret: string;
+  readonly requests: RecordedRequest[] = [];
+  readonly triggers: RecordedTrigger[] = [];
+  private readonly stacks = new Map<string, FakeStackSpec>();
+  private readonly book: RunBook;
+  private readonly triggerListeners: ((trigger: RecordedTrigger) => void)[] = [];
+  private readonly tokens = new Map<string, number>();
+  private readonly faults = new FaultQueue();
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly server = http.createServer((req, res) => {
+    this.handle(req, res).catch((err: unknown) => {
+      // A bug in the fake must not pass for a Spacelift failure the client is expected to survive.
+      console.error('fake-spacelift:', err);
+      send(res, { status: 500, raw: `fake-spacelift bug: ${String(err)}` });
+    });
+  });
+  private readonly now: () => number;
+  private readonly ttlSeconds: number;
+  private readonly pageSizeCap: number;
+  private latencyMs: number;
+  private issued = 0;
+
+  constructor(options: FakeSpaceliftOptions) {
+    this.apiKeyId = options.apiKeyId ?? 'FAKEKEYID00000000000000000';
+    this.apiKeySecret = options.apiKeySecret ?? 'fake-api-key-secret';
+    this.now = options.now ?? Date.now;
+    this.ttlSeconds = options.tokenTtlSeconds ?? 3600;
+    this.pageSizeCap = options.pageSizeCap ?? 50;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.book = new RunBook(() => this.seconds(), `api::${this.apiKeyId}`, options.defaultRunOutcome);
+    this.addStacks(options.stacks ?? []);
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  listen(): Promise<FakeSpacelift> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => {
+        const { port } = this.server.address() as { port: number };
+        this.url = `http://127.0.0.1:${port}`;
+        resolve(this);
+      });
+    });
+  }
+
+  triggerCount(stackId: string): number {
+    return this.triggers.filter((trigger) => trigger.stackId === stackId).length;
+  }
+
+  addStacks(specs: FakeStackSpec[]): void {
+    for (const spec of specs) this.stacks.set(spec.id, spec);
+  }
+
+  inject(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  expireTokens(): void {
+    this.tokens.clear();
+  }
+
+  setRunState(runId: string, state: string, delta?: RunDelta | null): void {
+    this.book.setState(runId, state, delta);
+  }
+
+  setRunOutcome(stackId: string, outcome: RunOutcome): void {
+    this.book.setOutcome(stackId, outcome);
+  }
+
+  runs(stackId?: string): FakeRunInfo[] {
+    return this.book.info(stackId);
+  }
+
+  onTrigger(fn: (trigger: RecordedTrigger) => void): void {
+    this.triggerListeners.push(fn);
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Keep-alive and deliberately hung ('timeout') connections would otherwise hold close() open.
+    this.server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.url !== '/graphql') return void send(res, { status: 404, raw: 'not found' });
+    if (req.method !== 'POST') return void send(res, { status: 405, raw: 'method not allowed' });
+    const parsed = parseJson(await readBody(req));
+    if (!parsed) return void send(res, { status: 400, raw: '{"errors":[{"message":"invalid JSON body"}]}' });
+    const query = typeof parsed.query === 'string' ? parsed.query : '';
+    const variables = isRecord(parsed.variables) ? parsed.variables : {};
+    const operation = recognise(query);
+    this.requests.push({ operation, variables, authorization: req.headers.authorization, at: this.now() });
+    if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+    const fault = this.faults.take(operation, variables);
+    const normal = (): Payload => this.answer(operation, variables, req.headers.authorization);
+    const answer: Answer = fault ? answerFault(fault, operation, variables, normal) : { status: 200, payload: normal() };
+    if (answer === 'hang') return; // the socket is destroyed by close()
+    if (answer === 'reset') return void req.socket.destroy();
+    if ('payload' in answer) this.selfCheck(operation, answer.payload, fault?.kind);
+    send(res, answer);
+  }
+
+  /** The payload a healthy Spacelift would send; performs side effects (runTrigger creates a run, etc.). */
+  private answer(operation: Operation, variables: Payload, authorization: string | undefined): Payload {
+    if (operation === 'unknown') return { errors: [{ message: 'fake-spacelift does not know this query' }], data: null };
+    if (operation === 'apiKeyUser') return this.exchange(variables);
+    if (!this.authorized(authorization)) return errorPayload('unauthorized', operation);
+    const stackId = String(variables.stack ?? '');
+    const stack = this.stacks.get(stackId);
+    switch (operation) {
+      case 'searchStacks':
+        return this.search(isRecord(variables.input) ? variables.input : {});
+      case 'runTrigger':
+        return stack ? { data: { runTrigger: this.trigger(stack) } } : errorPayload(`not found: stack ${stackId}`, operation);
+      case 'runCancel':
+      case 'runDiscard': {
+        if (!stack) return errorPayload(`not found: stack ${stackId}`, operation);
+        const result = this.book.stop(operation === 'runCancel' ? 'cancel' : 'discard', stackId, variables.run);
+        return 'error' in result ? errorPayload(result.error, operation) : { data: { [operation]: result.run } };
+      }
+      case 'getRun':
+        return { data: { stack: stack ? { id: stack.id, run: this.book.poll(stackId, String(variables.run ?? '')) } : null } };
+      case 'listRuns':
+        return { data: { stack: stack ? { id: stack.id, runs: this.book.list(stackId) } : null } };
+      case 'viewer':
+        return { data: { viewer: { id: `api::${this.apiKeyId}`, name: 'spacelift-cascade (fake)' } } };
+    }
+  }
+
+  private trigger(stack: FakeStackSpec): Payload {
+    const run = this.book.create(stack);
+    const trigger = { stackId: stack.id, runId: String(run.id), at: this.now() };
+    this.triggers.push(trigger);
+    for (const listener of this.triggerListeners) {
+      try {
+        listener({ ...trigger });
+      } catch (err) {
+        console.error('fake-spacelift: an onTrigger listener threw:', err);
+      }
+    }
+    return run;
+  }
+
+  private exchange(variables: Payload): Payload {
+    if (variables.id !== this.apiKeyId) return { data: { apiKeyUser: null } };
+    if (variables.secret !== this.apiKeySecret) return errorPayload('unauthorized', 'apiKeyUser');
+    this.issued += 1;
+    const validUntil = this.seconds() + this.ttlSeconds;
+    const claims = Buffer.from(JSON.stringify({ sub: `api::${this.apiKeyId}`, n: this.issued, exp: validUntil }));
+    const jwt = `eyJhbGciOiJub25lIn0.${claims.toString('base64url')}.fake-signature-${this.issued}`;
+    this.tokens.set(jwt, validUntil);
+    return { data: { apiKeyUser: { id: this.apiKeyId, jwt, validUntil } } };
+  }
+
+  private authorized(header: string | undefined): boolean {
+    const jwt = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+    const validUntil = jwt === undefined ? undefined : this.tokens.get(jwt);
+    return validUntil !== undefined && this.now() < validUntil * 1000;
+  }
+
+  /**
+   * `first` (capped), opaque base64url offset cursors, and the `label` predicate. stringMatches is treated as an
+   * EXACT label match: whether the real server does exact, prefix or substring matching is unconfirmed, which is
+   * why the client re-checks every candidate with parseDependsOn.
+   */
+  private search(input: Payload): Payload {
+    const first = Math.min(typeof input.first === 'number' && input.first > 0 ? input.first : this.pageSizeCap, this.pageSizeCap);
+    const offset = input.after === undefined || input.after === null ? 0 : decodeCursor(input.after);
+    if (offset === undefined) return errorPayload('invalid cursor', 'searchStacks');
+    const matches = [...this.stacks.values()].filter((stack) => matchesPredicates(stack, input.predicates));
+    const page = matches.slice(offset, offset + first);
+    const end = offset + page.length;
+    const edges = page.map((stack) => ({ node: this.node(stack) }));
+    const pageInfo = { endCursor: page.length > 0 ? encodeCursor(end) : null, hasNextPage: end < matches.length, hasPreviousPage: offset > 0 };
+    return { data: { searchStacks: { edges, pageInfo } } };
+  }
+
+  private node(stack: FakeStackSpec): Payload {
+    return {
+      id: stack.id, name: stack.name ?? stack.id, labels: stack.labels ?? [], state: stack.state ?? 'NONE',
+      isDisabled: stack.isDisabled ?? false, lockedBy: stack.lockedBy ?? null, branch: stack.branch ?? 'main',
+      administrative: false, space: 'root', attachedContexts: stack.attachedContexts ?? [],
+    };
+  }
+
+  /** A fake that drifts from the schemas would make every test meaningless: fail loudly instead. */
+  private selfCheck(operation: Operation, payload: Payload, fault: FaultKind | undefined): void {
+    if (fault === 'schemaViolation' || operation === 'unknown') return;
+    const schema = 'errors' in payload ? 'graphql-errors' : SCHEMA_OF[operation];
+    if (!matchesSchema(schema, payload)) throw new Error(`fake-spacelift built a ${operation} answer that violates ${schema}`);
+  }
+
+  private seconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => (this.timers.delete(timer), resolve()), ms);
+      this.timers.add(timer);
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { Registry, type Counter, type Histogram } from './registry';
+
+/** What the webhook gate reports per request; one label value per status it can answer with. */
+export type WebhookOutcome =
+  | 'started'
+  | 'duplicate'
+  | 'ignored'
+  | 'unavailable'
+  | 'method_not_allowed'
+  | 'unsupported_media_type'
+  | 'too_large'
+  | 'unauthorized'
+  | 'bad_json'
+  | 'invalid_payload'
+  | 'error';
+
+export interface CascadeMetrics {
+  registry: Registry;
+  webhooks: Counter<'outcome'>;
+  chainsStarted: Counter;
+  webhookDuration: Histogram<'outcome'>;
+  spaceliftCalls: Counter<'operation'>;
+  spaceliftErrors: Counter<'operation' | 'error'>;
+  spaceliftDuration: Histogram<'operation'>;
+}
+
+/** Seconds; webhook handling is dominated by one Temporal start call, Spacelift calls by network latency. */
+const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SPACELIFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createCascadeMetrics(): CascadeMetrics {
+  const registry = new Registry();
+  return {
+    registry,
+    webhooks: registry.counter('spacelift_cascade_webhooks_total', 'Webhook deliveries by outcome.', ['outcome']),
+    chainsStarted: registry.counter('spacelift_cascade_chains_started_total', 'Dependency chain workflows started.'),
+    webhookDuration: registry.histogram('spacelift_cascade_webhook_duration_seconds', 'Time to answer a webhook delivery.', ['outcome'], WEBHOOK_BUCKETS),
+    spaceliftCalls: registry.counter('spacelift_cascade_spacelift_requests_total', 'Spacelift API calls by operation.', ['operation']),
+    spaceliftErrors: registry.counter('spacelift_cascade_spacelift_errors_total', 'Failed Spacelift API calls by operation and error class.', ['operation', 'error']),
+    spaceliftDuration: registry.histogram('spacelift_cascade_spacelift_request_duration_seconds', 'Spacelift API call latency by operation.', ['operation'], SPACELIFT_BUCKETS),
+  };
+}

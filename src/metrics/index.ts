@@ -1,0 +1,3 @@
+export { createCascadeMetrics, type CascadeMetrics, type WebhookOutcome } from './cascade-metrics';
+export { instrumentSpacelift } from './instrument-spacelift';
+export { Counter, Histogram, PROMETHEUS_CONTENT_TYPE, Registry } from './registry';

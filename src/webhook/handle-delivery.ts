@@ -1,0 +1,102 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebhookConfig } from '../config/types';
+import type { LogFields } from '../log/logger';
+import type { WebhookOutcome } from '../metrics/cascade-metrics';
+import type { StartChainOutcome, StartChainRequest } from '../temporal/start-chain';
+import { shouldStartChain } from './chain-filter';
+import { describeError } from './describe-error';
+import { BodyTooLargeError, readBody } from './read-body';
+import { validateRunEvent } from './validate-run-event';
+import { verifySignature } from './verify-signature';
+
+export type StartChain = (request: StartChainRequest) => Promise<StartChainOutcome>;
+
+/** What to answer, plus what to count and log about it. */
+export interface Reply {
+  status: number;
+  /** A small JSON object, or ready-made text (the Prometheus exposition). */
+  body: Record<string, string> | { text: string; contentType: string };
+  /** Set on webhook deliveries only: the label counted in spacelift_cascade_webhooks_total. */
+  outcome?: WebhookOutcome;
+  headers?: Record<string, string>;
+  /** stackId / runId / workflowId / error, for the request's log line. Never secrets or signatures. */
+  fields?: LogFields;
+}
+
+export interface DeliveryDeps {
+  config: WebhookConfig;
+  startChain: StartChain;
+}
+
+const rejected = (status: number, outcome: WebhookOutcome, reason: string, fields?: LogFields): Reply => ({
+  status,
+  outcome,
+  body: { status: 'rejected', reason },
+  ...(fields ? { fields } : {}),
+});
+
+/**
+ * POST /webhooks/spacelift after routing: content type 415 → size 413 → signature 401 (over the raw bytes,
+ * before any parsing) → JSON 400 → schema 422 → filter 202 → start the chain (200, or 503 so Spacelift retries).
+ */
+export async function handleDelivery(req: IncomingMessage, { config, startChain }: DeliveryDeps): Promise<Reply> {
+  if (!isJson(req.headers['content-type'])) {
+    return rejected(415, 'unsupported_media_type', 'content type must be application/json');
+  }
+
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, config.maxBodyBytes);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      return { ...rejected(413, 'too_large', `body exceeds ${config.maxBodyBytes} bytes`), headers: { connection: 'close' } };
+    }
+    throw err;
+  }
+
+  if (!config.insecureSkipSignature) {
+    const check = verifySignature(raw, req.headers['x-signature-256'], config.secrets);
+    if (check === 'missing') return rejected(401, 'unauthorized', 'missing X-Signature-256 header');
+    if (check === 'malformed') return rejected(401, 'unauthorized', 'X-Signature-256 must be sha256=<64 hex digits>');
+    if (check === 'mismatch') return rejected(401, 'unauthorized', 'X-Signature-256 does not match the body');
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return rejected(400, 'bad_json', `body is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}`);
+  }
+
+  const validation = validateRunEvent(payload);
+  if (!validation.ok) return rejected(422, 'invalid_payload', validation.reason, { field: validation.field });
+  const { event } = validation;
+  const fields: LogFields = { stackId: event.stack.id, runId: event.run.id, runType: event.run.type, state: event.state, stateVersion: event.stateVersion };
+
+  const decision = shouldStartChain(event, config);
+  if (!decision.start) return { status: 202, outcome: 'ignored', body: { status: 'ignored', reason: decision.reason }, fields };
+
+  let outcome: StartChainOutcome;
+  try {
+    outcome = await startChain({ stackId: event.stack.id, runId: event.run.id, runState: event.state });
+  } catch (err) {
+    // Temporal is unreachable or refused: a 5xx makes Spacelift redeliver (when retries are enabled).
+    return {
+      status: 503,
+      outcome: 'unavailable',
+      body: { status: 'unavailable', reason: 'Temporal did not accept the workflow start; retry' },
+      fields: { ...fields, error: describeError(err) },
+    };
+  }
+  return {
+    status: 200,
+    outcome: outcome.status,
+    body: { status: outcome.status, workflowId: outcome.workflowId },
+    fields: { ...fields, workflowId: outcome.workflowId },
+  };
+}
+
+/** `application/json` with any parameters (`; charset=utf-8`), case-insensitive. */
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}

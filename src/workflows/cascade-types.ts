@@ -1,0 +1,109 @@
+/** CascadeWorkflow's input, signals, query and result: plain data shared with the webhook and the CLI. */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Blackout } from '../cascade/blackout';
+
+export const CASCADE_WORKFLOW_TYPE = 'CascadeWorkflow';
+export const RUN_MONITOR_WORKFLOW_TYPE = 'RunMonitorWorkflow';
+
+/** Resources the run changed; null when Spacelift did not report a delta. */
+export interface RunDelta {
+  added: number;
+  changed: number;
+  deleted: number;
+}
+
+export interface CascadeOptions {
+  /** Runs in flight at once in this cascade (default 10). */
+  maxInFlight?: number;
+  /** A triggered run that reaches no terminal state in this time is TIMED_OUT (default 4 h). */
+  runTimeoutMs?: number;
+  /** How long a stack marked `cascade:approval` waits for approve/reject (default 24 h). */
+  approvalTimeoutMs?: number;
+  /** Maintenance windows: triggers due inside one wait until it ends. */
+  blackouts?: Blackout[];
+  /** `changed` makes every edge without `when:` fire only when its upstream changed resources. */
+  globalWhen?: 'always' | 'changed';
+  /** First poll of a run's state when no webhook arrives (default 60 s); doubles up to pollMaxMs (default 10 min). */
+  pollInitialMs?: number;
+  pollMaxMs?: number;
+}
+
+export interface CascadeInput {
+  stack_id: string;
+  run_id?: string;
+  /** The root run's final state (default FINISHED). */
+  run_state?: string;
+  run_delta?: RunDelta | null;
+  options?: CascadeOptions;
+}
+
+export type StackState =
+  | 'pending'
+  | 'waiting_for_parents'
+  | 'waiting_for_approval'
+  | 'waiting_for_window'
+  | 'waiting_for_slot'
+  | 'running'
+  | 'finished'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled';
+
+export interface StackStatus {
+  id: string;
+  name: string;
+  wave: number;
+  state: StackState;
+  /** Why it was skipped/failed, or what it waits for. */
+  reason?: string;
+  runId?: string;
+  /** The Spacelift run state last seen (FINISHED, FAILED, TIMED_OUT…). */
+  runState?: string;
+  approvedBy?: string;
+}
+
+export interface CascadeStatus {
+  root: string;
+  rootRunId?: string;
+  stacks: StackStatus[];
+  cycles: string[][];
+  done: boolean;
+}
+
+export interface ApprovalSignal {
+  stackId: string;
+  by?: string;
+  reason?: string;
+}
+
+/** A run-state webhook routed to the monitor waiting for that run (fast path). */
+export interface RunStateSignal {
+  state: string;
+  stateVersion?: number;
+  delta?: RunDelta | null;
+}
+
+export interface RunMonitorInput {
+  stack_id: string;
+  run_id: string;
+  timeout_ms: number;
+  poll_initial_ms: number;
+  poll_max_ms: number;
+}
+
+export interface RunMonitorResult {
+  state: string;
+  delta: RunDelta | null;
+  /** How the final state was learned. */
+  via: 'webhook' | 'poll' | 'timeout';
+}
+
+export const approveSignal = defineSignal<[ApprovalSignal]>('approve');
+export const rejectSignal = defineSignal<[ApprovalSignal]>('reject');
+export const runStateSignal = defineSignal<[RunStateSignal]>('runState');
+export const cascadeStatusQuery = defineQuery<CascadeStatus>('cascadeStatus');
+
+/** The monitor of a run has an ID derived from the run, so a webhook can find it without a lookup. */
+export function runMonitorWorkflowId(runId: string): string {
+  return `spacelift-run-${runId}`;
+}

@@ -1,0 +1,80 @@
+import t from 'tap';
+import type { Connection } from '@temporalio/client';
+import { createLogger } from '../../src/log/logger';
+import { stopWithin } from '../../src/cli/runtime/graceful-stop';
+import { createTemporalProbe } from '../../src/cli/runtime/temporal-probe';
+import { TeardownStack, unlessInterrupted, DemoInterrupted } from '../../src/cli/demo/teardown-stack';
+import { probeTcp } from '../../src/cli/runtime/tcp-probe';
+
+function fakeConnection(answer: () => Promise<unknown>): { connection: Connection; calls: () => number } {
+  let calls = 0;
+  const connection = {
+    withDeadline: (_deadline: number, fn: () => Promise<unknown>) => fn(),
+    workflowService: {
+      getSystemInfo: () => {
+        calls += 1;
+        return answer();
+      },
+    },
+  } as unknown as Connection;
+  return { connection, calls: () => calls };
+}
+
+t.test('temporal probe: cached for 5 s, shared while in flight, names the failure', async (t) => {
+  let clock = 1_000;
+  let healthy = true;
+  const { connection, calls } = fakeConnection(async () => {
+    if (!healthy) throw new Error('14 UNAVAILABLE: connection refused');
+    return {};
+  });
+  const probe = createTemporalProbe(connection, 'h:7233', () => clock);
+  const [a, b] = await Promise.all([probe(), probe()]);
+  t.same([a, b], [{ ok: true, reason: 'ready' }, { ok: true, reason: 'ready' }]);
+  t.equal(calls(), 1, 'concurrent callers share one call');
+  healthy = false;
+  clock += 4_999;
+  t.same(await probe(), { ok: true, reason: 'ready' }, 'still cached');
+  clock += 1;
+  t.same(await probe(), { ok: false, reason: 'Temporal at h:7233 is unreachable: Error: 14 UNAVAILABLE: connection refused' });
+  t.equal(calls(), 2);
+});
+
+t.test('stopWithin: true on a clean stop, false on failure or when the grace period runs out', async (t) => {
+  const logs: string[] = [];
+  const logger = createLogger({ write: (l) => logs.push(l) });
+  t.equal(await stopWithin(1_000, logger, async () => undefined), true);
+  t.equal(await stopWithin(1_000, logger, async () => { throw new Error('boom'); }), false);
+  const started = Date.now();
+  t.equal(await stopWithin(0, logger, () => new Promise(() => undefined)), false);
+  t.ok(Date.now() - started < 3_000);
+  t.ok(logs.some((l) => l.includes('shutdown failed') && l.includes('boom')));
+  t.ok(logs.some((l) => l.includes('shutdown did not finish cleanly')));
+});
+
+t.test('TeardownStack closes in reverse order, waits for resources still starting, survives failures', async (t) => {
+  const order: string[] = [];
+  const stack = new TeardownStack(createLogger({ write: () => undefined }));
+  await stack.track('server', Promise.resolve('server'), async (r) => void order.push(r));
+  let finishStarting!: (value: string) => void;
+  void stack.track('slow', new Promise<string>((r) => (finishStarting = r)), async (r) => void order.push(r));
+  void stack.track('failed-start', Promise.reject(new Error('no')), async () => void order.push('never'));
+  await stack.track('broken', Promise.resolve('broken'), async () => { throw new Error('close failed'); });
+  const closing = stack.closeAll();
+  setTimeout(() => finishStarting('slow'), 20);
+  await closing;
+  t.same(order, ['slow', 'server']);
+});
+
+t.test('unlessInterrupted rejects with DemoInterrupted on the signal', async (t) => {
+  let signal!: (s: NodeJS.Signals) => void;
+  const interrupted = new Promise<NodeJS.Signals>((r) => (signal = r));
+  t.equal(await unlessInterrupted(interrupted, Promise.resolve(1)), 1);
+  const pending = unlessInterrupted(interrupted, new Promise(() => undefined));
+  signal('SIGINT');
+  await t.rejects(pending, DemoInterrupted);
+});
+
+t.test('probeTcp names the real cause', async (t) => {
+  await t.rejects(probeTcp('127.0.0.1:1', 2_000), { message: 'connect ECONNREFUSED 127.0.0.1:1' });
+  await t.rejects(probeTcp('no-such-host.invalid:7233', 5_000), { message: /^cannot resolve host no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/ });
+});

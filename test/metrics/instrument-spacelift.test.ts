@@ -1,0 +1,61 @@
+import t from 'tap';
+import { createCascadeMetrics, instrumentSpacelift } from '../../src/metrics';
+import { SpaceliftAuthError } from '../../src/spacelift/errors';
+import type { Run, SpaceliftApi, Stack } from '../../src/spacelift/types';
+
+const run: Run = { id: 'r1', branch: 'main', state: 'QUEUED' };
+
+function fakeApi(): SpaceliftApi & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    triggeredBy: 'api::KEY',
+    async listCandidateDependents(stackId) {
+      calls.push(`list:${stackId}`);
+      return [] as Stack[];
+    },
+    async listAllStacks() {
+      return [] as Stack[];
+    },
+    async cancelRun(_stackId, runId) {
+      return { ...run, id: runId, state: 'CANCELED' };
+    },
+    async triggerRun(stackId) {
+      calls.push(`trigger:${stackId}`);
+      if (stackId === 'locked') throw new SpaceliftAuthError('denied', { operation: 'runTrigger', stackId });
+      return run;
+    },
+    async getRun() {
+      throw 'not an error';
+    },
+    async listRecentRuns() {
+      return [run];
+    },
+    async verifyCredentials() {
+      return { viewer: 'bot' };
+    },
+  };
+}
+
+t.test('passes results and errors through and counts them by operation', async (t) => {
+  const metrics = createCascadeMetrics();
+  const api = fakeApi();
+  const wrapped = instrumentSpacelift(api, metrics);
+  t.equal(wrapped.triggeredBy, 'api::KEY');
+  t.same(await wrapped.triggerRun('vpc'), run);
+  t.same(await wrapped.listCandidateDependents('vpc'), []);
+  t.same(await wrapped.verifyCredentials(), { viewer: 'bot' });
+  await t.rejects(wrapped.triggerRun('locked'), SpaceliftAuthError);
+  await t.rejects(wrapped.getRun('s', 'r'));
+  t.same(api.calls, ['trigger:vpc', 'list:vpc', 'trigger:locked']);
+  t.same(await wrapped.cancelRun('vpc', 'r9'), { ...run, id: 'r9', state: 'CANCELED' }, 'arguments pass through');
+  t.same(await wrapped.listAllStacks(), []);
+
+  t.equal(metrics.spaceliftCalls.get({ operation: 'triggerRun' }), 2);
+  t.equal(metrics.spaceliftErrors.get({ operation: 'triggerRun', error: 'SpaceliftAuthError' }), 1);
+  t.equal(metrics.spaceliftErrors.get({ operation: 'getRun', error: 'NonError' }), 1);
+  const text = metrics.registry.render();
+  t.match(text, /^spacelift_cascade_spacelift_request_duration_seconds_count\{operation="triggerRun"\} 2$/m);
+  t.match(text, /^spacelift_cascade_spacelift_requests_total\{operation="verifyCredentials"\} 1$/m);
+  t.match(text, /^spacelift_cascade_chains_started_total 0$/m);
+});
