@@ -1,5 +1,5 @@
 /** The Spacelift boundary: the client, its contracts, typed errors, label parsing and response validation. */
-export { SpaceliftClient, type SpaceliftClientOptions } from './client';
+export { SpaceliftClient, STOP_NOTE, type SpaceliftClientOptions } from './client';
 export { JwtCache, REFRESH_MARGIN_MS, type TokenGrant } from './auth';
 export {
   SpaceliftError,
@@ -11,5 +11,5 @@ export {
 } from './errors';
 export { parseDependsOn, dependsOn } from './labels';
 export type { SpaceliftOperation } from './queries';
-export type { AttachedContext, Run, SpaceliftApi, Stack } from './types';
+export type { AttachedContext, Run, RunDelta, SpaceliftApi, Stack } from './types';
 export { validateResponse, matchesSchema, SCHEMA_NAMES, type SchemaName, type ValidateOptions } from './validate';

@@ -50,8 +50,9 @@ export interface SpaceliftApi {
   listRecentRuns(stackId: string): Promise<Run[]>;
   /**
    * Stops a run that has not started applying: runCancel (QUEUED/READY → CANCELED), else runDiscard (e.g.
-   * UNCONFIRMED → DISCARDED). Resolves with the stopped run; throws a non-retryable SpaceliftError naming the
-   * run's state when Spacelift refuses both.
+   * UNCONFIRMED → DISCARDED). Resolves with the stopped run (also when it was already CANCELED/DISCARDED, e.g. by
+   * an earlier attempt whose answer was lost); throws a non-retryable SpaceliftError naming the run's state when
+   * Spacelift refuses both.
    */
   cancelRun(stackId: string, runId: string): Promise<Run>;
   /** A cheap read-only call proving the credentials work; returns the key's user identity when known. */

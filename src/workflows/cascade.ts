@@ -51,13 +51,11 @@ interface Outcome {
 export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatus> {
   const root = requireStackId(input);
   const options = { ...DEFAULTS, ...input.options };
-  const plan: CascadePlan = await planCascade({ stackId: root, globalWhen: options.globalWhen ?? 'always' });
-
+  // Handlers first: status queries and approvals may arrive while the graph is still being discovered.
   const status = new Map<string, StackStatus>();
-  for (const stack of plan.stacks) status.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, state: 'pending' });
-  for (const { id, reason } of plan.excluded) status.set(id, { id, name: id, wave: -1, state: 'skipped', reason });
-  const outcomes = new Map<string, Outcome>([[root, { state: input.run_state ?? 'FINISHED', delta: input.run_delta ?? null }]]);
+  let plan: CascadePlan = { root, stacks: [], cycles: [], excluded: [], brokenReferences: [] };
   const approvals = new Map<string, { approved: boolean; by?: string; reason?: string }>();
+  let finished = false;
   const snapshot = (done: boolean): CascadeStatus => ({
     root,
     ...(input.run_id ? { rootRunId: input.run_id } : {}),
@@ -65,13 +63,16 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
     cycles: plan.cycles,
     done,
   });
-  let finished = false;
   setHandler(cascadeStatusQuery, () => snapshot(finished));
   setHandler(approveSignal, ({ stackId, by }) => void approvals.set(stackId, { approved: true, ...(by ? { by } : {}) }));
   setHandler(rejectSignal, ({ stackId, by, reason }) =>
     void approvals.set(stackId, { approved: false, ...(by ? { by } : {}), ...(reason ? { reason } : {}) }),
   );
 
+  plan = await planCascade({ stackId: root, globalWhen: options.globalWhen ?? 'always' });
+  for (const stack of plan.stacks) status.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, state: 'pending' });
+  for (const { id, reason } of plan.excluded) status.set(id, { id, name: id, wave: -1, state: 'skipped', reason });
+  const outcomes = new Map<string, Outcome>([[root, { state: input.run_state ?? 'FINISHED', delta: input.run_delta ?? null }]]);
   const update = (id: string, patch: Partial<StackStatus>) => {
     const current = status.get(id);
     if (current) status.set(id, { ...current, ...patch });
