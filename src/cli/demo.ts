@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { defaultCascadeConfig } from '../config/cascade-section';
 import { loadGeneralConfig, type ConfigWithSpacelift } from '../config/load-config';
 import { loadFixtureAccount, startFakeSpacelift, type FakeSpacelift } from '../fake-spacelift/server';
 import { createLogger } from '../log/logger';
@@ -52,6 +53,8 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
       temporal: { address: server.env.address, namespace: 'default', taskQueue: TASK_QUEUE },
       spacelift: { endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, discovery: 'scan', requestTimeoutMs: 5_000 },
       webhook: { host: '127.0.0.1', port: 0, secrets: [secret], insecureSkipSignature: false, maxBodyBytes: 1_048_576, triggerStates: ['FINISHED'], runTypes: ['TRACKED'] },
+      // The demo tells the one-level chain's story: the fixture account's runs never end by themselves.
+      cascade: { ...defaultCascadeConfig(), mode: 'direct' },
       logLevel,
       shutdownGraceMs: DEMO_GRACE_MS,
     };

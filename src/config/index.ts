@@ -1,4 +1,5 @@
 export { ConfigError } from './errors';
+export { defaultCascadeConfig } from './cascade-section';
 export { configSecrets } from './config-secrets';
 export { loadConfig, loadGeneralConfig, type ConfigRole, type ConfigWithSpacelift, type LoadConfigFlags, type LoadConfigOptions } from './load-config';
 export type { ConfigFlags, Env } from './read-secret';

@@ -1,3 +1,4 @@
+import { loadCascadeConfig } from './cascade-section';
 import { ConfigError } from './errors';
 import { parseEnum, parseInteger } from './parse-values';
 import type { ConfigFlags, Env } from './read-secret';
@@ -8,7 +9,8 @@ import type { Config, LogLevel, SpaceliftConfig } from './types';
 import { loadWebhookConfig } from './webhook-section';
 
 /** What the command about to run needs; decides which settings are mandatory. */
-export type ConfigRole = 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo';
+export type ConfigRole =
+  | 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'cancel' | 'approve' | 'reject';
 
 export interface LoadConfigFlags extends ConfigFlags {
   insecureSkipSignature?: boolean;
@@ -20,20 +22,20 @@ export interface LoadConfigOptions {
   role: ConfigRole;
 }
 
-/** serve and worker always have Spacelift credentials; loadConfig guarantees it for those roles. */
+/** serve, worker and plan always have Spacelift credentials; loadConfig guarantees it for those roles. */
 export type ConfigWithSpacelift = Config & { spacelift: SpaceliftConfig };
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const MAX_SHUTDOWN_GRACE_MS = 600_000;
 
-const NEEDS_SPACELIFT: readonly ConfigRole[] = ['serve', 'worker'];
+const NEEDS_SPACELIFT: readonly ConfigRole[] = ['serve', 'worker', 'plan'];
 const NEEDS_WEBHOOK_SECRET: readonly ConfigRole[] = ['serve', 'webhook'];
 
 /**
  * Builds the one typed Config from flags > VAR > VAR_FILE > $CREDENTIALS_DIRECTORY/VAR, validating every
  * setting that is present (even ones this role does not use) and throwing ConfigError with the exact reason.
  */
-export function loadConfig(options: LoadConfigOptions & { role: 'serve' | 'worker' }): ConfigWithSpacelift;
+export function loadConfig(options: LoadConfigOptions & { role: 'serve' | 'worker' | 'plan' }): ConfigWithSpacelift;
 export function loadConfig(options: LoadConfigOptions): Config;
 export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config {
   const { insecureSkipSignature = false, ...variableFlags } = flags;
@@ -42,6 +44,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
   const temporal = loadTemporalConfig(read);
   const spacelift = loadSpaceliftConfig(read);
   const webhook = loadWebhookConfig(read, insecureSkipSignature);
+  const cascade = loadCascadeConfig(read);
   const { logLevel, shutdownGraceMs } = loadGeneralConfig({ env, flags: variableFlags });
 
   if (NEEDS_SPACELIFT.includes(role) && !spacelift) {
@@ -54,7 +57,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
     );
   }
 
-  return { temporal, ...(spacelift ? { spacelift } : {}), webhook, logLevel, shutdownGraceMs };
+  return { temporal, ...(spacelift ? { spacelift } : {}), webhook, cascade, logLevel, shutdownGraceMs };
 }
 
 /** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */

@@ -25,6 +25,36 @@ export function parseInteger(raw: RawValue, min: number, max: number): number {
   return value;
 }
 
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
+
+/** `30s`, `90m`, `4h`, `1h30m` (units ms, s, m, h, d) → milliseconds, within [minMs, maxMs]. */
+export function parseDuration(raw: RawValue, minMs: number, maxMs: number): number {
+  const value = raw.value.trim().toLowerCase();
+  let total = Number.NaN;
+  if (DURATION.test(value)) {
+    total = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * (DURATION_UNITS_MS[unit as string] as number);
+  }
+  if (!Number.isSafeInteger(total) || total < minMs || total > maxMs) {
+    fail(raw, `must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} such as 30s, 90m or 4h`);
+  }
+  return total;
+}
+
+/** The largest unit that divides `ms` exactly: 60000 → 1m, 2592000000 → 30d. */
+export function formatDuration(ms: number): string {
+  const [unit, size] = Object.entries(DURATION_UNITS_MS).reverse().find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}
+
+/** A non-negative decimal such as `5` or `0.5`, at most `max`. */
+export function parseRate(raw: RawValue, max: number, zeroMeans: string): number {
+  const value = /^\d+(?:\.\d+)?$/.test(raw.value.trim()) ? Number(raw.value.trim()) : Number.NaN;
+  if (!Number.isFinite(value) || value > max) fail(raw, `must be a number from 0 to ${max} (0 = ${zeroMeans})`);
+  return value;
+}
+
 export function parseBoolean(raw: RawValue): boolean {
   const value = raw.value.trim().toLowerCase();
   if (value === 'true' || value === '1') return true;

@@ -1,4 +1,5 @@
 /** The one typed configuration object, built and validated by loadConfig. */
+import type { Blackout } from '../cascade/blackout';
 
 export interface TemporalConfig {
   /** host:port of the Temporal frontend. */
@@ -39,6 +40,25 @@ export interface WebhookConfig {
   runTypes: string[];
 }
 
+/** graph: CascadeWorkflow over the whole downstream graph; direct: the original one-level StackDependencyChainWorkflow. */
+export type CascadeMode = 'graph' | 'direct';
+export type EdgeMode = 'always' | 'changed';
+
+export interface CascadeConfig {
+  mode: CascadeMode;
+  maxInFlight: number;
+  runTimeoutMs: number;
+  approvalTimeoutMs: number;
+  /** Maintenance windows, parsed at start; empty when none are configured. */
+  blackouts: Blackout[];
+  /** The `when` of edges whose label does not say (the workflow's options.globalWhen). */
+  edgeMode: EdgeMode;
+  /** First poll of a triggered run's state when no webhook reports it. */
+  pollIntervalMs: number;
+  /** runTrigger calls per second per worker process; 0 means unlimited. */
+  triggerRatePerSecond: number;
+}
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
@@ -46,6 +66,7 @@ export interface Config {
   /** Absent when no Spacelift credentials are configured (allowed for `webhook` and `check-connection`). */
   spacelift?: SpaceliftConfig;
   webhook: WebhookConfig;
+  cascade: CascadeConfig;
   logLevel: LogLevel;
   shutdownGraceMs: number;
 }

@@ -3,7 +3,7 @@
  * cannot drift. Each variable may also be given as VAR_FILE (a path) or as a systemd credential named VAR.
  */
 
-export type VariableGroup = 'temporal' | 'spacelift' | 'webhook' | 'general';
+export type VariableGroup = 'temporal' | 'spacelift' | 'webhook' | 'cascade' | 'general';
 
 export interface VariableSpec {
   name: string;
@@ -30,12 +30,20 @@ export const VARIABLES = [
   { name: 'SPACELIFT_API_KEY_SECRET', default: undefined, secret: true, group: 'spacelift', description: 'Spacelift API key secret' },
   { name: 'SPACELIFT_DISCOVERY', default: 'scan', secret: false, group: 'spacelift', description: 'How dependents are found: scan (all stacks) or label (searchStacks by label)' },
   { name: 'SPACELIFT_REQUEST_TIMEOUT_MS', default: '10000', secret: false, group: 'spacelift', description: 'Timeout of one Spacelift API request, in ms' },
+  { name: 'SPACELIFT_TRIGGER_RATE', default: '5', secret: false, group: 'spacelift', description: 'Most runTrigger calls per second per worker process, in bursts of up to that many (0 = unlimited)' },
   { name: 'SPACELIFT_WEBHOOK_SECRET', default: undefined, secret: true, group: 'webhook', description: 'Webhook HMAC secret; a comma-separated list accepts several during rotation' },
   { name: 'WEBHOOK_HOST', default: '0.0.0.0', secret: false, group: 'webhook', description: 'Address the webhook listener binds' },
   { name: 'WEBHOOK_PORT', default: '8080', secret: false, group: 'webhook', description: 'Port the webhook listener binds' },
   { name: 'WEBHOOK_MAX_BODY_BYTES', default: '1048576', secret: false, group: 'webhook', description: 'Largest webhook body accepted; larger ones get 413' },
   { name: 'CASCADE_TRIGGER_STATES', default: 'FINISHED', secret: false, group: 'webhook', description: 'Comma-separated run states that start a chain' },
   { name: 'CASCADE_RUN_TYPES', default: 'TRACKED', secret: false, group: 'webhook', description: 'Comma-separated run types that start a chain' },
+  { name: 'CASCADE_MODE', default: 'graph', secret: false, group: 'cascade', description: 'graph: CascadeWorkflow runs the whole downstream graph; direct: StackDependencyChainWorkflow triggers only the direct dependents (the original behaviour)' },
+  { name: 'CASCADE_MAX_IN_FLIGHT', default: '10', secret: false, group: 'cascade', description: 'Runs in flight at once per cascade, 1 to 1000' },
+  { name: 'CASCADE_RUN_TIMEOUT', default: '4h', secret: false, group: 'cascade', description: 'A triggered run that has not ended after this long counts as timed out and skips its dependents (30s, 90m, 4h, 1h30m ...)' },
+  { name: 'CASCADE_APPROVAL_TIMEOUT', default: '24h', secret: false, group: 'cascade', description: 'How long a stack labelled cascade:approval waits for approve/reject before it is skipped' },
+  { name: 'CASCADE_BLACKOUTS', default: undefined, secret: false, group: 'cascade', description: 'UTC maintenance windows in which nothing is triggered, separated by ;, e.g. "Sat 00:00-Mon 06:00; 2026-12-24T00:00Z/2026-12-27T00:00Z" (default: none)' },
+  { name: 'CASCADE_EDGE_MODE', default: 'always', secret: false, group: 'cascade', description: 'always: a dependsOn edge fires on its upstream state alone; changed: edges without when: also need the upstream run to have changed resources' },
+  { name: 'CASCADE_POLL_INTERVAL', default: '60s', secret: false, group: 'cascade', description: 'First poll of a triggered run when no webhook reports its end; the interval doubles up to 10m (or stays, if longer)' },
   { name: 'LOG_LEVEL', default: 'info', secret: false, group: 'general', description: 'debug, info, warn or error' },
   { name: 'SHUTDOWN_GRACE_MS', default: '20000', secret: false, group: 'general', description: 'How long SIGTERM waits for in-flight work before exiting' },
 ] as const satisfies readonly VariableSpec[];

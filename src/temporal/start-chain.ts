@@ -1,5 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { CascadeConfig } from '../config/types';
+import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeOptions, type RunDelta } from '../workflows/cascade-types';
 import { CHAIN_WORKFLOW_TYPE, type ChainInput } from '../workflows/types';
 import { chainWorkflowId } from './workflow-id';
 
@@ -7,23 +9,34 @@ export interface StartChainRequest {
   stackId: string;
   runId: string;
   runState: string;
+  /** Resources the run changed (the webhook's run.delta); null or absent when Spacelift did not say. */
+  runDelta?: RunDelta | null;
 }
 
 export type StartChainOutcome = { status: 'started' | 'duplicate'; workflowId: string };
 
+/** What a start needs besides the request: where, and which workflow with which options (CASCADE_*). */
+export interface ChainStartSettings {
+  taskQueue: string;
+  cascade: CascadeConfig;
+}
+
+/** The monitor's polling interval doubles up to this, unless CASCADE_POLL_INTERVAL is already longer. */
+const POLL_MAX_MS = 10 * 60_000;
+
 /**
- * Starts the chain for one finished run, exactly once: the workflow ID is derived from stack + run,
- * and IDs are never reused, so a redelivery (even after the chain completed) is reported as a duplicate.
+ * Starts the cascade for one finished run, exactly once: the workflow ID is derived from stack + run in both
+ * modes, and IDs are never reused, so a redelivery (even after the cascade completed) is reported as a duplicate.
  * Any other error propagates: the caller answers 503 and Spacelift redelivers.
  */
-export async function startChain(client: Client, taskQueue: string, request: StartChainRequest): Promise<StartChainOutcome> {
+export async function startChain(client: Client, settings: ChainStartSettings, request: StartChainRequest): Promise<StartChainOutcome> {
   const workflowId = chainWorkflowId(request.stackId, request.runId);
-  const input: ChainInput = { stack_id: request.stackId, run_id: request.runId, run_state: request.runState };
+  const { workflowType, args } = chainStart(request, settings.cascade);
   try {
-    await client.workflow.start(CHAIN_WORKFLOW_TYPE, {
-      taskQueue,
+    await client.workflow.start(workflowType, {
+      taskQueue: settings.taskQueue,
       workflowId,
-      args: [input],
+      args,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
     return { status: 'started', workflowId };
@@ -31,4 +44,39 @@ export async function startChain(client: Client, taskQueue: string, request: Sta
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
     throw err;
   }
+}
+
+/** graph: CascadeWorkflow with the run's delta and the configured options; direct: the original chain input. */
+export function chainStart(
+  request: StartChainRequest,
+  cascade: CascadeConfig,
+): { workflowType: string; args: [CascadeInput] | [ChainInput] } {
+  if (cascade.mode === 'direct') {
+    return { workflowType: CHAIN_WORKFLOW_TYPE, args: [{ stack_id: request.stackId, run_id: request.runId, run_state: request.runState }] };
+  }
+  const delta = request.runDelta;
+  return {
+    workflowType: CASCADE_WORKFLOW_TYPE,
+    args: [
+      {
+        stack_id: request.stackId,
+        run_id: request.runId,
+        run_state: request.runState,
+        run_delta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
+        options: cascadeOptions(cascade),
+      },
+    ],
+  };
+}
+
+export function cascadeOptions(cascade: CascadeConfig): CascadeOptions {
+  return {
+    maxInFlight: cascade.maxInFlight,
+    runTimeoutMs: cascade.runTimeoutMs,
+    approvalTimeoutMs: cascade.approvalTimeoutMs,
+    blackouts: cascade.blackouts,
+    globalWhen: cascade.edgeMode,
+    pollInitialMs: cascade.pollIntervalMs,
+    pollMaxMs: Math.max(POLL_MAX_MS, cascade.pollIntervalMs),
+  };
 }

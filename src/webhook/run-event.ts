@@ -13,6 +13,8 @@ export interface RunEvent {
     branch?: string;
     createdAt?: number;
     triggeredBy?: string | null;
+    /** Resources the run changed; null until a plan exists. */
+    delta?: { added: number; changed: number; deleted: number; resources?: number } | null;
   };
   stack: {
     id: string;
