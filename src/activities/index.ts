@@ -6,6 +6,9 @@ import { dependsOn, parseDependsOn } from '../spacelift/labels';
 import { SpaceliftError } from '../spacelift/errors';
 import type { Run, RunDelta, SpaceliftApi, Stack } from '../spacelift/types';
 import type { DependentStackInfo } from '../workflows/types';
+import { createReportingActivities, type ReportingDeps } from './reporting';
+
+export type { AuditInput } from './reporting';
 
 export interface TriggerInput {
   stackId: string;
@@ -13,15 +16,17 @@ export interface TriggerInput {
   intentAt: number;
 }
 
-export interface ActivityDeps {
+export interface ActivityDeps extends ReportingDeps {
   spacelift: SpaceliftApi;
   /** How the cascade discovers its graph: one sweep of the account, or label searches level by level. */
   discovery?: DiscoveryMode;
 }
 
 /** Activities get their Spacelift client from here, so tests pass a fake one instead of patching modules. */
-export function createActivities({ spacelift, discovery = 'scan' }: ActivityDeps) {
+export function createActivities({ spacelift, discovery = 'scan', ...reporting }: ActivityDeps) {
   return {
+    ...createReportingActivities(reporting),
+
     /** Discovers the downstream graph of a stack and plans it; only the plan (not the account) enters history. */
     async planCascade({ stackId, globalWhen }: { stackId: string; globalWhen: 'always' | 'changed' }): Promise<CascadePlan> {
       if (discovery === 'label') {

@@ -162,7 +162,7 @@ function settle(edges: readonly Edge[], status: Map<string, Status>): Status {
 }
 
 /** Tarjan's strongly connected components without recursion; components come out sinks first. */
-function stronglyConnected(adjacency: readonly (readonly number[])[]): number[][] {
+export function stronglyConnected(adjacency: readonly (readonly number[])[]): number[][] {
   const n = adjacency.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);

@@ -7,6 +7,10 @@ export interface CommandContext {
   env: Env;
   configFlags: LoadConfigFlags;
   switches: ReadonlySet<string>;
+  /** Positional arguments by name (`workflow-id`, `stack-id`); the parser guarantees the command's are all there. */
+  arguments: Readonly<Record<string, string>>;
+  /** Command options that were given (`format`, `by`, `reason`). */
+  options: Readonly<Record<string, string>>;
   stdout: (line: string) => void;
   stderr: (line: string) => void;
 }

@@ -1,4 +1,4 @@
-import type { VariableGroup } from '../config/variables';
+import { VARIABLES, type VariableGroup, type VariableName, type VariableSpec } from '../config/variables';
 
 /** A boolean switch specific to one command (config flags come from the variables table). */
 export interface SwitchSpec {
@@ -6,30 +6,62 @@ export interface SwitchSpec {
   description: string;
 }
 
+/** A required positional argument, shown as `<name>` in usage lines. */
+export interface ArgumentSpec {
+  name: string;
+  description: string;
+}
+
+/** A `--name VALUE` option specific to one command. */
+export interface OptionSpec {
+  name: string;
+  /** Shown in help: `--format <text|json>`. */
+  value: string;
+  description: string;
+  /** When set, any other value is a usage error. */
+  choices?: readonly string[];
+}
+
 export interface CommandSpec {
   name: CommandName;
   summary: string;
   /** Which variables (and their flags) the command reads. */
   groups: readonly VariableGroup[];
+  /** Single variables read beyond those groups. */
+  variables?: readonly VariableName[];
   switches: readonly SwitchSpec[];
+  arguments?: readonly ArgumentSpec[];
+  options?: readonly OptionSpec[];
 }
 
-export type CommandName = 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo';
+export type CommandName = 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'approve' | 'reject' | 'cancel' | 'graph';
 
 const INSECURE: SwitchSpec = {
   name: 'insecure-skip-signature',
   description: 'Accept webhooks without verifying X-Signature-256 (local testing only)',
 };
 
+const WORKFLOW_ID: ArgumentSpec = { name: 'workflow-id', description: 'The cascade, e.g. cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001' };
+const STACK_ID: ArgumentSpec = { name: 'stack-id', description: 'A Spacelift stack ID' };
+const FORMAT: OptionSpec = { name: 'format', value: 'text|json', description: 'Output format (default text)', choices: ['text', 'json'] };
+const BY: OptionSpec = { name: 'by', value: 'name', description: 'Who decided, recorded in the cascade (default $USER)' };
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'serve',
     summary: 'Webhook listener and Temporal worker in one process (default)',
-    groups: ['temporal', 'spacelift', 'webhook', 'general'],
+    groups: ['temporal', 'spacelift', 'webhook', 'cascade', 'notify', 'audit', 'general'],
     switches: [INSECURE],
   },
-  { name: 'worker', summary: 'Only the Temporal worker that runs the cascade workflows', groups: ['temporal', 'spacelift', 'general'], switches: [] },
-  { name: 'webhook', summary: 'Only the webhook listener; workflows run on a separate worker', groups: ['temporal', 'webhook', 'general'], switches: [INSECURE] },
+  { name: 'worker', summary: 'Only the Temporal worker that runs the cascade workflows', groups: ['temporal', 'spacelift', 'notify', 'audit', 'general'], switches: [] },
+  {
+    name: 'webhook',
+    summary: 'Only the webhook listener; workflows run on a separate worker',
+    groups: ['temporal', 'webhook', 'cascade', 'general'],
+    // The worker's key ID tells the listener which runs a graph cascade triggered.
+    variables: ['SPACELIFT_API_ENDPOINT', 'SPACELIFT_API_KEY_ID', 'SPACELIFT_API_KEY_SECRET'],
+    switches: [INSECURE],
+  },
   {
     name: 'check-connection',
     summary: 'Check Temporal (list namespaces) and, when configured, the Spacelift API key',
@@ -45,10 +77,67 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'headless', description: 'Do not start the Temporal Web UI' },
     ],
   },
+  {
+    name: 'plan',
+    summary: "Show the waves, conditions, cycles and broken references of a stack's cascade; triggers nothing",
+    groups: ['spacelift', 'general'],
+    variables: ['CASCADE_EDGE_MODE'],
+    switches: [],
+    arguments: [{ name: 'stack-id', description: 'The stack whose finished run would start the cascade' }],
+    options: [FORMAT],
+  },
+  {
+    name: 'status',
+    summary: 'Where every stack of a cascade stands (the cascadeStatus query), or a chain workflow\'s result',
+    groups: ['temporal', 'general'],
+    switches: [],
+    arguments: [WORKFLOW_ID],
+    options: [FORMAT],
+  },
+  {
+    name: 'approve',
+    summary: 'Let a stack that waits for approval (label cascade:approval) run',
+    groups: ['temporal', 'general'],
+    switches: [],
+    arguments: [WORKFLOW_ID, STACK_ID],
+    options: [BY],
+  },
+  {
+    name: 'reject',
+    summary: 'Skip a stack that waits for approval, and everything below it',
+    groups: ['temporal', 'general'],
+    switches: [],
+    arguments: [WORKFLOW_ID, STACK_ID],
+    options: [BY, { name: 'reason', value: 'text', description: 'Why, recorded in the cascade' }],
+  },
+  {
+    name: 'cancel',
+    summary: 'Cancel a cascade: runs it queued are cancelled or discarded in Spacelift, waiting stacks never run',
+    groups: ['temporal', 'general'],
+    switches: [],
+    arguments: [WORKFLOW_ID],
+  },
+  {
+    name: 'graph',
+    summary: 'Draw the dependency graph of the whole account, or of one stack\'s cascade in waves; triggers nothing',
+    groups: ['spacelift', 'general'],
+    variables: ['CASCADE_EDGE_MODE'],
+    switches: [],
+    options: [
+      { name: 'root', value: 'stack-id', description: 'Only the cascade below this stack, in waves (default: the whole account)' },
+      { name: 'format', value: 'tree|mermaid|dot|json', description: 'Output format (default tree)', choices: ['tree', 'mermaid', 'dot', 'json'] },
+      { name: 'fixture', value: 'file', description: 'Read the stacks from a JSON file (an array of {id,name,labels} or a searchStacks response) instead of Spacelift' },
+    ],
+  },
 ];
 
 export const DEFAULT_COMMAND: CommandName = 'serve';
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === name);
+}
+
+/** The variables a command reads, in table order: its groups plus any single ones it names. */
+export function commandVariables(command: CommandSpec): VariableSpec[] {
+  return VARIABLES.filter((v) => command.groups.includes(v.group) || (command.variables as readonly string[] | undefined)?.includes(v.name));
 }

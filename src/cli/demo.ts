@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { defaultCascadeConfig } from '../config/cascade-section';
 import { loadGeneralConfig, type ConfigWithSpacelift } from '../config/load-config';
-import { loadFixtureAccount, startFakeSpacelift, type FakeSpacelift } from '../fake-spacelift/server';
+import { loadFixtureAccount, startFakeSpacelift } from '../fake-spacelift/server';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
-import type { ChainResult } from '../workflows/types';
+import type { CascadeStatus } from '../workflows/cascade-types';
 import type { CommandContext } from './command-context';
-import { describeAccount, describeResult } from './demo/describe-cascade';
+import { renderCascadeStatus } from './control/render-status';
+import { describeAccount } from './demo/describe-cascade';
+import { finishRunsLikeSpacelift } from './demo/finish-runs';
 import { sendSignedWebhook } from './demo/send-webhook';
 import { startDevServer } from './demo/start-dev-server';
 import { DemoInterrupted, TeardownStack, unlessInterrupted } from './demo/teardown-stack';
@@ -17,10 +19,15 @@ import { startServe } from './runtime/start-serve';
 
 // Literal require: inlined by esbuild, and src/cli and dist/cli are both two levels below the repo.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const SAMPLE_WEBHOOK = require('../../fixtures/webhooks/run-finished-tracked.json') as { stack: { id: string }; run: { id: string } };
+const SAMPLE_WEBHOOK = require('../../fixtures/webhooks/run-finished-tracked.json') as SampleWebhook;
+
+export interface SampleWebhook {
+  stack: { id: string; name: string; labels: string[] };
+  run: { id: string; triggeredBy: string | null };
+}
 
 const TASK_QUEUE = 'spacelift-cascade-demo';
-const CHAIN_TIMEOUT_MS = 120_000;
+const CASCADE_TIMEOUT_MS = 120_000;
 const DEMO_GRACE_MS = 5_000;
 
 /**
@@ -53,8 +60,8 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
       temporal: { address: server.env.address, namespace: 'default', taskQueue: TASK_QUEUE },
       spacelift: { endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, discovery: 'scan', requestTimeoutMs: 5_000 },
       webhook: { host: '127.0.0.1', port: 0, secrets: [secret], insecureSkipSignature: false, maxBodyBytes: 1_048_576, triggerStates: ['FINISHED'], runTypes: ['TRACKED'] },
-      // The demo tells the one-level chain's story: the fixture account's runs never end by themselves.
-      cascade: { ...defaultCascadeConfig(), mode: 'direct' },
+      // Runs end by webhook (the fast path, below); a poll would only come after an hour.
+      cascade: { ...defaultCascadeConfig(), pollIntervalMs: 3600_000 },
       logLevel,
       shutdownGraceMs: DEMO_GRACE_MS,
     };
@@ -69,12 +76,12 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
     const workflowId = answer.body.workflowId;
     if (answer.status !== 200 || typeof workflowId !== 'string') throw new Error(`the webhook was not accepted (HTTP ${answer.status})`);
 
-    say(`Workflow ${workflowId} is triggering the stacks that depend on ${SAMPLE_WEBHOOK.stack.id}:`);
-    const result = await step(followChain(runtime.listener.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>, fake, say));
-    say('Result (from the workflow):');
-    describeResult(result).forEach((line) => say(line));
-    say('  In production each of those runs sends its own webhook when it finishes, which continues the cascade.');
-
+    say(`Workflow ${workflowId} runs everything downstream of ${SAMPLE_WEBHOOK.stack.id}, wave by wave:`);
+    // Each run the fake accepts "finishes" a moment later, and Spacelift's signed webhook reports it.
+    finishRunsLikeSpacelift({ fake, stacks, template: SAMPLE_WEBHOOK, send: (payload) => sendSignedWebhook(base, payload, secret), say });
+    const status = await step(withTimeout(runtime.listener.client.workflow.getHandle(workflowId).result() as Promise<CascadeStatus>));
+    say('');
+    say(renderCascadeStatus({ workflowId, workflowType: 'CascadeWorkflow', execution: 'COMPLETED' }, status));
     say('');
     if (context.switches.has('keep-running')) {
       say('Inspect it:');
@@ -96,27 +103,10 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
   }
 }
 
-/** Prints each trigger as the fake records it, until the workflow returns (or the time limit passes). */
-async function followChain(result: Promise<ChainResult>, fake: FakeSpacelift, say: (line: string) => void): Promise<ChainResult> {
-  let shown = 0;
-  const showNew = (): void => {
-    for (; shown < fake.triggers.length; shown += 1) {
-      const trigger = fake.triggers[shown];
-      if (trigger) say(`  → Spacelift accepted a run on ${trigger.stackId}: ${trigger.runId}`);
-    }
-  };
-  const poll = setInterval(showNew, 100);
+function withTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      result,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the chain did not finish within ${CHAIN_TIMEOUT_MS / 1000} s`)), CHAIN_TIMEOUT_MS);
-      }),
-    ]);
-  } finally {
-    clearInterval(poll);
-    clearTimeout(timer);
-    showNew();
-  }
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the cascade did not finish within ${CASCADE_TIMEOUT_MS / 1000} s`)), CASCADE_TIMEOUT_MS);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,5 @@
-import { flagName, VARIABLES } from '../config/variables';
-import { COMMANDS, DEFAULT_COMMAND, type CommandSpec } from './command-specs';
+import { flagName } from '../config/variables';
+import { commandVariables, COMMANDS, DEFAULT_COMMAND, type CommandSpec } from './command-specs';
 import { PROGRAM_NAME, VERSION } from './version';
 
 const EXIT_CODES = 'Exit codes: 0 ok, 1 other failure, 2 usage or configuration error, 3 Temporal unreachable, 4 Spacelift credentials rejected';
@@ -29,8 +29,10 @@ export function globalHelp(): string {
 }
 
 export function commandHelp(command: CommandSpec): string {
-  const variables = VARIABLES.filter((v) => command.groups.includes(v.group));
+  const variables = commandVariables(command);
+  const argumentSpecs = command.arguments ?? [];
   const flagRows: Array<[string, string]> = [
+    ...(command.options ?? []).map((o): [string, string] => [`--${o.name} <${o.value}>`, o.description]),
     ...command.switches.map((s): [string, string] => [`--${s.name}`, s.description]),
     ...variables.flatMap((v): Array<[string, string]> => {
       const flag = flagName(v);
@@ -42,12 +44,14 @@ export function commandHelp(command: CommandSpec): string {
     const notes = [v.default !== undefined ? `default ${v.default}` : '', v.secret ? 'secret: no flag, never logged' : ''].filter(Boolean);
     return [v.name, notes.length > 0 ? `${v.description} (${notes.join('; ')})` : v.description];
   });
-  const usage = command.name === DEFAULT_COMMAND ? `${PROGRAM_NAME} [serve] [flags]` : `${PROGRAM_NAME} ${command.name} [flags]`;
+  const positional = argumentSpecs.map((a) => `<${a.name}> `).join('');
+  const usage = command.name === DEFAULT_COMMAND ? `${PROGRAM_NAME} [serve] [flags]` : `${PROGRAM_NAME} ${command.name} ${positional}[flags]`;
   return [
     `Usage: ${usage}`,
     '',
     `${command.summary}.`,
     '',
+    ...(argumentSpecs.length > 0 ? ['Arguments:', ...table(argumentSpecs.map((a): [string, string] => [`<${a.name}>`, a.description])), ''] : []),
     'Flags:',
     ...table(flagRows),
     '',

@@ -12,6 +12,12 @@ const RUNNERS: Record<CommandName, CommandRunner> = {
   webhook: async (context) => (await import('./webhook')).runWebhook(context),
   'check-connection': async (context) => (await import('./check-connection')).runCheckConnection(context),
   demo: async (context) => (await import('./demo')).runDemo(context),
+  plan: async (context) => (await import('./plan')).runPlan(context),
+  status: async (context) => (await import('./status')).runStatus(context),
+  approve: async (context) => (await import('./approve')).runApprove(context),
+  reject: async (context) => (await import('./reject')).runReject(context),
+  cancel: async (context) => (await import('./cancel')).runCancel(context),
+  graph: async (context) => (await import('./graph')).runGraph(context),
 };
 
 export interface MainIo {
@@ -44,7 +50,15 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     io.stdout(explicitCommand ? commandHelp(parsed.command) : globalHelp());
     return EXIT.ok;
   }
-  const context: CommandContext = { env: io.env, configFlags: parsed.configFlags, switches: parsed.switches, stdout: io.stdout, stderr: io.stderr };
+  const context: CommandContext = {
+    env: io.env,
+    configFlags: parsed.configFlags,
+    switches: parsed.switches,
+    arguments: parsed.arguments,
+    options: parsed.options,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  };
   try {
     return await RUNNERS[parsed.command.name](context);
   } catch (err) {

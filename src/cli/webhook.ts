@@ -4,7 +4,7 @@ import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
 import type { CommandContext } from './command-context';
 import { EXIT, type ExitCode } from './exit-codes';
-import { warnIfUnsigned } from './runtime/startup-checks';
+import { warnIfCascadeRunsUnrecognisable, warnIfUnsigned } from './runtime/startup-checks';
 import { stopWithin } from './runtime/graceful-stop';
 import { listenForShutdown } from './runtime/shutdown-signal';
 import { startListener } from './runtime/start-listener';
@@ -16,6 +16,7 @@ export async function runWebhook(context: CommandContext): Promise<ExitCode> {
   const shutdown = listenForShutdown();
   try {
     warnIfUnsigned(config, logger);
+    warnIfCascadeRunsUnrecognisable(config, logger);
     const listener = await startListener({ config, logger, metrics: createCascadeMetrics() });
     const { host, port } = listener.address;
     logger.info('ready', { host, port, temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });

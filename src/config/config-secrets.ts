@@ -6,5 +6,7 @@ export function configSecrets(config: Config): string[] {
     ...(config.temporal.apiKey ? [config.temporal.apiKey] : []),
     ...(config.spacelift ? [config.spacelift.apiKeySecret] : []),
     ...config.webhook.secrets,
+    ...(config.notify?.slackWebhookUrl ? [config.notify.slackWebhookUrl] : []),
+    ...(config.notify?.webhookSecret ? [config.notify.webhookSecret] : []),
   ];
 }

@@ -1,3 +1,4 @@
+import { loadAuditConfig } from './audit-section';
 import { loadCascadeConfig } from './cascade-section';
 import { ConfigError } from './errors';
 import { parseEnum, parseInteger } from './parse-values';
@@ -6,11 +7,12 @@ import { createReader } from './reader';
 import { joinNames, loadSpaceliftConfig, SPACELIFT_CREDENTIAL_VARIABLES } from './spacelift-section';
 import { loadTemporalConfig } from './temporal-section';
 import type { Config, LogLevel, SpaceliftConfig } from './types';
+import { loadNotifyConfig } from './notify-section';
 import { loadWebhookConfig } from './webhook-section';
 
 /** What the command about to run needs; decides which settings are mandatory. */
 export type ConfigRole =
-  | 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'cancel' | 'approve' | 'reject';
+  | 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'cancel' | 'approve' | 'reject' | 'graph';
 
 export interface LoadConfigFlags extends ConfigFlags {
   insecureSkipSignature?: boolean;
@@ -45,6 +47,8 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
   const spacelift = loadSpaceliftConfig(read);
   const webhook = loadWebhookConfig(read, insecureSkipSignature);
   const cascade = loadCascadeConfig(read);
+  const notify = loadNotifyConfig(read);
+  const audit = loadAuditConfig(read);
   const { logLevel, shutdownGraceMs } = loadGeneralConfig({ env, flags: variableFlags });
 
   if (NEEDS_SPACELIFT.includes(role) && !spacelift) {
@@ -57,7 +61,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
     );
   }
 
-  return { temporal, ...(spacelift ? { spacelift } : {}), webhook, cascade, logLevel, shutdownGraceMs };
+  return { temporal, ...(spacelift ? { spacelift } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs };
 }
 
 /** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */

@@ -59,6 +59,30 @@ export interface CascadeConfig {
   triggerRatePerSecond: number;
 }
 
+export const NOTIFY_EVENTS = ['completed', 'failed', 'approval_needed', 'timed_out'] as const;
+/** completed / failed: the cascade ended (failed when any stack failed); approval_needed / timed_out: one stack. */
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** Where cascade notifications go; a channel without its URL is off. */
+export interface NotifyConfig {
+  /** A Slack incoming-webhook URL: a secret, since anyone holding it can post. */
+  slackWebhookUrl?: string;
+  webhookUrl?: string;
+  /** Always set when webhookUrl is. */
+  webhookSecret?: string;
+  /** The events that are sent; the workflow reports every event and the activity picks. */
+  events: NotifyEvent[];
+}
+
+export interface AuditConfig {
+  /** Absolute path of the JSON-lines audit log; absent: no audit log. */
+  path?: string;
+  /** The file is rotated before a write would take it past this size. */
+  maxBytes: number;
+  /** Rotated files kept: path.1 (newest) … path.<keep>. */
+  keep: number;
+}
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
@@ -67,6 +91,10 @@ export interface Config {
   spacelift?: SpaceliftConfig;
   webhook: WebhookConfig;
   cascade: CascadeConfig;
+  /** loadConfig always sets it; absent (the demo) means no notifications. */
+  notify?: NotifyConfig;
+  /** loadConfig always sets it; absent (the demo) means no audit log. */
+  audit?: AuditConfig;
   logLevel: LogLevel;
   shutdownGraceMs: number;
 }

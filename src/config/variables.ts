@@ -3,7 +3,7 @@
  * cannot drift. Each variable may also be given as VAR_FILE (a path) or as a systemd credential named VAR.
  */
 
-export type VariableGroup = 'temporal' | 'spacelift' | 'webhook' | 'cascade' | 'general';
+export type VariableGroup = 'temporal' | 'spacelift' | 'webhook' | 'cascade' | 'notify' | 'audit' | 'general';
 
 export interface VariableSpec {
   name: string;
@@ -44,6 +44,13 @@ export const VARIABLES = [
   { name: 'CASCADE_BLACKOUTS', default: undefined, secret: false, group: 'cascade', description: 'UTC maintenance windows in which nothing is triggered, separated by ;, e.g. "Sat 00:00-Mon 06:00; 2026-12-24T00:00Z/2026-12-27T00:00Z" (default: none)' },
   { name: 'CASCADE_EDGE_MODE', default: 'always', secret: false, group: 'cascade', description: 'always: a dependsOn edge fires on its upstream state alone; changed: edges without when: also need the upstream run to have changed resources' },
   { name: 'CASCADE_POLL_INTERVAL', default: '60s', secret: false, group: 'cascade', description: 'First poll of a triggered run when no webhook reports its end; the interval doubles up to 10m (or stays, if longer)' },
+  { name: 'NOTIFY_SLACK_WEBHOOK_URL', default: undefined, secret: true, group: 'notify', description: 'Slack incoming-webhook URL that hears about cascades (the URL itself is the credential)' },
+  { name: 'NOTIFY_WEBHOOK_URL', default: undefined, secret: false, group: 'notify', description: 'URL that receives every cascade notification as JSON, signed in X-Signature-256 with NOTIFY_WEBHOOK_SECRET' },
+  { name: 'NOTIFY_WEBHOOK_SECRET', default: undefined, secret: true, group: 'notify', description: 'HMAC-SHA256 secret that signs the NOTIFY_WEBHOOK_URL requests (required with it)' },
+  { name: 'NOTIFY_EVENTS', default: 'completed,failed,approval_needed,timed_out', secret: false, group: 'notify', description: 'Comma-separated events that are sent: completed, failed (a stack failed), approval_needed, timed_out (a run)' },
+  { name: 'AUDIT_LOG_PATH', default: undefined, secret: false, group: 'audit', description: 'Absolute path of the audit log: one JSON line per cascade decision (triggered, skipped, failed, approved, rejected, cancelled); default: off' },
+  { name: 'AUDIT_LOG_MAX_BYTES', default: '10485760', secret: false, group: 'audit', description: 'Size in bytes at which the audit log is rotated to AUDIT_LOG_PATH.1 (1024 to 1073741824)' },
+  { name: 'AUDIT_LOG_KEEP', default: '5', secret: false, group: 'audit', description: 'Rotated audit logs kept, AUDIT_LOG_PATH.1 (newest) to .N, 1 to 100' },
   { name: 'LOG_LEVEL', default: 'info', secret: false, group: 'general', description: 'debug, info, warn or error' },
   { name: 'SHUTDOWN_GRACE_MS', default: '20000', secret: false, group: 'general', description: 'How long SIGTERM waits for in-flight work before exiting' },
 ] as const satisfies readonly VariableSpec[];

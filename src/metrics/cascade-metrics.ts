@@ -3,6 +3,7 @@ import { Registry, type Counter, type Histogram } from './registry';
 /** What the webhook gate reports per request; one label value per status it can answer with. */
 export type WebhookOutcome =
   | 'started'
+  | 'delivered'
   | 'duplicate'
   | 'ignored'
   | 'unavailable'

@@ -1,5 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { AuditLog } from '../audit/audit-log';
+import type { Notifier } from '../notify/notifier';
 import type { DiscoveryMode } from '../config/types';
 import type { SpaceliftApi } from '../spacelift/types';
 
@@ -11,6 +13,10 @@ export interface CreateWorkerOptions {
   taskQueue: string;
   spacelift: SpaceliftApi;
   discovery?: DiscoveryMode;
+  /** Cascade notifications (NOTIFY_*); absent: none. */
+  notifier?: Notifier;
+  /** The audit log (AUDIT_LOG_PATH); absent: none. */
+  auditLog?: AuditLog;
   /**
    * Production passes the bundle built at build time (dist/workflow-bundle.js); development and tests
    * may bundle from source instead.
@@ -24,7 +30,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ spacelift: options.spacelift, ...(options.discovery ? { discovery: options.discovery } : {}) }),
+    activities: createActivities({
+      spacelift: options.spacelift,
+      ...(options.discovery ? { discovery: options.discovery } : {}),
+      ...(options.notifier ? { notifier: options.notifier } : {}),
+      ...(options.auditLog ? { auditLog: options.auditLog } : {}),
+    }),
     ...workflowOptions(options.workflows),
     ...options.overrides,
   });

@@ -6,10 +6,15 @@ import type { StartChainOutcome, StartChainRequest } from '../temporal/start-cha
 import { shouldStartChain } from './chain-filter';
 import { describeError } from './describe-error';
 import { BodyTooLargeError, readBody } from './read-body';
+import { routeToMonitor, type RouteRunState } from './route-run-state';
+import type { RunEvent } from './run-event';
 import { validateRunEvent } from './validate-run-event';
 import { verifySignature } from './verify-signature';
 
 export type StartChain = (request: StartChainRequest) => Promise<StartChainOutcome>;
+
+/** spacelift_cascade_webhooks_total's outcome label: the gate's outcomes plus the fast path's `delivered`. */
+export type DeliveryOutcome = WebhookOutcome;
 
 /** What to answer, plus what to count and log about it. */
 export interface Reply {
@@ -17,7 +22,7 @@ export interface Reply {
   /** A small JSON object, or ready-made text (the Prometheus exposition). */
   body: Record<string, string> | { text: string; contentType: string };
   /** Set on webhook deliveries only: the label counted in spacelift_cascade_webhooks_total. */
-  outcome?: WebhookOutcome;
+  outcome?: DeliveryOutcome;
   headers?: Record<string, string>;
   /** stackId / runId / workflowId / error, for the request's log line. Never secrets or signatures. */
   fields?: LogFields;
@@ -26,9 +31,15 @@ export interface Reply {
 export interface DeliveryDeps {
   config: WebhookConfig;
   startChain: StartChain;
+  routeRunState: RouteRunState;
+  /**
+   * Graph mode only: the `triggeredBy` of runs the cascade triggers itself (`api::<keyId>`). Such a run never starts
+   * a cascade, even when its webhook beats the start of its monitor: the cascade that triggered it polls it.
+   */
+  cascadeTriggeredBy?: string;
 }
 
-const rejected = (status: number, outcome: WebhookOutcome, reason: string, fields?: LogFields): Reply => ({
+const rejected = (status: number, outcome: DeliveryOutcome, reason: string, fields?: LogFields): Reply => ({
   status,
   outcome,
   body: { status: 'rejected', reason },
@@ -37,9 +48,11 @@ const rejected = (status: number, outcome: WebhookOutcome, reason: string, field
 
 /**
  * POST /webhooks/spacelift after routing: content type 415 → size 413 → signature 401 (over the raw bytes,
- * before any parsing) → JSON 400 → schema 422 → filter 202 → start the chain (200, or 503 so Spacelift retries).
+ * before any parsing) → JSON 400 → schema 422 → a run a cascade watches: its monitor (200 delivered/duplicate)
+ * → filter 202 → start the chain (200, or 503 so Spacelift retries).
  */
-export async function handleDelivery(req: IncomingMessage, { config, startChain }: DeliveryDeps): Promise<Reply> {
+export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): Promise<Reply> {
+  const { config } = deps;
   if (!isJson(req.headers['content-type'])) {
     return rejected(415, 'unsupported_media_type', 'content type must be application/json');
   }
@@ -73,12 +86,29 @@ export async function handleDelivery(req: IncomingMessage, { config, startChain 
   const { event } = validation;
   const fields: LogFields = { stackId: event.stack.id, runId: event.run.id, runType: event.run.type, state: event.state, stateVersion: event.stateVersion };
 
-  const decision = shouldStartChain(event, config);
-  if (!decision.start) return { status: 202, outcome: 'ignored', body: { status: 'ignored', reason: decision.reason }, fields };
+  const routed = await routeToMonitor(event, deps.routeRunState, fields);
+  if (routed) return routed;
 
+  const decision = shouldStartChain(event, config);
+  if (!decision.start) return ignored(decision.reason, fields);
+  if (deps.cascadeTriggeredBy !== undefined && event.run.triggeredBy === deps.cascadeTriggeredBy) {
+    return ignored(`run was triggered by a cascade (${deps.cascadeTriggeredBy}); the cascade that triggered it follows it`, fields);
+  }
+  return start(event, deps.startChain, fields);
+}
+
+const ignored = (reason: string, fields: LogFields): Reply => ({ status: 202, outcome: 'ignored', body: { status: 'ignored', reason }, fields });
+
+async function start(event: RunEvent, startChain: StartChain, fields: LogFields): Promise<Reply> {
+  const delta = event.run.delta;
   let outcome: StartChainOutcome;
   try {
-    outcome = await startChain({ stackId: event.stack.id, runId: event.run.id, runState: event.state });
+    outcome = await startChain({
+      stackId: event.stack.id,
+      runId: event.run.id,
+      runState: event.state,
+      runDelta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
+    });
   } catch (err) {
     // Temporal is unreachable or refused: a 5xx makes Spacelift redeliver (when retries are enabled).
     return {

@@ -6,6 +6,7 @@ import type { CascadeMetrics } from '../metrics/cascade-metrics';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry';
 import { describeError } from './describe-error';
 import { handleDelivery, type Reply, type StartChain } from './handle-delivery';
+import type { RouteRunState } from './route-run-state';
 import { BodyAbortedError } from './read-body';
 import { checkReadiness, type ReadinessCheck } from './readiness';
 
@@ -27,6 +28,10 @@ const MAX_PATH_ECHO = 100;
 export interface WebhookServerOptions {
   config: WebhookConfig;
   startChain: StartChain;
+  /** The fast path: hands a run's state to the cascade monitor watching it, if any (see route-run-state.ts). */
+  routeRunState: RouteRunState;
+  /** Graph mode: `api::<keyId>` of the worker's Spacelift key; runs it triggered never start a cascade. */
+  cascadeTriggeredBy?: string;
   isReady: ReadinessCheck;
   metrics: CascadeMetrics;
   logger: Logger;
@@ -74,7 +79,12 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       case '/metrics':
         return { status: 200, body: { text: metrics.registry.render(), contentType: PROMETHEUS_CONTENT_TYPE } };
       default:
-        return handleDelivery(req, { config, startChain: options.startChain });
+        return handleDelivery(req, {
+          config,
+          startChain: options.startChain,
+          routeRunState: options.routeRunState,
+          ...(options.cascadeTriggeredBy !== undefined ? { cascadeTriggeredBy: options.cascadeTriggeredBy } : {}),
+        });
     }
   };
 

@@ -1,6 +1,7 @@
 /** CascadeWorkflow's input, signals, query and result: plain data shared with the webhook and the CLI. */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Blackout } from '../cascade/blackout';
+import type { NotifyChannel, NotifyEvent } from '../notify/types';
 
 export const CASCADE_WORKFLOW_TYPE = 'CascadeWorkflow';
 export const RUN_MONITOR_WORKFLOW_TYPE = 'RunMonitorWorkflow';
@@ -62,12 +63,40 @@ export interface StackStatus {
   approvedBy?: string;
 }
 
+/** What the cascade decided about a stack; `finished` records the outcome of a run it triggered. */
+export type DecisionKind = 'triggered' | 'finished' | 'failed' | 'skipped' | 'approved' | 'rejected' | 'cancelled';
+
+/** One entry of the audit trail, kept in the status and written to the audit log (AUDIT_LOG_PATH). */
+export interface Decision {
+  /** Workflow time, ISO 8601. */
+  at: string;
+  stackId: string;
+  decision: DecisionKind;
+  reason?: string;
+  /** Who approved or rejected. */
+  by?: string;
+  runId?: string;
+}
+
+/** A notification that was sent, or that failed for good (channels not configured or events not selected are left out). */
+export interface NotificationRecord {
+  at: string;
+  event: NotifyEvent;
+  channel: NotifyChannel;
+  stackId?: string;
+  delivered: boolean;
+  error?: string;
+}
+
 export interface CascadeStatus {
   root: string;
   rootRunId?: string;
   stacks: StackStatus[];
   cycles: string[][];
   done: boolean;
+  /** Every decision in the order it was taken. */
+  decisions: Decision[];
+  notifications: NotificationRecord[];
 }
 
 export interface ApprovalSignal {

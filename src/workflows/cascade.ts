@@ -10,6 +10,7 @@ import {
 import type { Activities } from '../activities';
 import { nextAllowedTime } from '../cascade/blackout';
 import type { CascadePlan, Edge, PlannedStack } from '../cascade/types';
+import { createCascadeReporter } from './cascade-reporting';
 import { ACTIVITY_START_TO_CLOSE, TRIGGER_RETRY } from './policies';
 import { RunMonitorWorkflow } from './run-monitor';
 import { causeMessage, requireStackId } from './stack-execution';
@@ -56,12 +57,19 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
   let plan: CascadePlan = { root, stacks: [], cycles: [], excluded: [], brokenReferences: [] };
   const approvals = new Map<string, { approved: boolean; by?: string; reason?: string }>();
   let finished = false;
+  const reporter = createCascadeReporter({
+    root,
+    ...(input.run_id ? { rootRunId: input.run_id } : {}),
+    stacks: () => [...status.values()].map(({ id, state, reason, runId }) => ({ id, state, ...(reason ? { reason } : {}), ...(runId ? { runId } : {}) })),
+  });
   const snapshot = (done: boolean): CascadeStatus => ({
     root,
     ...(input.run_id ? { rootRunId: input.run_id } : {}),
     stacks: [...status.values()].map((s) => ({ ...s })),
     cycles: plan.cycles,
     done,
+    decisions: [...reporter.decisions],
+    notifications: [...reporter.notifications],
   });
   setHandler(cascadeStatusQuery, () => snapshot(finished));
   setHandler(approveSignal, ({ stackId, by }) => void approvals.set(stackId, { approved: true, ...(by ? { by } : {}) }));
@@ -71,15 +79,19 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
 
   plan = await planCascade({ stackId: root, globalWhen: options.globalWhen ?? 'always' });
   for (const stack of plan.stacks) status.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, state: 'pending' });
-  for (const { id, reason } of plan.excluded) status.set(id, { id, name: id, wave: -1, state: 'skipped', reason });
+  for (const { id, reason } of plan.excluded) {
+    status.set(id, { id, name: id, wave: -1, state: 'skipped', reason });
+    reporter.decide(id, 'skipped', { reason });
+  }
   const outcomes = new Map<string, Outcome>([[root, { state: input.run_state ?? 'FINISHED', delta: input.run_delta ?? null }]]);
   const update = (id: string, patch: Partial<StackStatus>) => {
     const current = status.get(id);
     if (current) status.set(id, { ...current, ...patch });
   };
-  const settle = (id: string, outcome: Outcome, patch: Partial<StackStatus>) => {
+  const settle = (id: string, outcome: Outcome, patch: Partial<StackStatus> & { state: 'finished' | 'failed' | 'skipped' }) => {
     outcomes.set(id, outcome);
     update(id, patch);
+    reporter.decide(id, patch.state, { reason: patch.reason, runId: status.get(id)?.runId });
   };
 
   // Slots: ready stacks queue for one of maxInFlight places, highest cascadePriority first.
@@ -102,11 +114,13 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
 
     if (stack.settings.requiresApproval) {
       update(stack.id, { state: 'waiting_for_approval' });
+      reporter.approvalNeeded(stack.id);
       const answered = await condition(() => approvals.has(stack.id), options.approvalTimeoutMs);
       const answer = approvals.get(stack.id);
       if (!answered || !answer) {
         return settle(stack.id, { state: 'SKIPPED', delta: null }, { state: 'skipped', reason: 'approval timed out' });
       }
+      reporter.decide(stack.id, answer.approved ? 'approved' : 'rejected', { by: answer.by, reason: answer.reason });
       if (!answer.approved) {
         const reason = `rejected${answer.by ? ` by ${answer.by}` : ''}${answer.reason ? `: ${answer.reason}` : ''}`;
         return settle(stack.id, { state: 'SKIPPED', delta: null }, { state: 'skipped', reason });
@@ -123,6 +137,7 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
       }
       const run = await triggerFor(stack)({ stackId: stack.id, intentAt: Date.now() });
       update(stack.id, { state: 'running', runId: run.id, runState: run.state, reason: undefined });
+      reporter.decide(stack.id, 'triggered', { runId: run.id });
       const result = await executeChild(RunMonitorWorkflow, {
         workflowId: runMonitorWorkflowId(run.id),
         args: [{ stack_id: stack.id, run_id: run.id, timeout_ms: options.runTimeoutMs, poll_initial_ms: options.pollInitialMs, poll_max_ms: options.pollMaxMs }],
@@ -133,6 +148,7 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
         runState: result.state,
         ...(ok ? {} : { reason: result.state === 'TIMED_OUT' ? 'run timed out' : `run ${result.state}` }),
       });
+      if (result.state === 'TIMED_OUT') reporter.runTimedOut(stack.id, run.id);
     } catch (err) {
       if (isCancellation(err)) throw err;
       settle(stack.id, { state: 'FAILED', delta: null }, { state: 'failed', reason: causeMessage(err) });
@@ -145,11 +161,19 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
     await Promise.all(plan.stacks.map((stack) => runStack(stack)));
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    await CancellationScope.nonCancellable(() => discardQueuedRuns(status));
+    await CancellationScope.nonCancellable(async () => {
+      const before = new Map([...status].map(([id, stack]) => [id, stack.state]));
+      await discardQueuedRuns(status);
+      for (const stack of status.values()) {
+        if (stack.state === 'cancelled' && before.get(stack.id) !== 'cancelled') reporter.decide(stack.id, 'cancelled', { reason: stack.reason, runId: stack.runId });
+      }
+      await reporter.settled();
+    });
     finished = true;
     throw err;
   }
   finished = true;
+  await reporter.ended();
   return snapshot(true);
 }
 

@@ -117,6 +117,7 @@ if (missing) {
       WEBHOOK_HOST: '127.0.0.1',
       WEBHOOK_PORT: String(port),
       SHUTDOWN_GRACE_MS: '5000',
+      CASCADE_MODE: 'direct',
     }));
     t.teardown(() => {
       if (serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGKILL');
@@ -158,7 +159,8 @@ if (missing) {
     // HOME is the sandbox's, so the CLI's usual place under ~/.cache is not found: name it explicitly.
     const result = await runBinary(sandbox, ['demo', '--headless'], sandbox.env({ TEMPORAL_CLI_PATH: server.path }), 180_000);
     t.equal(result.code, 0, 'demo exits 0', { stdout: result.stdout.slice(-4000), stderr: result.stderr.slice(-4000) });
-    t.match(result.stdout, /Spacelift accepted a run on \S+/, 'the fake Spacelift recorded a triggered run');
+    t.match(result.stdout, /→ triggered app: run \S+/, 'the cascade reached the second wave');
+    t.match(result.stdout, /^reports\s+3\s+finished\s/m, 'and finished the whole graph');
     t.notMatch(result.stdout, /✘/, 'no dependent failed');
   });
 }

@@ -24,7 +24,9 @@ t.test('commands, the default, and the --check-connection alias', async (t) => {
   t.equal(parseCommandLine(['--check-connection']).command.name, 'check-connection');
   t.equal(parseCommandLine(['check-connection', '--check-connection']).command.name, 'check-connection');
   t.throws(() => parseCommandLine(['worker', '--check-connection']), new UsageError('--check-connection cannot be combined with the worker command'));
-  t.throws(() => parseCommandLine(['deploy']), new UsageError("unknown command 'deploy' (commands: serve, worker, webhook, check-connection, demo; see spacelift-cascade --help)"));
+  const names = COMMANDS.map((c) => c.name).join(', ');
+  t.match(names, /^serve, worker, webhook, check-connection, demo, plan, status, approve, reject, cancel\b/);
+  t.throws(() => parseCommandLine(['deploy']), new UsageError(`unknown command 'deploy' (commands: ${names}; see spacelift-cascade --help)`));
 });
 
 t.test('flags map onto variables; switches per command', async (t) => {

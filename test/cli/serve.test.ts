@@ -35,6 +35,7 @@ async function post(port: number, path: string, payload?: Buffer, headers: Recor
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
+// The one-level chain (CASCADE_MODE=direct); test/cli/graph-cascade.test.ts covers the default graph mode.
 t.test('serve: a signed webhook triggers exactly the dependents, then SIGTERM exits 0', async (t) => {
   const env: TestWorkflowEnvironment = await createDevEnv();
   t.teardown(() => env.teardown());
@@ -52,6 +53,7 @@ t.test('serve: a signed webhook triggers exactly the dependents, then SIGTERM ex
       SPACELIFT_API_KEY_SECRET: fake.apiKeySecret,
       SPACELIFT_WEBHOOK_SECRET: `${SECRET},an-older-secret`,
       SHUTDOWN_GRACE_MS: '5000',
+      CASCADE_MODE: 'direct',
     }),
   );
   t.teardown(() => {

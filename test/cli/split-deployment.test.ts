@@ -27,7 +27,7 @@ t.test('worker and webhook as separate processes run the same cascade', async (t
   const fake = await startFakeSpacelift({ stacks: loadFixtureAccount() });
   t.teardown(() => fake.close());
   const port = await freePort();
-  const shared = { TEMPORAL_URL: env.address, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('split'), SHUTDOWN_GRACE_MS: '3000' };
+  const shared = { TEMPORAL_URL: env.address, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('split'), SHUTDOWN_GRACE_MS: '3000', CASCADE_MODE: 'direct' };
 
   const webhook = spawnCli(['webhook'], cliEnv({ ...shared, SPACELIFT_WEBHOOK_SECRET: SECRET, WEBHOOK_HOST: '127.0.0.1', WEBHOOK_PORT: String(port) }));
   const worker = spawnCli(['worker'], cliEnv({ ...shared, SPACELIFT_API_ENDPOINT: fake.url, SPACELIFT_API_KEY_ID: fake.apiKeyId, SPACELIFT_API_KEY_SECRET: fake.apiKeySecret }));

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createWorker } from '../../src/temporal/create-worker';
+import { createWorker, type CreateWorkerOptions } from '../../src/temporal/create-worker';
 import type { SpaceliftApi } from '../../src/spacelift/types';
 import type { ChainInput, ChainResult } from '../../src/workflows/types';
 import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeStatus } from '../../src/workflows/cascade-types';
@@ -25,7 +25,7 @@ export async function withWorker<T>(
   env: TestWorkflowEnvironment,
   spacelift: SpaceliftApi,
   fn: (ctx: WorkerContext) => Promise<T>,
-  options: { discovery?: 'scan' | 'label' } = {},
+  options: { discovery?: 'scan' | 'label' } & Pick<CreateWorkerOptions, 'notifier' | 'auditLog'> = {},
 ): Promise<T> {
   const taskQueue = uniqueTaskQueue();
   const worker = await createWorker({
@@ -34,6 +34,8 @@ export async function withWorker<T>(
     taskQueue,
     spacelift,
     ...(options.discovery ? { discovery: options.discovery } : {}),
+    ...(options.notifier ? { notifier: options.notifier } : {}),
+    ...(options.auditLog ? { auditLog: options.auditLog } : {}),
     workflows: { bundleCode: await workflowBundleCode() },
   });
   const client = env.client;

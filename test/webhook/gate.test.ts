@@ -10,7 +10,7 @@ t.test('a signed finished tracked run starts the chain', async (t) => {
   const res = await deliver(h.port, finished);
   t.equal(res.status, 200);
   t.same(res.json, { status: 'started', workflowId: 'cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001' });
-  t.same(h.starts, [{ stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', runState: 'FINISHED' }]);
+  t.same(h.starts, [{ stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', runState: 'FINISHED', runDelta: { added: 2, changed: 1, deleted: 0 } }]);
   t.match(res.headers['content-type'], /^application\/json/);
 });
 

@@ -5,7 +5,7 @@ import type { WebhookConfig } from '../../src/config/types';
 import { createLogger, type Logger } from '../../src/log/logger';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
 import type { StartChainOutcome, StartChainRequest } from '../../src/temporal/start-chain';
-import { createWebhookServer, signPayload, type ReadinessCheck, type WebhookServer } from '../../src/webhook';
+import { createWebhookServer, signPayload, type ReadinessCheck, type RouteRunState, type RunEvent, type WebhookServer } from '../../src/webhook';
 
 export const SECRET = 'current-webhook-secret';
 export const OLD_SECRET = 'previous-webhook-secret';
@@ -33,11 +33,16 @@ export interface Harness {
   metrics: CascadeMetrics;
   logs: string[];
   starts: StartChainRequest[];
+  /** Every event handed to the run-state router, in order. */
+  routed: RunEvent[];
 }
 
 export interface HarnessOptions {
   config?: Partial<WebhookConfig>;
   startChain?: (req: StartChainRequest) => Promise<StartChainOutcome>;
+  /** Default: no cascade watches any run ('not-ours'). */
+  routeRunState?: RouteRunState;
+  cascadeTriggeredBy?: string;
   isReady?: ReadinessCheck;
   logger?: Logger;
 }
@@ -45,6 +50,8 @@ export interface HarnessOptions {
 export async function startHarness(t: tap.Test, options: HarnessOptions = {}): Promise<Harness> {
   const logs: string[] = [];
   const starts: StartChainRequest[] = [];
+  const routed: RunEvent[] = [];
+  const routeRunState = options.routeRunState ?? (async () => 'not-ours' as const);
   const metrics = createCascadeMetrics();
   const startChain = options.startChain ?? (async (req: StartChainRequest): Promise<StartChainOutcome> => ({ status: 'started', workflowId: `cascade-${req.stackId}-${req.runId}` }));
   const server = createWebhookServer({
@@ -53,13 +60,18 @@ export async function startHarness(t: tap.Test, options: HarnessOptions = {}): P
       starts.push(req);
       return startChain(req);
     },
+    routeRunState: (event) => {
+      routed.push(event);
+      return routeRunState(event);
+    },
+    ...(options.cascadeTriggeredBy !== undefined ? { cascadeTriggeredBy: options.cascadeTriggeredBy } : {}),
     isReady: options.isReady ?? (() => true),
     metrics,
     logger: options.logger ?? createLogger({ level: 'debug', write: (line) => logs.push(line) }),
   });
   const { port } = await server.listen();
   t.teardown(() => server.close(100));
-  return { server, base: `http://127.0.0.1:${port}`, port, metrics, logs, starts };
+  return { server, base: `http://127.0.0.1:${port}`, port, metrics, logs, starts, routed };
 }
 
 export interface HttpResult {

@@ -4,7 +4,9 @@ import type { Logger } from '../../log/logger';
 import type { CascadeMetrics } from '../../metrics';
 import { startChain, type StartChainRequest } from '../../temporal/start-chain';
 import { createWebhookServer, type Readiness } from '../../webhook';
+import type { RunEvent } from '../../webhook/run-event';
 import { connectClient } from './connect-temporal';
+import { createMonitorRouter } from './monitor-router';
 import { createTemporalProbe } from './temporal-probe';
 
 export interface RunningListener {
@@ -20,10 +22,12 @@ export interface RunningListener {
  * has not been accepted by then becomes a 503 and Spacelift redelivers.
  */
 const START_DEADLINE_MS = 8_000;
+/** describe + signal of a run's monitor, which comes first; the two deadlines together stay under ~12 s. */
+const ROUTE_DEADLINE_MS = 4_000;
 
-/** The webhook listener plus the Temporal client it starts chains with. */
+/** The webhook listener plus the Temporal client it starts chains (and signals run monitors) with. */
 export async function startListener(options: {
-  config: Pick<Config, 'temporal' | 'webhook'>;
+  config: Pick<Config, 'temporal' | 'webhook' | 'cascade' | 'spacelift'>;
   logger: Logger;
   metrics: CascadeMetrics;
   /** Extra readiness condition (serve: the worker is RUNNING). */
@@ -33,12 +37,17 @@ export async function startListener(options: {
   const connection = await connectClient(config.temporal);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const probe = createTemporalProbe(connection, config.temporal.address);
+  const routeToMonitor = createMonitorRouter(client);
+  const startSettings = { taskQueue: config.temporal.taskQueue, cascade: config.cascade };
+  const ownTrigger = cascadeTriggeredBy(config);
   const server = createWebhookServer({
     config: config.webhook,
     metrics,
     logger: logger.child({ component: 'webhook' }),
     startChain: (request: StartChainRequest) =>
-      connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startChain(client, config.temporal.taskQueue, request)),
+      connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startChain(client, startSettings, request)),
+    routeRunState: (event: RunEvent) => connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(event)),
+    ...(ownTrigger !== undefined ? { cascadeTriggeredBy: ownTrigger } : {}),
     isReady: async () => {
       const worker = options.workerReady?.() ?? true;
       if (worker !== true && !(typeof worker === 'object' && worker.ready)) return worker;
@@ -64,4 +73,12 @@ export async function startListener(options: {
     await connection.close();
     throw err;
   }
+}
+
+/**
+ * In graph mode, runs triggered with the worker's API key belong to a cascade and must never start one. The
+ * listener knows the key only when it has the Spacelift settings (serve always; `webhook` when they are given).
+ */
+export function cascadeTriggeredBy(config: Pick<Config, 'cascade' | 'spacelift'>): string | undefined {
+  return config.cascade.mode === 'graph' && config.spacelift ? `api::${config.spacelift.apiKeyId}` : undefined;
 }

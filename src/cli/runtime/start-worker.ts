@@ -2,6 +2,8 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config, SpaceliftConfig } from '../../config/types';
 import type { Logger } from '../../log/logger';
 import { instrumentSpacelift, type CascadeMetrics } from '../../metrics';
+import { createAuditLog } from '../../audit/audit-log';
+import { createNotifier } from '../../notify/notifier';
 import { SpaceliftClient } from '../../spacelift/client';
 import { createWorker } from '../../temporal/create-worker';
 import { resolveWorkflowSource } from '../../temporal/workflow-source';
@@ -21,12 +23,17 @@ const RUNNING_WAIT_MS = 15_000;
 
 /** A worker wired to a real Spacelift client (instrumented), started and confirmed RUNNING. */
 export async function startWorker(
-  config: Pick<Config, 'temporal' | 'shutdownGraceMs'> & { spacelift: SpaceliftConfig },
+  config: Pick<Config, 'temporal' | 'shutdownGraceMs' | 'cascade' | 'notify' | 'audit'> & { spacelift: SpaceliftConfig },
   logger: Logger,
   metrics: CascadeMetrics,
 ): Promise<RunningWorker> {
   const connection = await connectNative(config.temporal);
-  const spacelift = new SpaceliftClient({ ...config.spacelift, logger: logger.child({ component: 'spacelift' }) });
+  const spacelift = new SpaceliftClient({
+    ...config.spacelift,
+    // One client per worker process, so SPACELIFT_TRIGGER_RATE holds for the process whatever the cascades do.
+    triggerRatePerSecond: config.cascade.triggerRatePerSecond,
+    logger: logger.child({ component: 'spacelift' }),
+  });
   let worker: Worker;
   try {
     worker = await createWorker({
@@ -34,6 +41,8 @@ export async function startWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       spacelift: instrumentSpacelift(spacelift, metrics),
+      ...(config.notify ? { notifier: createNotifier(config.notify) } : {}),
+      ...(config.audit?.path ? { auditLog: createAuditLog({ ...config.audit, path: config.audit.path }) } : {}),
       workflows: resolveWorkflowSource(),
       overrides: {
         // Activities get most of the grace period to finish; the rest is for closing connections.

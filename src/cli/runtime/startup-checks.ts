@@ -11,6 +11,19 @@ export function warnIfUnsigned(config: Config, logger: Logger): void {
 }
 
 /**
+ * A split listener in graph mode without the Spacelift settings cannot tell a run the cascade triggered from any
+ * other: if such a run's webhook beat the start of its monitor, it would start a second cascade.
+ */
+export function warnIfCascadeRunsUnrecognisable(config: Config, logger: Logger): void {
+  if (config.cascade.mode === 'graph' && !config.spacelift) {
+    logger.warn(
+      'CASCADE_MODE is graph but the listener has no SPACELIFT_API_KEY_ID: give it the same SPACELIFT_API_* settings as the worker, ' +
+        'so a run a cascade triggered can never start another cascade',
+    );
+  }
+}
+
+/**
  * A rejected API key will never start working by itself: exit 4 at once instead of failing every activity.
  * Spacelift being unreachable right now is different: the activities retry, so only warn.
  */

@@ -1,0 +1,50 @@
+import type { SpaceliftApi } from '../../src/spacelift/types';
+
+/**
+ * A SpaceliftApi that forwards to whichever client is current. Workers are created once per benchmark, but each
+ * measurement gets a fresh fake account (so earlier accounts never enlarge a scan); this lets them share a worker.
+ */
+export class SwitchableSpacelift implements SpaceliftApi {
+  private current: SpaceliftApi | undefined;
+
+  use(target: SpaceliftApi): void {
+    this.current = target;
+  }
+
+  private get target(): SpaceliftApi {
+    if (!this.current) throw new Error('SwitchableSpacelift: no client selected');
+    return this.current;
+  }
+
+  get triggeredBy(): string {
+    return this.target.triggeredBy;
+  }
+
+  listCandidateDependents(stackId: string) {
+    return this.target.listCandidateDependents(stackId);
+  }
+
+  listAllStacks() {
+    return this.target.listAllStacks();
+  }
+
+  triggerRun(stackId: string) {
+    return this.target.triggerRun(stackId);
+  }
+
+  getRun(stackId: string, runId: string) {
+    return this.target.getRun(stackId, runId);
+  }
+
+  listRecentRuns(stackId: string) {
+    return this.target.listRecentRuns(stackId);
+  }
+
+  cancelRun(stackId: string, runId: string) {
+    return this.target.cancelRun(stackId, runId);
+  }
+
+  verifyCredentials() {
+    return this.target.verifyCredentials();
+  }
+}

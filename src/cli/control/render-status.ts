@@ -1,0 +1,99 @@
+/**
+ * `spacelift-cascade status` output. Waves are numbered from 1, as in `spacelift-cascade plan`; stacks the planner
+ * left out (cycles) have no wave. The JSON shape gives every key on every stack (null when absent) for scripts.
+ */
+import { formatPath } from '../../cascade/plan';
+import type { CascadeStatus, StackStatus } from '../../workflows/cascade-types';
+import type { ChainResult } from '../../workflows/types';
+
+export interface WorkflowHeader {
+  workflowId: string;
+  workflowType: string;
+  /** Temporal's execution status: RUNNING, COMPLETED, CANCELLED, FAILED, TERMINATED, TIMED_OUT… */
+  execution: string;
+}
+
+export interface StackStatusJson {
+  id: string;
+  name: string;
+  wave: number | null;
+  state: StackStatus['state'];
+  runId: string | null;
+  runState: string | null;
+  reason: string | null;
+  approvedBy: string | null;
+}
+
+export interface CascadeStatusJson extends WorkflowHeader {
+  root: string;
+  rootRunId: string | null;
+  done: boolean;
+  stacks: StackStatusJson[];
+  cycles: string[][];
+}
+
+export interface ChainStatusJson extends WorkflowHeader {
+  /** null until the chain completed (or when it ended without a result). */
+  result: ChainResult | null;
+}
+
+export function cascadeStatusToJson(header: WorkflowHeader, status: CascadeStatus): CascadeStatusJson {
+  return {
+    ...header,
+    root: status.root,
+    rootRunId: status.rootRunId ?? null,
+    done: status.done,
+    stacks: status.stacks.map((s) => ({
+      id: s.id,
+      name: s.name,
+      wave: s.wave >= 0 ? s.wave + 1 : null,
+      state: s.state,
+      runId: s.runId ?? null,
+      runState: s.runState ?? null,
+      reason: s.reason ?? null,
+      approvedBy: s.approvedBy ?? null,
+    })),
+    cycles: status.cycles.map((cycle) => [...cycle]),
+  };
+}
+
+/** The text report, one line per entry, without a trailing newline. */
+export function renderCascadeStatus(header: WorkflowHeader, status: CascadeStatus): string {
+  const json = cascadeStatusToJson(header, status);
+  const rows = json.stacks.map((s) => [s.id, s.wave === null ? '-' : String(s.wave), s.state, s.runId ?? '-', describeReason(s)]);
+  return [
+    `${headline(header)}, ${status.done ? 'done' : 'not done'}`,
+    `Root: ${status.root}${status.rootRunId ? ` (run ${status.rootRunId})` : ''}`,
+    ...(rows.length > 0 ? columns(['STACK', 'WAVE', 'STATE', 'RUN ID', 'REASON'], rows) : ['No stacks downstream (yet).']),
+    `Cycles: ${status.cycles.length === 0 ? 'none' : status.cycles.map((cycle) => formatPath(cycle)).join('; ')}`,
+  ].join('\n');
+}
+
+export function renderChainStatus(header: WorkflowHeader, result: ChainResult | null): string {
+  if (!result) {
+    const why = header.execution === 'RUNNING' ? 'no result yet (it reports only when complete)' : 'it ended without a result';
+    return `${headline(header)}: ${why}`;
+  }
+  const rows = result.dependents.map((d) => [d.stack_id, d.status, d.status === 'triggered' ? d.run.id : d.error]);
+  return [
+    headline(header),
+    `Root: ${result.stack_id}${result.run_id ? ` (run ${result.run_id})` : ''}`,
+    ...(rows.length > 0 ? columns(['STACK', 'STATUS', 'RUN ID / ERROR'], rows) : ['No dependents.']),
+  ].join('\n');
+}
+
+function headline({ workflowId, workflowType, execution }: WorkflowHeader): string {
+  return `${workflowId} (${workflowType}) ${execution}`;
+}
+
+function describeReason(stack: StackStatusJson): string {
+  const parts = [stack.reason, stack.approvedBy ? `approved by ${stack.approvedBy}` : null].filter((p): p is string => Boolean(p));
+  return parts.length > 0 ? parts.join('; ') : '-';
+}
+
+/** Left-aligned columns; the last one is not padded, so lines carry no trailing blanks. */
+function columns(titles: string[], rows: string[][]): string[] {
+  const widths = titles.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(titles), ...rows.map(line)];
+}

@@ -1,0 +1,32 @@
+import { planCascade } from '../cascade/plan';
+import { planToJson, renderPlan } from '../cascade/render-plan';
+import { configSecrets } from '../config/config-secrets';
+import { loadConfig } from '../config/load-config';
+import { createLogger, silentLogger } from '../log/logger';
+import { SpaceliftClient } from '../spacelift/client';
+import type { CommandContext } from './command-context';
+import { EXIT, type ExitCode } from './exit-codes';
+
+/**
+ * What a finished run of <stack-id> would cascade into, from one read of the account (searchStacks) and the same
+ * planner the workflow uses. Read-only: it never triggers anything, and needs no Temporal.
+ */
+export async function runPlan(context: CommandContext): Promise<ExitCode> {
+  const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'plan' });
+  const root = context.arguments['stack-id'] as string;
+  // The plan is the output; client logs would only add noise unless asked for.
+  const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
+  const client = new SpaceliftClient({ ...config.spacelift, logger: logger.child({ component: 'spacelift' }) });
+  let stacks;
+  try {
+    stacks = await client.listAllStacks();
+  } finally {
+    await client.close();
+  }
+  if (!stacks.some((stack) => stack.id === root)) {
+    throw new Error(`stack ${root} not found at ${config.spacelift.endpoint} (or not visible to API key ${config.spacelift.apiKeyId})`);
+  }
+  const plan = planCascade(root, stacks, { globalWhen: config.cascade.edgeMode });
+  context.stdout(context.options.format === 'json' ? JSON.stringify(planToJson(plan), null, 2) : renderPlan(plan));
+  return EXIT.ok;
+}

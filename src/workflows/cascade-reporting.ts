@@ -1,0 +1,119 @@
+/**
+ * CascadeWorkflow's audit trail and notifications (deterministic workflow code). Decisions are kept for the status
+ * and written to the audit log in order, batched: while one `audit` call is out, new decisions gather for the next.
+ * Notifications go out per channel in the background. Both run in non-cancellable scopes and every failure is
+ * caught, so neither can fail, delay or be cut short by the cascade: cancelling a cascade still records why.
+ */
+import { CancellationScope, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { approvalSummary, endSummary, timeoutSummary } from '../notify/summary';
+import { NOTIFY_CHANNELS, type NotificationStack, type NotifyEvent } from '../notify/types';
+import type { Decision, DecisionKind, NotificationRecord } from './cascade-types';
+import { AUDIT_RETRY, AUDIT_START_TO_CLOSE, NOTIFY_RETRY, NOTIFY_START_TO_CLOSE } from './policies';
+import { causeMessage } from './stack-execution';
+
+const { audit } = proxyActivities<Activities>({ startToCloseTimeout: AUDIT_START_TO_CLOSE, retry: AUDIT_RETRY });
+const { notify } = proxyActivities<Activities>({ startToCloseTimeout: NOTIFY_START_TO_CLOSE, retry: NOTIFY_RETRY });
+
+export interface CascadeReporter {
+  readonly decisions: readonly Decision[];
+  readonly notifications: readonly NotificationRecord[];
+  decide(stackId: string, decision: DecisionKind, details?: Pick<Decision, 'reason' | 'by' | 'runId'>): void;
+  approvalNeeded(stackId: string): void;
+  runTimedOut(stackId: string, runId: string): void;
+  /**
+   * Sends completed, or failed when any stack failed, after the notifications already on their way, so that a
+   * receiver hears the end last; resolves when everything is settled.
+   */
+  ended(): Promise<void>;
+  /** Resolves once every decision is written (or given up on) and every notification has been answered. */
+  settled(): Promise<void>;
+}
+
+/**
+ * Cascades started by an earlier version never scheduled these activities; replaying them must not either. Asked
+ * once, when the cascade starts, so the answer holds for its whole life.
+ */
+export const REPORTING_PATCH = 'cascade-audit-and-notify';
+
+/** Call at the start of the workflow, before its first await. */
+export function createCascadeReporter(options: { root: string; rootRunId?: string; stacks: () => NotificationStack[] }): CascadeReporter {
+  const { root, rootRunId } = options;
+  const enabled = patched(REPORTING_PATCH);
+  const cascadeId = workflowInfo().workflowId;
+  const now = () => new Date(Date.now()).toISOString();
+  const decisions: Decision[] = [];
+  const notifications: NotificationRecord[] = [];
+  const sending = new Set<Promise<void>>();
+  let written = 0;
+  let flushing = false;
+  let flushed: Promise<void> = Promise.resolve();
+
+  const flush = () => {
+    if (flushing || !enabled) return;
+    flushing = true;
+    flushed = (async () => {
+      try {
+        while (written < decisions.length) {
+          const batch = decisions.slice(written);
+          written = decisions.length;
+          await CancellationScope.nonCancellable(() => audit({ cascadeId, root, ...(rootRunId ? { rootRunId } : {}), decisions: batch })).catch(
+            (err: unknown) => log.warn('audit log not written', { cascadeId, decisions: batch.length, error: causeMessage(err) }),
+          );
+        }
+      } finally {
+        flushing = false;
+      }
+    })();
+  };
+
+  const send = (event: NotifyEvent, summary: string, stackId?: string) => {
+    if (!enabled) return;
+    const input = { event, cascadeId, root, ...(rootRunId ? { rootRunId } : {}), summary, ...(stackId ? { stackId } : {}), at: now(), stacks: options.stacks() };
+    for (const channel of NOTIFY_CHANNELS) {
+      const about = { event, channel, ...(stackId ? { stackId } : {}) };
+      const attempt = CancellationScope.nonCancellable(() => notify({ ...input, channel })).then(
+        (result) => {
+          if (result.sent) notifications.push({ at: now(), ...about, delivered: true });
+        },
+        (err: unknown) => {
+          const error = causeMessage(err);
+          notifications.push({ at: now(), ...about, delivered: false, error });
+          log.warn('notification not delivered', { cascadeId, ...about, error });
+        },
+      );
+      sending.add(attempt);
+      void attempt.then(() => sending.delete(attempt));
+    }
+  };
+
+  const settled = async () => {
+    while (flushing || sending.size > 0) await Promise.all([flushed, ...sending]);
+  };
+
+  return {
+    decisions,
+    notifications,
+    decide(stackId, decision, details = {}) {
+      decisions.push({ at: now(), stackId, decision, ...definedOnly(details) });
+      flush();
+    },
+    approvalNeeded: (stackId) => send('approval_needed', approvalSummary(cascadeId, stackId), stackId),
+    runTimedOut: (stackId, runId) => send('timed_out', timeoutSummary(cascadeId, stackId, runId), stackId),
+    async ended() {
+      while (sending.size > 0) await Promise.all([...sending]);
+      const stacks = options.stacks();
+      send(stacks.some((stack) => stack.state === 'failed') ? 'failed' : 'completed', endSummary(cascadeId, root, stacks));
+      await settled();
+    },
+    settled,
+  };
+}
+
+function definedOnly(details: Pick<Decision, 'reason' | 'by' | 'runId'>): Pick<Decision, 'reason' | 'by' | 'runId'> {
+  return {
+    ...(details.reason !== undefined ? { reason: details.reason } : {}),
+    ...(details.by !== undefined ? { by: details.by } : {}),
+    ...(details.runId !== undefined ? { runId: details.runId } : {}),
+  };
+}
