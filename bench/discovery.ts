@@ -13,6 +13,7 @@ import { createActivities } from '../src/activities';
 import { SpaceliftClient } from '../src/spacelift/client';
 import { startFakeSpacelift, type FakeSpacelift } from '../test/support/fake-spacelift';
 import { generateStacks } from '../test/support/generate-stacks';
+import { loadNote, machineMeter, waitForQuietMachine } from './support/processes';
 import { machine, median, ms, table, today, writeSection } from './support/report';
 
 const COMMAND = 'npm run bench:discovery';
@@ -70,6 +71,8 @@ async function measure(fake: FakeSpacelift, total: number, mode: Mode, question:
 }
 
 async function main(): Promise<void> {
+  await waitForQuietMachine(15 * 60_000);
+  const load = machineMeter();
   const rows: Row[] = [];
   for (const total of SIZES) {
     const stacks = generateStacks({ total, dependentsOf: { stackId: ROOT, count: DIRECT_DEPENDENTS } });
@@ -86,12 +89,12 @@ async function main(): Promise<void> {
       await fake.close();
     }
   }
-  const markdown = render(rows);
+  const markdown = render(rows, loadNote(load.stop()));
   console.log(markdown);
   if (!args['no-write']) writeSection('discovery', markdown);
 }
 
-function render(rows: Row[]): string {
+function render(rows: Row[], load: string): string {
   const cell = (total: number, question: Question, mode: Mode) => rows.find((r) => r.total === total && r.question === question && r.mode === mode);
   const lines = SIZES.flatMap((total) =>
     (['direct', 'graph'] as const).map((question) => {
@@ -118,7 +121,7 @@ from \`generateStacks\` (test/support/generate-stacks.ts): ${DIRECT_DEPENDENTS} 
 the pages, near-miss labels on 10 % of the other stacks, and random backward \`depends-on:\` edges among them (so the
 downstream graph is a little larger than the direct dependents). Time is the median of ${REPEATS} calls of the activity
 itself (\`findDependentStacks\` / \`planCascade\` from \`createActivities\`), with the API key already exchanged.
-Command (from the repository root): \`${COMMAND}\` (= \`tsx bench/discovery.ts\`).
+Command (from the repository root): \`${COMMAND}\` (= \`tsx bench/discovery.ts\`). ${load}
 
 | stacks in account | question | found | scan: calls | scan: time | label: calls | label: time | label vs scan |
 | --- | --- | --- | --- | --- | --- | --- | --- |

@@ -23,6 +23,7 @@ import { startFakeSpacelift, type FakeSpacelift, type FakeStackSpec } from '../t
 import { createDevEnv, uniqueTaskQueue, workflowBundleCode } from '../test/support/temporal';
 import { createBaselineActivities } from './baseline/activities';
 import { BASELINE_CHAIN_WORKFLOW_TYPE } from './baseline/workflows';
+import { loadNote, machineMeter, waitForQuietMachine } from './support/processes';
 import { machine, median, ms, table, today, within, writeSection } from './support/report';
 import { SwitchableSpacelift } from './support/switchable-spacelift';
 
@@ -129,6 +130,8 @@ function startVariant(ctx: Context, variant: Variant, root: string, workflowId: 
 }
 
 async function main(): Promise<void> {
+  await waitForQuietMachine(15 * 60_000);
+  const load = machineMeter();
   const env = await createDevEnv();
   const spacelift = new SwitchableSpacelift();
   const queues = { ours: uniqueTaskQueue('bench-ours'), baseline: uniqueTaskQueue('bench-baseline') };
@@ -182,12 +185,12 @@ async function main(): Promise<void> {
   } finally {
     await env.teardown();
   }
-  const markdown = render(results, capRows);
+  const markdown = render(results, capRows, loadNote(load.stop()));
   console.log(markdown);
   if (!args['no-write']) writeSection('fanout', markdown);
 }
 
-function render(results: Map<string, Measurement[]>, capRows: string[][]): string {
+function render(results: Map<string, Measurement[]>, capRows: string[][], load: string): string {
   const lastOf = (variant: Variant, n: number) => median((results.get(`${variant}:${n}`) ?? []).map((m) => m.lastMs));
   const firstOf = (variant: Variant, n: number) => median((results.get(`${variant}:${n}`) ?? []).map((m) => m.firstMs));
   const speedUp = (ours: number, base: number) => (Number.isFinite(ours) && ours > 0 ? `${(base / ours).toFixed(1)}×` : '—');
@@ -208,7 +211,7 @@ function render(results: Map<string, Measurement[]>, capRows: string[][]): strin
 Time from the workflow start to the **last** of N dependents triggered (the fake Spacelift's \`triggers[].at\`),
 every Spacelift call delayed ${LATENCY_MS} ms, on the Temporal CLI dev server (v1.5.1, in-memory SQLite), measured on
 ${machine()}, ${today()}. Median of the runs per cell (${repeats}), after one uncounted warm-up run of each at N = 10.
-Command (from the repository root): \`${COMMAND}\` (= \`tsx bench/fanout.ts\`).
+Command (from the repository root): \`${COMMAND}\` (= \`tsx bench/fanout.ts\`). ${load}
 
 | N | CascadeWorkflow | StackDependencyChainWorkflow | baseline (original) | speed-up, Cascade | speed-up, Chain |
 | --- | --- | --- | --- | --- | --- |

@@ -22,7 +22,7 @@ import { signPayload } from '../src/webhook/verify-signature';
 import { CASCADE_WORKFLOW_TYPE } from '../src/workflows/cascade-types';
 import { startFakeSpacelift, type FakeSpacelift } from '../test/support/fake-spacelift';
 import { createDevEnv } from '../test/support/temporal';
-import { childPids, cpuMeter } from './support/processes';
+import { childPids, cpuMeter, loadNote, machineMeter, waitForQuietMachine } from './support/processes';
 import { REPO, machine, ms, percentile, sleep, table, today, writeSection } from './support/report';
 
 const COMMAND = 'npm run bench:ingest';
@@ -257,6 +257,8 @@ async function startCeiling(client: Client, when: string, concurrency: number, s
 async function main(): Promise<void> {
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
   const logDir = mkdtempSync(join(tmpdir(), 'spacelift-cascade-ingest-'));
+  await waitForQuietMachine(15 * 60_000);
+  const machineLoad = machineMeter();
   const env = await createDevEnv();
   const devServer = childPids('temporal')[0];
   const fake = await startFakeSpacelift({ stacks: [{ id: STACK, labels: ['team:bench'] }, { id: 'unrelated', labels: ['dependsOn:elsewhere'] }] });
@@ -288,7 +290,7 @@ async function main(): Promise<void> {
     await fake.close();
     await env.teardown();
   }
-  const markdown = render(rows, starts);
+  const markdown = render(rows, starts, loadNote(machineLoad.stop()));
   console.log(markdown);
   if (!args['no-write']) writeSection('ingest', markdown);
   rmSync(logDir, { recursive: true, force: true });
@@ -296,7 +298,7 @@ async function main(): Promise<void> {
 
 const pct = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '—' : `${Math.round(value)} %`);
 
-function render(rows: Row[], starts: StartRow[]): string {
+function render(rows: Row[], starts: StartRow[], loadSentence: string): string {
   const ingestRows = rows.map((r) => [
     `\`${r.target}\``,
     r.kind,
@@ -331,11 +333,13 @@ Signed webhooks through \`node dist/cli/main.js serve\` (listener + worker in on
 Temporal CLI dev server (v1.5.1, in-memory SQLite), load from autocannon 9.0.0 for ${SECONDS} s per row, measured on
 ${machine()}, ${today()}. Everything — load generator, fake Spacelift, \`serve\` and the dev server — shares the
 machine's 2 cores. Command (from the repository root): \`${COMMAND}\` (= \`npm run build && tsx bench/ingest.ts\`).
+${loadSentence}
 
 Each **distinct** request carries a new run ID, so the listener verifies the HMAC, validates the payload, asks
 Temporal whether a monitor \`spacelift-run-<runId>\` exists (describe: not found) and starts \`cascade-${STACK}-<runId>\`;
 the worker in the same process then runs that cascade (one \`searchStacks\` page, no dependents). **Duplicate**
-requests repeat one body whose cascade exists: the same two Temporal calls, answered \`duplicate\`. Between rows the
+requests repeat one body whose cascade exists: the same two Temporal calls, answered \`duplicate\`. **Bad signature**
+requests are answered 401 before any Temporal call: the listener's own ceiling here. Between rows the
 cascades of the previous row are drained, so each row pays only for its own. CPU is per process, as % of one core
 (200 % = both cores).
 

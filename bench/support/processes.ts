@@ -49,3 +49,56 @@ export function cpuMeter(pids: Record<string, number | undefined>) {
     },
   };
 }
+
+/** Busy CPU seconds of the whole machine (all cores) since boot, from /proc/stat. */
+function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** This process plus its reaped children (a child counts once it has exited and been waited for). */
+function ownSecondsWithChildren(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * How busy the machine was during a benchmark, and how much of that was NOT the benchmark (other users' test runs
+ * would distort every figure). `extraPids` are live children not yet reaped when stop() is called.
+ */
+export function machineMeter() {
+  const startedAt = performance.now();
+  const busy0 = machineBusySeconds();
+  const own0 = ownSecondsWithChildren();
+  return {
+    stop(liveChildrenSeconds = 0): { busyPct: number; otherPct: number } {
+      const wall = (performance.now() - startedAt) / 1000;
+      const busy = machineBusySeconds() - busy0;
+      const own = ownSecondsWithChildren() - own0 + liveChildrenSeconds;
+      return { busyPct: (busy / wall) * 100, otherPct: Math.max(0, ((busy - own) / wall) * 100) };
+    },
+  };
+}
+
+/** Waits (up to maxWaitMs) until the machine is idle: under `thresholdPct` % of one core busy over 5 s. */
+export async function waitForQuietMachine(maxWaitMs: number, thresholdPct = 25): Promise<number> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const before = machineBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const busyPct = ((machineBusySeconds() - before) / 5) * 100;
+    if (busyPct < thresholdPct || Date.now() > deadline) {
+      if (busyPct >= thresholdPct) console.warn(`bench: the machine is still busy (${Math.round(busyPct)} % of a core); measuring anyway`);
+      return busyPct;
+    }
+    console.log(`bench: waiting for a quiet machine (${Math.round(busyPct)} % of a core busy)`);
+  }
+}
+
+/** One sentence for the report: how much else was running while the benchmark measured. */
+export function loadNote({ busyPct, otherPct }: { busyPct: number; otherPct: number }): string {
+  const note = `Machine load during the run: ${Math.round(busyPct)} % of one core on average (of 200 %), of which ${Math.round(otherPct)} % by processes other than the benchmark's.`;
+  return otherPct > 20 ? `${note} **Other work was running at the same time: treat these figures as pessimistic.**` : note;
+}

@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTIVITY_START_TO_CLOSE, TRIGGER_RETRY } from './policies';
 import type { ExecutionInput, ExecutionResult } from './types';
@@ -32,9 +32,12 @@ export function requireStackId(input: unknown): string {
   return stackId;
 }
 
-/** The innermost failure message: ActivityFailure → ApplicationFailure("Spacelift said ..."). */
+/**
+ * The message of the failure itself, unwrapped from Temporal's ActivityFailure / ChildWorkflowFailure:
+ * "runTrigger (stack a) answered malformed JSON", not the bare SyntaxError underneath it.
+ */
 export function causeMessage(err: unknown): string {
   let current: unknown = err;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) current = current.cause;
   return current instanceof Error ? current.message : String(current);
 }

@@ -1,0 +1,85 @@
+// Spacelift delivers at least once and in no particular order. At the listener (serve on the dev server): the same
+// run's FINISHED twice, concurrently, a PLANNING that arrives after FINISHED, and the webhooks of the runs the cascade
+// itself triggered, repeated and reordered. Exactly one cascade per finished run; nothing is triggered twice.
+import t from 'tap';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { chainWorkflowId } from '../../src/temporal/workflow-id';
+import { runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { startFakeSpacelift } from '../support/fake-spacelift';
+import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
+import { deliver, eventually, startCli, webhookBody, within } from './helpers';
+
+const NET_RUN = '01DUPLICATERUNNET000000001';
+const DB_RUN = '01DUPLICATERUNDB0000000001';
+
+t.test('duplicate and out-of-order deliveries start exactly one cascade per run', async (t) => {
+  const env: TestWorkflowEnvironment = await createDevEnv();
+  t.teardown(() => env.teardown());
+  // No run outcome and a 10 min poll interval: the cascade's runs end only through their webhooks (the fast path).
+  const fake = await startFakeSpacelift({
+    stacks: [{ id: 'net' }, { id: 'db' }, { id: 'app1', labels: ['dependsOn:net'] }, { id: 'app2', labels: ['dependsOn:net'] }, { id: 'app3', labels: ['dependsOn:db'] }],
+  });
+  t.teardown(() => fake.close());
+  const taskQueue = uniqueTaskQueue('faults-dup');
+  const serve = await startCli('serve', { temporal: env.address, taskQueue, fake, env: { CASCADE_POLL_INTERVAL: '10m', SPACELIFT_TRIGGER_RATE: '0' } });
+  t.teardown(() => serve.stop());
+  const port = serve.port;
+
+  const finished = webhookBody('net', NET_RUN, { state: 'FINISHED', stateVersion: 7 });
+  const first = await deliver(port, finished);
+  t.same(first, { status: 200, json: { status: 'started', workflowId: chainWorkflowId('net', NET_RUN) } }, 'FINISHED starts the cascade');
+  t.same(await deliver(port, finished), { status: 200, json: { status: 'duplicate', workflowId: chainWorkflowId('net', NET_RUN) } }, 'FINISHED again: duplicate');
+  const planningLate = await deliver(port, webhookBody('net', NET_RUN, { state: 'PLANNING', stateVersion: 3 }));
+  t.match(planningLate, { status: 202, json: { status: 'ignored' } }, 'PLANNING after FINISHED is ignored');
+  const burst = await Promise.all(Array.from({ length: 10 }, () => deliver(port, finished)));
+  t.same(burst.map((a) => `${a.status} ${String(a.json.status)}`), burst.map(() => '200 duplicate'), '10 concurrent redeliveries: all duplicate');
+
+  // Another run, its webhooks all at once and shuffled: exactly one of the FINISHED copies starts it.
+  const dbStates = ['APPLYING', 'FINISHED', 'PLANNING', 'FINISHED', 'QUEUED', 'FINISHED', 'UNCONFIRMED', 'FINISHED', 'FINISHED', 'READY'];
+  const dbAnswers = await Promise.all(dbStates.map((state, i) => deliver(port, webhookBody('db', DB_RUN, { state, stateVersion: i }))));
+  const dbFinished = dbAnswers.filter((_, i) => dbStates[i] === 'FINISHED').map((a) => String(a.json.status));
+  t.same(dbFinished.filter((s) => s === 'started').length, 1, 'exactly one FINISHED copy started the db cascade');
+  t.same(dbFinished.filter((s) => s === 'duplicate').length, dbFinished.length - 1, 'the others were duplicates');
+  t.ok(dbAnswers.every((a, i) => (dbStates[i] === 'FINISHED' ? a.status === 200 : a.status === 202)), 'other states were ignored');
+
+  // The runs the cascades triggered report back, twice and out of order; none may start a cascade of its own.
+  await eventually('three triggers', 30_000, () => fake.triggers.length === 3);
+  for (const trigger of fake.triggers) {
+    const monitor = env.client.workflow.getHandle(runMonitorWorkflowId(trigger.runId));
+    await eventually(`monitor of ${trigger.stackId}`, 30_000, () => monitor.describe().then(() => true, (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err))));
+    const triggeredBy = `api::${fake.apiKeyId}`;
+    const answers = await Promise.all([
+      deliver(port, webhookBody(trigger.stackId, trigger.runId, { state: 'FINISHED', stateVersion: 9, triggeredBy })),
+      deliver(port, webhookBody(trigger.stackId, trigger.runId, { state: 'FINISHED', stateVersion: 9, triggeredBy })),
+      deliver(port, webhookBody(trigger.stackId, trigger.runId, { state: 'PLANNING', stateVersion: 4, triggeredBy })),
+    ]);
+    t.ok(
+      answers.every((a) => a.status === 200 && (a.json.status === 'delivered' || a.json.status === 'duplicate')),
+      `${trigger.stackId}: its webhooks went to its monitor (${answers.map((a) => a.json.status).join(', ')})`,
+    );
+  }
+
+  const results = (await within(60_000, 'both cascades', Promise.all([NET_RUN, DB_RUN].map((run, i) =>
+    env.client.workflow.getHandle(chainWorkflowId(i === 0 ? 'net' : 'db', run)).result(),
+  )))) as CascadeStatus[];
+  t.same(results.flatMap((r) => r.stacks.map((s) => `${s.id} ${s.state}`)).sort(), ['app1 finished', 'app2 finished', 'app3 finished']);
+  t.same(await deliver(port, finished), { status: 200, json: { status: 'duplicate', workflowId: chainWorkflowId('net', NET_RUN) } }, 'FINISHED after completion: duplicate');
+
+  let cascades = 0;
+  for await (const execution of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND WorkflowType = "CascadeWorkflow"` })) {
+    t.ok([chainWorkflowId('net', NET_RUN), chainWorkflowId('db', DB_RUN)].includes(execution.workflowId), `cascade ${execution.workflowId}`);
+    cascades += 1;
+  }
+  t.equal(cascades, 2, 'exactly one cascade per finished run');
+
+  // A signed delivery whose workflow ID would exceed Temporal's 1,000-character limit can never be started, yet it is
+  // answered 503, so Spacelift would redeliver it for ever. Known defect: the schema puts no bound on stack.id/run.id.
+  const tooLong = await deliver(port, webhookBody('net', `01${'X'.repeat(1_000)}`));
+  t.not(tooLong.status, 200, 'a run ID too long for a workflow ID starts nothing');
+  t.ok(tooLong.status >= 400 && tooLong.status < 500, `it is refused for good with a 4xx (got ${tooLong.status})`, {
+    todo: 'answered 503 (retry) although no retry can succeed; bound the IDs in schemas/webhook-run-event.json or map INVALID_ARGUMENT to 422',
+  });
+  for (const id of ['app1', 'app2', 'app3']) t.equal(fake.triggerCount(id), 1, `${id} triggered once`);
+  t.equal(fake.triggers.length, 3);
+});
