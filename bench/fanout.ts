@@ -209,7 +209,7 @@ function render(results: Map<string, Measurement[]>, capRows: string[][], load: 
   return `## Fan-out
 
 Time from the workflow start to the **last** of N dependents triggered (the fake Spacelift's \`triggers[].at\`),
-every Spacelift call delayed ${LATENCY_MS} ms, on the Temporal CLI dev server (v1.5.1, in-memory SQLite), measured on
+every Spacelift call delayed ${LATENCY_MS} ms, on the Temporal CLI dev server (v1.5.1, server 1.29.1, in-memory SQLite), measured on
 ${machine()}, ${today()}. Median of the runs per cell (${repeats}), after one uncounted warm-up run of each at N = 10.
 Command (from the repository root): \`${COMMAND}\` (= \`tsx bench/fanout.ts\`). ${load}
 
@@ -249,6 +249,11 @@ Reading the figures:
   in one workflow task and the triggers overlap, bounded by the worker's activity slots and the dev server's
   throughput, so the gap widens with N.
 - At N = 1 the two are the same work; the Cascade column also starts a monitor child per run.
+- Ours reach their *first* trigger later at large N: the one workflow task that schedules all N activities (Cascade)
+  or children (Chain) is persisted before any of them is dispatched, while the baseline starts its first child at once.
+- The Chain column is paced by child-workflow creation on the dev server (a \`StackExecutionWorkflow\` per dependent,
+  each with its own workflow tasks); the Cascade triggers from activities of the one workflow and starts each
+  monitor child only after its trigger, so it stays ahead as N grows.
 - The cap table shows that with the default \`CASCADE_MAX_IN_FLIGHT\` = 10 the fan-out is paced by how long runs
   take (here about 1 s each, real runs take minutes): the cap is a safety limit, not orchestration overhead.`;
 }

@@ -330,7 +330,7 @@ function render(rows: Row[], starts: StartRow[], loadSentence: string): string {
   return `## Ingest
 
 Signed webhooks through \`node dist/cli/main.js serve\` (listener + worker in one process, run as a child) on the
-Temporal CLI dev server (v1.5.1, in-memory SQLite), load from autocannon 9.0.0 for ${SECONDS} s per row, measured on
+Temporal CLI dev server (v1.5.1, server 1.29.1, in-memory SQLite), load from autocannon 9.0.0 for ${SECONDS} s per row, measured on
 ${machine()}, ${today()}. Everything — load generator, fake Spacelift, \`serve\` and the dev server — shares the
 machine's 2 cores. Command (from the repository root): \`${COMMAND}\` (= \`npm run build && tsx bench/ingest.ts\`).
 ${loadSentence}

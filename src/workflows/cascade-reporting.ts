@@ -39,7 +39,7 @@ export const REPORTING_PATCH = 'cascade-audit-and-notify';
 /** Call at the start of the workflow, before its first await. */
 export function createCascadeReporter(options: { root: string; rootRunId?: string; stacks: () => NotificationStack[] }): CascadeReporter {
   const { root, rootRunId } = options;
-  const enabled = patched(REPORTING_PATCH) || true;
+  const enabled = patched(REPORTING_PATCH);
   const cascadeId = workflowInfo().workflowId;
   const now = () => new Date(Date.now()).toISOString();
   const decisions: Decision[] = [];

@@ -30,7 +30,7 @@ t.test('mistakes: one stderr line and the exit code', async (t) => {
   t.same(await run(['graph', '--format', 'svg']), {
     code: 2,
     stdout: '',
-    stderr: ["spacelift-cascade: --format must be tree or mermaid or dot or json, got 'svg' (see spacelift-cascade graph --help)"],
+    stderr: ["spacelift-cascade: --format must be one of tree, mermaid, dot, json, got 'svg' (see spacelift-cascade graph --help)"],
   });
   t.same(await run(['graph']), {
     code: 2,
