@@ -16,7 +16,7 @@ prefix=/usr/local
 binary="$repo/dist/spacelift-cascade"
 destdir="${DESTDIR:-}"
 readonly name=spacelift-cascade
-readonly secrets=(SPACELIFT_API_KEY_SECRET SPACELIFT_WEBHOOK_SECRET TEMPORAL_API_KEY)
+readonly secrets=(SPACELIFT_API_KEY_SECRET SPACELIFT_WEBHOOK_SECRET TEMPORAL_API_KEY NOTIFY_SLACK_WEBHOOK_URL NOTIFY_WEBHOOK_SECRET)
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 

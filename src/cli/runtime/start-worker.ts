@@ -41,6 +41,8 @@ export async function startWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       spacelift: instrumentSpacelift(spacelift, metrics),
+      // The cascade's planner reads the graph the same way as the client's own discovery.
+      discovery: config.spacelift.discovery,
       ...(config.notify ? { notifier: createNotifier(config.notify) } : {}),
       ...(config.audit?.path ? { auditLog: createAuditLog({ ...config.audit, path: config.audit.path }) } : {}),
       workflows: resolveWorkflowSource(),
