@@ -113,8 +113,11 @@ t.test('webhook fast path: the run-state signal completes the monitor without po
       void deliver();
     });
     const handle = await startCascade({ stack_id: 'vpc', options: { pollInitialMs: 6 * HOUR } });
-    // Only queries here: result() would let the server skip straight to the 6 h poll timer.
-    return waitForStatus(handle, (s) => s.done);
+    // Queries only until it is done: result() would let the server skip straight to the 6 h poll timer.
+    await waitForStatus(handle, (s) => s.done);
+    // Then wait for the workflow to close, so no task of it outlives this worker (a pending task would keep
+    // the test server's time-skipping lock held for the tests after this one).
+    return (await handle.result()) as CascadeStatus;
   });
   t.equal(stackOf(status, 'app')?.state, 'finished');
   t.equal(sl.fake.requests.filter((r) => r.operation === 'getRun').length, 0, 'no polling was needed');
