@@ -10,21 +10,11 @@ import { startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { freePort } from './free-port';
 import { cliEnv, spawnCli } from './run-cli';
+import { within } from '../support/within';
 
 const SECRET = 'graph-test-webhook-secret';
 const ROOT_RUN = `01JGRAPHROOT${process.pid}`;
 
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A run-state webhook body as Spacelift sends it (spacelift-api.md §4.2). */
 function runEvent(stackId: string, runId: string, state: string, triggeredBy: string, stateVersion = 9): Buffer {

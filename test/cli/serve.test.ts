@@ -8,22 +8,11 @@ import { loadFixtureAccount, startFakeSpacelift } from '../support/fake-spacelif
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { freePort } from './free-port';
 import { cliEnv, REPO, spawnCli } from './run-cli';
+import { within } from '../support/within';
 
 const SECRET = 'serve-test-webhook-secret';
 const body = readFileSync(join(REPO, 'fixtures', 'webhooks', 'run-finished-tracked.json'));
 
-/** Fails after ms, and clears its timer either way so the test process can exit. */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function post(port: number, path: string, payload?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {

@@ -5,6 +5,8 @@ import type { FakeSpacelift } from '../support/fake-spacelift';
 import { signPayload } from '../../src/webhook/verify-signature';
 import { freePort } from '../cli/free-port';
 import { cliEnv, REPO, spawnCli, type RunningCli } from '../cli/run-cli';
+import { within } from '../support/within';
+export { within };
 
 export const SECRET = 'faults-webhook-secret';
 
@@ -107,15 +109,3 @@ export async function eventually(what: string, timeoutMs: number, check: () => b
   }
 }
 
-/** Rejects after `ms`; clears its timer either way. */
-export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
