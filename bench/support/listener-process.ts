@@ -1,8 +1,8 @@
 /** The listener under load in bench/ingest.ts: `node dist/cli/main.js serve|webhook` as a child, and its counters. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../test/cli/free-port';
 import type { FakeSpacelift } from '../../test/support/fake-spacelift';
 import { REPO, sleep } from './report';
 
@@ -16,17 +16,6 @@ export interface Listener {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the command on a free port with only the variables it needs, and waits until /readyz answers 200. */
 export async function startListenerProcess(command: 'serve' | 'webhook', options: { temporal: string; fake: FakeSpacelift; secret: string; logDir: string }): Promise<Listener> {
