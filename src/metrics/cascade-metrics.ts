@@ -1,4 +1,5 @@
-import { Registry, type Counter, type Histogram } from './registry';
+import type { CascadeOutcome } from '../workflows/sinks';
+import { Registry, type Counter, type Gauge, type Histogram } from './registry';
 
 /** What the webhook gate reports per request; one label value per status it can answer with. */
 export type WebhookOutcome =
@@ -23,7 +24,13 @@ export interface CascadeMetrics {
   spaceliftCalls: Counter<'operation'>;
   spaceliftErrors: Counter<'operation' | 'error'>;
   spaceliftDuration: Histogram<'operation'>;
+  /** Reported by the workflows through sinks (src/metrics/workflow-sinks.ts). */
+  cascades: Counter<'outcome'>;
+  triggers: Counter;
+  approvalsWaiting: Gauge;
 }
+
+const CASCADE_OUTCOMES: readonly CascadeOutcome[] = ['completed', 'failed', 'cancelled'];
 
 /** Seconds; webhook handling is dominated by one Temporal start call, Spacelift calls by network latency. */
 const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -31,6 +38,9 @@ const SPACELIFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export function createCascadeMetrics(): CascadeMetrics {
   const registry = new Registry();
+  const cascades = registry.counter('spacelift_cascade_cascades_total', 'Cascades ended, by outcome (failed: any stack failed).', ['outcome']);
+  // Every outcome exported as 0 from the start, so rate() and alerts see the series before the first cascade ends.
+  for (const outcome of CASCADE_OUTCOMES) cascades.inc({ outcome }, 0);
   return {
     registry,
     webhooks: registry.counter('spacelift_cascade_webhooks_total', 'Webhook deliveries by outcome.', ['outcome']),
@@ -39,5 +49,8 @@ export function createCascadeMetrics(): CascadeMetrics {
     spaceliftCalls: registry.counter('spacelift_cascade_spacelift_requests_total', 'Spacelift API calls by operation.', ['operation']),
     spaceliftErrors: registry.counter('spacelift_cascade_spacelift_errors_total', 'Failed Spacelift API calls by operation and error class.', ['operation', 'error']),
     spaceliftDuration: registry.histogram('spacelift_cascade_spacelift_request_duration_seconds', 'Spacelift API call latency by operation.', ['operation'], SPACELIFT_BUCKETS),
+    cascades,
+    triggers: registry.counter('spacelift_cascade_triggers_total', 'Spacelift runs triggered by cascades and direct chains.'),
+    approvalsWaiting: registry.gauge('spacelift_cascade_approvals_waiting', 'Stacks waiting for approval in the cascades this worker runs.'),
   };
 }

@@ -1,3 +1,4 @@
 export { createCascadeMetrics, type CascadeMetrics, type WebhookOutcome } from './cascade-metrics';
 export { instrumentSpacelift } from './instrument-spacelift';
-export { Counter, Histogram, PROMETHEUS_CONTENT_TYPE, Registry } from './registry';
+export { Counter, Gauge, Histogram, PROMETHEUS_CONTENT_TYPE, Registry } from './registry';
+export { createWorkflowSinks } from './workflow-sinks';

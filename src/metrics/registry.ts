@@ -1,5 +1,5 @@
 /**
- * A minimal Prometheus registry (text exposition format 0.0.4): labelled counters and fixed-bucket
+ * A minimal Prometheus registry (text exposition format 0.0.4): labelled counters, gauges and fixed-bucket
  * histograms are all this service needs, so it does not pull in prom-client.
  */
 
@@ -31,6 +31,28 @@ export class Counter<L extends string = never> implements Metric {
 
   render(): string[] {
     return [...header(this.name, this.help, 'counter'), ...[...this.values].map(([key, value]) => `${this.name}${key} ${value}`)];
+  }
+}
+
+/** A value that goes up and down; set() replaces it, so setting the same value twice is harmless. */
+export class Gauge<L extends string = never> implements Metric {
+  private readonly values = new Map<string, number>();
+
+  constructor(readonly name: string, readonly help: string, private readonly labelNames: readonly L[]) {
+    if (labelNames.length === 0) this.values.set('', 0);
+  }
+
+  set(labels: Labels<L>, value: number): void {
+    if (!Number.isFinite(value)) throw new RangeError(`gauge ${this.name} needs a finite value, got ${value}`);
+    this.values.set(labelText(this.labelNames, labels), value);
+  }
+
+  get(labels: Labels<L>): number {
+    return this.values.get(labelText(this.labelNames, labels)) ?? 0;
+  }
+
+  render(): string[] {
+    return [...header(this.name, this.help, 'gauge'), ...[...this.values].map(([key, value]) => `${this.name}${key} ${value}`)];
   }
 }
 
@@ -81,6 +103,10 @@ export class Registry {
 
   counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return this.add(new Counter<L>(name, help, labelNames));
+  }
+
+  gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return this.add(new Gauge<L>(name, help, labelNames));
   }
 
   histogram<L extends string = never>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]): Histogram<L> {

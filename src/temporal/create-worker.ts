@@ -3,6 +3,7 @@ import { createActivities } from '../activities';
 import type { AuditLog } from '../audit/audit-log';
 import type { Notifier } from '../notify/notifier';
 import type { DiscoveryMode } from '../config/types';
+import { createCascadeMetrics, createWorkflowSinks, type CascadeMetrics } from '../metrics';
 import type { SpaceliftApi } from '../spacelift/types';
 
 export type WorkflowSource = { bundlePath: string } | { bundleCode: string } | { workflowsPath: string };
@@ -17,6 +18,8 @@ export interface CreateWorkerOptions {
   notifier?: Notifier;
   /** The audit log (AUDIT_LOG_PATH); absent: none. */
   auditLog?: AuditLog;
+  /** Where the workflows' metrics sinks count (triggers, cascade outcomes, approvals waiting); absent: nowhere read. */
+  metrics?: CascadeMetrics;
   /**
    * Production passes the bundle built at build time (dist/workflow-bundle.js); development and tests
    * may bundle from source instead.
@@ -36,6 +39,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ...(options.notifier ? { notifier: options.notifier } : {}),
       ...(options.auditLog ? { auditLog: options.auditLog } : {}),
     }),
+    // Always registered: the SDK logs every call to an unregistered sink as an error.
+    sinks: createWorkflowSinks(options.metrics ?? createCascadeMetrics()),
     ...workflowOptions(options.workflows),
     ...options.overrides,
   });

@@ -3,6 +3,8 @@
  * and written to the audit log in order, batched: while one `audit` call is out, new decisions gather for the next.
  * Notifications go out per channel in the background. Both run in non-cancellable scopes and every failure is
  * caught, so neither can fail, delay or be cut short by the cascade: cancelling a cascade still records why.
+ * Metrics (triggers, cascade outcomes, approvals waiting) go to the worker through sinks, which add nothing to the
+ * history, so they are reported by every cascade whatever version started it.
  */
 import { CancellationScope, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -10,6 +12,7 @@ import { approvalSummary, endSummary, timeoutSummary } from '../notify/summary';
 import { NOTIFY_CHANNELS, type NotificationStack, type NotifyEvent } from '../notify/types';
 import type { Decision, DecisionKind, NotificationRecord } from './cascade-types';
 import { AUDIT_RETRY, AUDIT_START_TO_CLOSE, NOTIFY_RETRY, NOTIFY_START_TO_CLOSE } from './policies';
+import { cascadeMetrics, type CascadeOutcome } from './sinks';
 import { causeMessage } from './stack-execution';
 
 const { audit } = proxyActivities<Activities>({ startToCloseTimeout: AUDIT_START_TO_CLOSE, retry: AUDIT_RETRY });
@@ -26,7 +29,10 @@ export interface CascadeReporter {
    * receiver hears the end last; resolves when everything is settled.
    */
   ended(): Promise<void>;
-  /** Resolves once every decision is written (or given up on) and every notification has been answered. */
+  /**
+   * Resolves once every decision is written (or given up on) and every notification has been answered. The
+   * cascade calls it (instead of ended()) only when it was cancelled, so it also reports the cancelled outcome.
+   */
   settled(): Promise<void>;
 }
 
@@ -48,6 +54,21 @@ export function createCascadeReporter(options: { root: string; rootRunId?: strin
   let written = 0;
   let flushing = false;
   let flushed: Promise<void> = Promise.resolve();
+  const awaitingApproval = new Set<string>();
+  let outcomeReported = false;
+
+  /** Every decision about a stack ends its wait for approval (approved, rejected, skipped on timeout, cancelled). */
+  const approvalAnswered = (stackId: string) => {
+    if (awaitingApproval.delete(stackId)) cascadeMetrics.approvalsWaiting([...awaitingApproval]);
+  };
+  /** One outcome per cascade; nothing waits for approval once it has ended. */
+  const reportEnd = (outcome: CascadeOutcome) => {
+    if (outcomeReported) return;
+    outcomeReported = true;
+    awaitingApproval.clear();
+    cascadeMetrics.approvalsWaiting([]);
+    cascadeMetrics.cascadeEnded(outcome);
+  };
 
   const flush = () => {
     if (flushing || !enabled) return;
@@ -96,17 +117,28 @@ export function createCascadeReporter(options: { root: string; rootRunId?: strin
     notifications,
     decide(stackId, decision, details = {}) {
       decisions.push({ at: now(), stackId, decision, ...definedOnly(details) });
+      approvalAnswered(stackId);
+      if (decision === 'triggered') cascadeMetrics.runTriggered();
       flush();
     },
-    approvalNeeded: (stackId) => send('approval_needed', approvalSummary(cascadeId, stackId), stackId),
+    approvalNeeded(stackId) {
+      awaitingApproval.add(stackId);
+      cascadeMetrics.approvalsWaiting([...awaitingApproval]);
+      send('approval_needed', approvalSummary(cascadeId, stackId), stackId);
+    },
     runTimedOut: (stackId, runId) => send('timed_out', timeoutSummary(cascadeId, stackId, runId), stackId),
     async ended() {
+      const failed = options.stacks().some((stack) => stack.state === 'failed');
+      reportEnd(failed ? 'failed' : 'completed');
       while (sending.size > 0) await Promise.all([...sending]);
       const stacks = options.stacks();
-      send(stacks.some((stack) => stack.state === 'failed') ? 'failed' : 'completed', endSummary(cascadeId, root, stacks));
+      send(failed ? 'failed' : 'completed', endSummary(cascadeId, root, stacks));
       await settled();
     },
-    settled,
+    async settled() {
+      reportEnd('cancelled');
+      await settled();
+    },
   };
 }
 

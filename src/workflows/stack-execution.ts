@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTIVITY_START_TO_CLOSE, TRIGGER_RETRY } from './policies';
+import { cascadeMetrics } from './sinks';
 import type { ExecutionInput, ExecutionResult } from './types';
 
 const { triggerStackRun } = proxyActivities<Activities>({
@@ -13,6 +14,7 @@ export async function StackExecutionWorkflow(input: ExecutionInput): Promise<Exe
   const stackId = requireStackId(input);
   try {
     const run = await triggerStackRun({ stackId, intentAt: workflowInfo().startTime.getTime() });
+    cascadeMetrics.runTriggered();
     return { stack_id: stackId, run };
   } catch (err) {
     // The activity already spent its retries; re-running this whole workflow would only multiply

@@ -25,7 +25,7 @@ export async function withWorker<T>(
   env: TestWorkflowEnvironment,
   spacelift: SpaceliftApi,
   fn: (ctx: WorkerContext) => Promise<T>,
-  options: { discovery?: 'scan' | 'label' } & Pick<CreateWorkerOptions, 'notifier' | 'auditLog'> = {},
+  options: { discovery?: 'scan' | 'label' } & Pick<CreateWorkerOptions, 'notifier' | 'auditLog' | 'metrics' | 'terraform'> = {},
 ): Promise<T> {
   const taskQueue = uniqueTaskQueue();
   const worker = await createWorker({
@@ -36,6 +36,9 @@ export async function withWorker<T>(
     ...(options.discovery ? { discovery: options.discovery } : {}),
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.auditLog ? { auditLog: options.auditLog } : {}),
+    ...(options.terraform ? { terraform: options.terraform } : {}),
+    // Without metrics the worker still registers its sinks (into a registry nobody reads), so every test runs them.
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     workflows: { bundleCode: await workflowBundleCode() },
   });
   const client = env.client;

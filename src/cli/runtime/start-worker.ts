@@ -41,6 +41,7 @@ export async function startWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       spacelift: instrumentSpacelift(spacelift, metrics),
+      metrics,
       // The cascade's planner reads the graph the same way as the client's own discovery.
       discovery: config.spacelift.discovery,
       ...(config.notify ? { notifier: createNotifier(config.notify) } : {}),

@@ -1,0 +1,117 @@
+// The workflows' metrics sinks on the time-skipping server: the approvals gauge while stacks wait and after
+// the answers, triggers counted in graph and direct mode, cascades counted by outcome. Cancellation comes last
+// and has its own file's server for the reason given in cascade-cancel.test.ts.
+import t from 'tap';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { createTimeSkippingEnv } from '../support/temporal';
+import { withWorker } from '../support/harness';
+import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
+import { waitForStatus } from '../support/cascade-status';
+import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
+import { approveSignal, rejectSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
+
+let env: TestWorkflowEnvironment;
+t.before(async () => {
+  env = await createTimeSkippingEnv();
+});
+t.teardown(() => env?.teardown());
+
+const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
+const stackOf = (status: CascadeStatus, id: string) => status.stacks.find((s) => s.id === id);
+const outcomes = (metrics: CascadeMetrics) => ({
+  completed: metrics.cascades.get({ outcome: 'completed' }),
+  failed: metrics.cascades.get({ outcome: 'failed' }),
+  cancelled: metrics.cascades.get({ outcome: 'cancelled' }),
+});
+
+/** Sink calls run when the workflow task that made them completes; give that a moment in real time. */
+async function eventually(read: () => number, expected: number): Promise<number> {
+  for (let i = 0; i < 100 && read() !== expected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  return read();
+}
+
+t.test('approval gates: the gauge counts waiting stacks, drops to 0 once answered; triggers and completion are counted', async (t) => {
+  const sl = await startSpacelift(
+    [
+      { id: 'vpc' },
+      { id: 'prod', labels: ['dependsOn:vpc', 'cascade:approval'] },
+      { id: 'stage', labels: ['dependsOn:vpc', 'cascade:approval'] },
+      { id: 'after-prod', labels: ['dependsOn:prod'] },
+    ],
+    { defaultRunOutcome: FINISHED },
+  );
+  t.teardown(() => stopSpacelift(sl));
+  const metrics = createCascadeMetrics();
+  const status = await withWorker(
+    env,
+    sl.client,
+    async ({ startCascade }) => {
+      const handle = await startCascade({ stack_id: 'vpc' });
+      await waitForStatus(handle, (s) => s.stacks.filter((x) => x.state === 'waiting_for_approval').length === 2);
+      t.equal(await eventually(() => metrics.approvalsWaiting.get({}), 2), 2, 'two stacks wait for approval');
+      t.match(metrics.registry.render(), /^spacelift_cascade_approvals_waiting 2$/m);
+      t.equal(metrics.triggers.get({}), 0, 'nothing triggered before approval');
+
+      await handle.signal(rejectSignal, { stackId: 'stage', by: 'bob' });
+      await waitForStatus(handle, (s) => stackOf(s, 'stage')?.state === 'skipped');
+      t.equal(await eventually(() => metrics.approvalsWaiting.get({}), 1), 1, 'a rejection ends one wait');
+
+      await handle.signal(approveSignal, { stackId: 'prod', by: 'jane' });
+      // Await the result before the worker shuts down: nothing of this cascade may outlive it.
+      return (await handle.result()) as CascadeStatus;
+    },
+    { metrics },
+  );
+  t.equal(stackOf(status, 'after-prod')?.state, 'finished');
+  t.equal(metrics.approvalsWaiting.get({}), 0, 'nothing waits once approved');
+  t.equal(metrics.triggers.get({}), 2, 'prod and after-prod were triggered');
+  t.same(outcomes(metrics), { completed: 1, failed: 0, cancelled: 0 });
+});
+
+t.test('a cascade with a failed stack counts as failed; a run that failed is still a trigger', async (t) => {
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'app', labels: ['dependsOn:eks'] }], {
+    defaultRunOutcome: FINISHED,
+  });
+  t.teardown(() => stopSpacelift(sl));
+  sl.fake.setRunOutcome('eks', { state: 'FAILED' });
+  const metrics = createCascadeMetrics();
+  const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'vpc' }), { metrics });
+  t.match(stackOf(status, 'eks'), { state: 'failed' });
+  t.match(stackOf(status, 'app'), { state: 'skipped' });
+  t.same(outcomes(metrics), { completed: 0, failed: 1, cancelled: 0 });
+  t.equal(metrics.triggers.get({}), 1);
+  t.equal(metrics.approvalsWaiting.get({}), 0);
+});
+
+t.test('direct mode: every run the chain triggered is counted, a failed trigger is not', async (t) => {
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds', labels: ['dependsOn:vpc'] }, { id: 'cdn', labels: ['dependsOn:vpc'] }]);
+  t.teardown(() => stopSpacelift(sl));
+  sl.fake.inject({ operation: 'runTrigger', stackId: 'cdn', kind: 'http500', times: 3 });
+  const metrics = createCascadeMetrics();
+  const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'vpc' }), { metrics });
+  t.same(result.dependents.map((d) => `${d.stack_id}:${d.status}`).sort(), ['cdn:failed', 'eks:triggered', 'rds:triggered']);
+  t.equal(metrics.triggers.get({}), 2);
+  t.same(outcomes(metrics), { completed: 0, failed: 0, cancelled: 0 }, 'a direct chain is not a cascade');
+});
+
+t.test('cancelling a cascade while a stack waits for approval counts it cancelled and clears its wait', async (t) => {
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'prod', labels: ['dependsOn:vpc', 'cascade:approval'] }], { defaultRunOutcome: FINISHED });
+  t.teardown(() => stopSpacelift(sl));
+  const metrics = createCascadeMetrics();
+  await withWorker(
+    env,
+    sl.client,
+    async ({ startCascade }) => {
+      const handle = await startCascade({ stack_id: 'vpc' });
+      await waitForStatus(handle, (s) => stackOf(s, 'prod')?.state === 'waiting_for_approval');
+      t.equal(await eventually(() => metrics.approvalsWaiting.get({}), 1), 1);
+      await handle.cancel();
+      t.type(await handle.result().catch((err: unknown) => err), WorkflowFailedError, 'the cascade ends as cancelled');
+    },
+    { metrics },
+  );
+  t.equal(metrics.approvalsWaiting.get({}), 0);
+  t.same(outcomes(metrics), { completed: 0, failed: 0, cancelled: 1 });
+  t.equal(metrics.triggers.get({}), 0);
+});
