@@ -48,3 +48,29 @@ t.test('histograms: cumulative buckets, +Inf, sum and count', async (t) => {
     ].join('\n'),
   );
 });
+
+t.test('gauges: set replaces the value, unlabelled ones start at 0, values must be finite', async (t) => {
+  const registry = new Registry();
+  const waiting = registry.gauge('approvals_waiting', 'Approvals waiting.');
+  const queued = registry.gauge('queued', 'Queued by stack.', ['stack']);
+  t.equal(registry.render(), ['# HELP approvals_waiting Approvals waiting.', '# TYPE approvals_waiting gauge', 'approvals_waiting 0', '# HELP queued Queued by stack.', '# TYPE queued gauge', ''].join('\n'));
+  waiting.set({}, 3);
+  waiting.set({}, 2);
+  queued.set({ stack: 'app' }, 1);
+  queued.set({ stack: 'app' }, 0);
+  t.equal(waiting.get({}), 2);
+  t.equal(
+    registry.render(),
+    [
+      '# HELP approvals_waiting Approvals waiting.',
+      '# TYPE approvals_waiting gauge',
+      'approvals_waiting 2',
+      '# HELP queued Queued by stack.',
+      '# TYPE queued gauge',
+      'queued{stack="app"} 0',
+      '',
+    ].join('\n'),
+  );
+  t.throws(() => waiting.set({}, Number.NaN), RangeError);
+  t.equal(waiting.get({}), 2, 'a rejected value leaves the gauge as it was');
+});
