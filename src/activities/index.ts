@@ -1,8 +1,11 @@
 import { ApplicationFailure, activityInfo, log } from '@temporalio/activity';
+import { parseEdges } from '../cascade/edges';
 import { planCascade as buildPlan } from '../cascade/plan';
 import type { CascadePlan } from '../cascade/types';
 import type { DiscoveryMode } from '../config/types';
-import { dependsOn, parseDependsOn } from '../spacelift/labels';
+import { adapterFor, listAllUnits, listCandidateUnits, type Platforms } from '../platform/router';
+import type { PlatformApi } from '../platform/types';
+import { dependsOn } from '../spacelift/labels';
 import { SpaceliftError } from '../spacelift/errors';
 import type { Run, RunDelta, SpaceliftApi, Stack } from '../spacelift/types';
 import type { DependentStackInfo } from '../workflows/types';
@@ -18,33 +21,45 @@ export interface TriggerInput {
 
 export interface ActivityDeps extends ReportingDeps {
   spacelift: SpaceliftApi;
+  /** HCP Terraform / Terraform Enterprise, when configured: its workspaces join cascades as `tfc:<workspace>`. */
+  terraform?: PlatformApi;
   /** How the cascade discovers its graph: one sweep of the account, or label searches level by level. */
   discovery?: DiscoveryMode;
 }
 
-/** Activities get their Spacelift client from here, so tests pass a fake one instead of patching modules. */
-export function createActivities({ spacelift, discovery = 'scan', ...reporting }: ActivityDeps) {
+/**
+ * Activities get their platform clients from here, so tests pass fakes instead of patching modules. The graph
+ * cascade's activities take unit IDs and route them to their platform; the direct mode's stay Spacelift-only.
+ */
+export function createActivities({ spacelift, terraform, discovery = 'scan', ...reporting }: ActivityDeps) {
+  const platforms: Platforms = { spacelift, ...(terraform ? { tfc: terraform } : {}) };
   return {
     ...createReportingActivities(reporting),
 
     /** Discovers the downstream graph of a stack and plans it; only the plan (not the account) enters history. */
     async planCascade({ stackId, globalWhen }: { stackId: string; globalWhen: 'always' | 'changed' }): Promise<CascadePlan> {
       if (discovery === 'label') {
-        const stacks = await withFailureMapping(() => discoverByLabel(spacelift, stackId));
+        const stacks = await withFailureMapping(() => discoverByLabel(platforms, stackId));
         // Only the downstream graph was read, so parents elsewhere would look like broken references.
         return { ...buildPlan(stackId, stacks, { globalWhen }), brokenReferences: [] };
       }
-      const stacks = await withFailureMapping(() => spacelift.listAllStacks());
+      const stacks = await withFailureMapping(() => listAllUnits(platforms));
       return buildPlan(stackId, stacks, { globalWhen });
     },
 
     async getRunState({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string; delta: RunDelta | null }> {
-      const run = await withFailureMapping(() => spacelift.getRun(stackId, runId));
+      const run = await withFailureMapping(() => {
+        const { api, id } = adapterFor(platforms, stackId);
+        return api.getRun(id, runId);
+      });
       return { state: run.state, delta: run.delta ?? null };
     },
 
     async cancelRun({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string }> {
-      const run = await withFailureMapping(() => spacelift.cancelRun(stackId, runId));
+      const run = await withFailureMapping(() => {
+        const { api, id } = adapterFor(platforms, stackId);
+        return api.cancelRun(id, runId);
+      });
       return { state: run.state };
     },
 
@@ -58,14 +73,17 @@ export function createActivities({ spacelift, discovery = 'scan', ...reporting }
     async triggerStackRun({ stackId, intentAt }: TriggerInput): Promise<Run> {
       // A retry may follow a runTrigger that Spacelift accepted but whose answer we never recorded
       // (timeout, worker crash). Adopt that run instead of starting a second one.
-      if (activityInfo().attempt > 1) {
-        const earlier = await withFailureMapping(() => findOwnRunSince(spacelift, stackId, intentAt));
-        if (earlier) {
-          log.info('adopting run triggered by an earlier attempt', { stackId, runId: earlier.id });
-          return earlier;
+      return withFailureMapping(async () => {
+        const { api, id } = adapterFor(platforms, stackId);
+        if (activityInfo().attempt > 1) {
+          const earlier = await findOwnRunSince(api, id, intentAt);
+          if (earlier) {
+            log.info('adopting run triggered by an earlier attempt', { stackId, runId: earlier.id });
+            return earlier;
+          }
         }
-      }
-      return withFailureMapping(() => spacelift.triggerRun(stackId));
+        return api.triggerRun(id);
+      });
     },
   };
 }
@@ -78,7 +96,7 @@ const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
  * Level-by-level discovery with the server-side label predicate: calls grow with the number of dependents,
  * not with the size of the account. Each stack is expanded once, so label cycles cannot loop here.
  */
-async function discoverByLabel(spacelift: SpaceliftApi, root: string): Promise<Stack[]> {
+async function discoverByLabel(platforms: Platforms, root: string): Promise<Stack[]> {
   const found = new Map<string, Stack>();
   const expanded = new Set<string>();
   let frontier = [root];
@@ -86,8 +104,8 @@ async function discoverByLabel(spacelift: SpaceliftApi, root: string): Promise<S
     const next: string[] = [];
     for (const parent of frontier) {
       expanded.add(parent);
-      for (const stack of await spacelift.listCandidateDependents(parent)) {
-        if (!parseDependsOn(stack.labels).includes(parent)) continue;
+      for (const stack of await listCandidateUnits(platforms, parent)) {
+        if (!parseEdges(stack).edges.some((edge) => edge.parent === parent)) continue;
         found.set(stack.id, stack);
         if (!expanded.has(stack.id) && !next.includes(stack.id)) next.push(stack.id);
       }
@@ -97,11 +115,11 @@ async function discoverByLabel(spacelift: SpaceliftApi, root: string): Promise<S
   return [...found.values()];
 }
 
-async function findOwnRunSince(spacelift: SpaceliftApi, stackId: string, intentAtMs: number): Promise<Run | undefined> {
-  const runs = await spacelift.listRecentRuns(stackId);
+async function findOwnRunSince(platform: PlatformApi, unit: string, intentAtMs: number): Promise<Run | undefined> {
+  const runs = await platform.listRecentRuns(unit);
   // Spacelift stamps createdAt with its own clock in seconds; allow for skew against Temporal's clock.
   const since = Math.floor((intentAtMs - CLOCK_SKEW_ALLOWANCE_MS) / 1000);
-  return runs.find((run) => run.triggeredBy === spacelift.triggeredBy && (run.createdAt ?? 0) >= since);
+  return runs.find((run) => run.triggeredBy === platform.triggeredBy && (run.createdAt ?? 0) >= since);
 }
 
 /** Non-retryable Spacelift errors fail the activity at once instead of burning the retry budget. */

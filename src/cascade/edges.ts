@@ -4,6 +4,8 @@
  *   depends-on:vpc|state:FAILED            Spacelift's trigger-policy syntax: fire on that run state
  *   dependsOn:vpc|when:changed             only when the vpc run changed resources
  *   DependsOn: a|state:FINISHED+FAILED, b  several states with `+`; comma lists as in parseDependsOn
+ *   dependsOn:tfc:network                  a unit of another platform (src/platform/units.ts)
+ *   dependsOn:group:edge                   every member of a group (`group:edge` on the members); see resolveEdges
  *
  * Pure and deterministic: this runs inside Temporal workflow code.
  *
@@ -11,6 +13,7 @@
  * default applies) and reported in `problems`, so one typo cannot break a whole cascade, and the parents found
  * here are always exactly the IDs parseDependsOn returns for the same labels.
  */
+import { GROUP_PREFIX, platformOf, resolveReference } from '../platform/units';
 import type { Stack } from '../spacelift/types';
 import { TERMINAL_STATES, type Edge } from './types';
 
@@ -41,6 +44,7 @@ interface ItemCondition {
 
 export function parseEdges(child: Stack, options: ParseEdgesOptions = {}): ParsedEdges {
   const defaultWhen = options.defaultWhen ?? 'always';
+  const platform = platformOf(child.id);
   const byParent = new Map<string, Edge>();
   const problems: string[] = [];
 
@@ -50,7 +54,7 @@ export function parseEdges(child: Stack, options: ParseEdgesOptions = {}): Parse
     const report = (problem: string) => problems.push(`stack ${child.id}: label "${label}" ${problem}`);
     for (const item of label.slice(key[0].length).split(',')) {
       const [rawParent = '', ...modifiers] = item.split('|');
-      const parent = rawParent.trim();
+      const parent = rawParent.trim() === '' ? '' : resolveReference(rawParent.trim(), platform);
       if (parent === '') {
         // parseDependsOn skips empty items too; only a condition with no stack is worth a word.
         if (modifiers.length > 0) report('has a condition but no stack ID before it');
@@ -75,12 +79,79 @@ export function parseEdges(child: Stack, options: ParseEdgesOptions = {}): Parse
  * silently drops a trigger the user asked for.
  */
 export function mergeEdges(a: Edge, b: Edge): Edge {
+  const groups = [...new Set([...(a.groups ?? []), ...(b.groups ?? [])])].sort();
   return {
     parent: a.parent,
     child: a.child,
     states: sortStates([...a.states, ...b.states]),
     when: a.when === 'always' || b.when === 'always' ? 'always' : 'changed',
+    ...(groups.length > 0 ? { groups } : {}),
   };
+}
+
+/** Every unit's edges with group references expanded, for the planner and the graph. */
+export interface ResolvedEdges {
+  /** unit id → one edge per parent unit (conditions of repeated parents merged). */
+  edgesOf: Map<string, Edge[]>;
+  problemsOf: Map<string, string[]>;
+  /** group name → member unit ids, sorted; only groups some unit joins. */
+  groups: Map<string, string[]>;
+  /** `dependsOn:group:<name>` naming a group nobody joins: { stackId, missing: 'group:<name>' }. */
+  missingGroups: { stackId: string; missing: string }[];
+}
+
+const GROUP_KEY = /^\s*group\s*:/i;
+
+/** The groups a unit joins: `group:<name>` labels (comma lists allowed), names lower-cased. */
+export function parseGroups(labels: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const label of labels) {
+    const key = GROUP_KEY.exec(label);
+    if (!key) continue;
+    for (const name of label.slice(key[0].length).split(',')) if (name.trim() !== '') names.add(name.trim().toLowerCase());
+  }
+  return [...names];
+}
+
+/**
+ * `dependsOn:group:<name>` becomes one edge from every member of the group (but the unit itself), each with the
+ * label's condition and `groups: [name]`. The planner then waits only for the members inside the cascade, which is
+ * what "the group finished" means for this cascade: members it does not reach are not waited for.
+ */
+export function resolveEdges(units: Iterable<Stack>, options: ParseEdgesOptions = {}): ResolvedEdges {
+  const parsed = new Map<string, ParsedEdges>();
+  const groups = new Map<string, string[]>();
+  for (const unit of units) {
+    parsed.set(unit.id, parseEdges(unit, options));
+    for (const name of parseGroups(unit.labels)) groups.set(name, [...(groups.get(name) ?? []), unit.id]);
+  }
+  for (const members of groups.values()) members.sort(compareIds);
+
+  const resolved: ResolvedEdges = { edgesOf: new Map(), problemsOf: new Map(), groups, missingGroups: [] };
+  for (const [id, { edges, problems }] of parsed) {
+    const byParent = new Map<string, Edge>();
+    const add = (edge: Edge) => {
+      const previous = byParent.get(edge.parent);
+      byParent.set(edge.parent, previous ? mergeEdges(previous, edge) : edge);
+    };
+    for (const edge of edges) {
+      if (!edge.parent.startsWith(GROUP_PREFIX)) {
+        add(edge);
+        continue;
+      }
+      const name = edge.parent.slice(GROUP_PREFIX.length);
+      const members = groups.get(name);
+      if (!members) resolved.missingGroups.push({ stackId: id, missing: edge.parent });
+      for (const member of members ?? []) if (member !== id) add({ ...edge, parent: member, groups: [name] });
+    }
+    resolved.edgesOf.set(id, [...byParent.values()]);
+    if (problems.length > 0) resolved.problemsOf.set(id, problems);
+  }
+  return resolved;
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function parseModifiers(modifiers: readonly string[], report: (problem: string) => void): ItemCondition {

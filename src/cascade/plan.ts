@@ -7,7 +7,7 @@
  * the call stack.
  */
 import type { Stack } from '../spacelift/types';
-import { parseEdges, type When } from './edges';
+import { resolveEdges, type When } from './edges';
 import { parseSettings } from './settings';
 import type { CascadePlan, Edge, PlannedStack } from './types';
 
@@ -33,6 +33,7 @@ interface Account {
   childrenOf: Map<string, string[]>;
   problemsOf: Map<string, string[]>;
   brokenReferences: CascadePlan['brokenReferences'];
+  groups: Map<string, string[]>;
 }
 
 type Status = { kind: 'root' } | { kind: 'cycle' } | { kind: 'downstream'; origin: string } | { kind: 'planned'; wave: number };
@@ -88,8 +89,18 @@ export function planCascade(root: string, stacks: readonly Stack[], options: Pla
     cycles: cycles.sort((a, b) => compareIds(a[0] as string, b[0] as string)),
     excluded: excluded.sort((a, b) => compareIds(a.id, b.id)),
     brokenReferences: account.brokenReferences,
+    ...groupsIn(account.groups, new Set(ids)),
     problems,
   };
+}
+
+/** Only groups with a member in the cascade, and only those members; no key at all when there are none. */
+function groupsIn(groups: Map<string, string[]>, inCascade: Set<string>): Pick<CascadePlan, 'groups'> {
+  const found = [...groups]
+    .map(([name, members]) => ({ name, members: members.filter((id) => inCascade.has(id)) }))
+    .filter((group) => group.members.length > 0)
+    .sort((a, b) => compareIds(a.name, b.name));
+  return found.length > 0 ? { groups: found } : {};
 }
 
 /** `a → b → c → a`; with a limit, the middle of a longer path is elided. */
@@ -108,12 +119,10 @@ function compareIds(a: string, b: string): number {
 function indexAccount(root: string, stacks: readonly Stack[], defaultWhen: When): Account {
   const byId = new Map<string, Stack>();
   for (const stack of stacks) if (!byId.has(stack.id)) byId.set(stack.id, stack);
-  const account: Account = { byId, edgesOf: new Map(), childrenOf: new Map(), problemsOf: new Map(), brokenReferences: [] };
+  const { edgesOf, problemsOf, groups, missingGroups } = resolveEdges(byId.values(), { defaultWhen });
+  const account: Account = { byId, edgesOf, childrenOf: new Map(), problemsOf, brokenReferences: [...missingGroups], groups };
   for (const stack of byId.values()) {
-    const { edges, problems } = parseEdges(stack, { defaultWhen });
-    account.edgesOf.set(stack.id, edges);
-    if (problems.length > 0) account.problemsOf.set(stack.id, problems);
-    for (const edge of edges) {
+    for (const edge of edgesOf.get(stack.id) ?? []) {
       const children = account.childrenOf.get(edge.parent);
       if (children) children.push(stack.id);
       else account.childrenOf.set(edge.parent, [stack.id]);

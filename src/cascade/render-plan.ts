@@ -4,6 +4,7 @@
  * Waves are numbered from 1 for people (PlannedStack.wave counts from 0). Both outputs list everything in the
  * plan's own deterministic order, so they can be diffed and asserted exactly.
  */
+import { edgeMarkers } from '../graph/markers';
 import { formatPath } from './plan';
 import type { CascadePlan, Edge, PlannedStack } from './types';
 
@@ -17,8 +18,8 @@ export interface PlanJsonStack {
   /** null: the workflow's default number of attempts. */
   maxAttempts: number | null;
   priority: number;
-  /** Only parents inside this cascade (the root included). */
-  parents: { id: string; states: string[]; when: Edge['when'] }[];
+  /** Only parents inside this cascade (the root included); `groups` when named through `dependsOn:group:<name>`. */
+  parents: { id: string; states: string[]; when: Edge['when']; groups?: string[] }[];
 }
 
 /** Version 1 of the JSON shape; fields are only ever added, and a breaking change bumps schemaVersion. */
@@ -31,6 +32,8 @@ export interface PlanJson {
   cycles: string[][];
   excluded: { id: string; reason: string }[];
   brokenReferences: { stackId: string; missing: string }[];
+  /** Groups with a member in this cascade, and those members. */
+  groups: { name: string; members: string[] }[];
   problems: string[];
 }
 
@@ -42,6 +45,7 @@ export function renderPlan(plan: RenderablePlan): string {
   section(lines, 'Cycles:', plan.cycles.map((cycle) => formatPath(cycle)));
   section(lines, 'Not run:', plan.excluded.map(({ id, reason }) => `${id}: ${reason}`));
   section(lines, 'Broken references:', plan.brokenReferences.map(({ stackId, missing }) => `${stackId} names missing stack ${missing}`));
+  section(lines, 'Groups:', (plan.groups ?? []).map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
   section(lines, 'Label problems:', plan.problems ?? []);
   return lines.join('\n');
 }
@@ -57,6 +61,7 @@ export function planToJson(plan: RenderablePlan): PlanJson {
     cycles: plan.cycles.map((cycle) => [...cycle]),
     excluded: plan.excluded.map(({ id, reason }) => ({ id, reason })),
     brokenReferences: plan.brokenReferences.map(({ stackId, missing }) => ({ stackId, missing })),
+    groups: (plan.groups ?? []).map(({ name, members }) => ({ name, members: [...members] })),
     problems: [...(plan.problems ?? [])],
   };
 }
@@ -68,7 +73,7 @@ function stackToJson(stack: PlannedStack): PlanJsonStack {
     requiresApproval: stack.settings.requiresApproval,
     maxAttempts: stack.settings.maxAttempts ?? null,
     priority: stack.settings.priority,
-    parents: stack.parents.map(({ parent, states, when }) => ({ id: parent, states: [...states], when })),
+    parents: stack.parents.map(({ parent, states, when, groups }) => ({ id: parent, states: [...states], when, ...(groups ? { groups: [...groups] } : {}) })),
   };
 }
 
@@ -96,13 +101,6 @@ function describeStack(stack: PlannedStack): string {
     markers.push(parents.length === stack.parents.length ? marker : `${marker} from ${parents.join(', ')}`);
   }
   return markers.length === 0 ? stack.id : `${stack.id} (${markers.join(', ')})`;
-}
-
-function edgeMarkers(edge: Edge): string[] {
-  const markers: string[] = [];
-  if (edge.states.length !== 1 || edge.states[0] !== 'FINISHED') markers.push(`on ${edge.states.join('+')}`);
-  if (edge.when === 'changed') markers.push('when changed');
-  return markers;
 }
 
 function section(lines: string[], title: string, entries: readonly string[]): void {

@@ -18,6 +18,8 @@ export interface EdgeCondition {
 export interface Edge extends EdgeCondition {
   parent: string;
   child: string;
+  /** Set when the edge comes from `dependsOn:group:<name>`: the groups through which the parent is named. */
+  groups?: string[];
 }
 
 /** Per-stack settings read from labels. */
@@ -50,6 +52,8 @@ export interface CascadePlan {
   excluded: { id: string; reason: string }[];
   /** Labels naming stacks that do not exist in the account (broken references). */
   brokenReferences: { stackId: string; missing: string }[];
+  /** Groups with a member in this cascade (the root included): name and those members, sorted. Absent in old plans. */
+  groups?: { name: string; members: string[] }[];
 }
 
 export type PlanStacks = (root: string, stacks: readonly Stack[]) => CascadePlan;

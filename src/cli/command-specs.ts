@@ -50,10 +50,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'serve',
     summary: 'Webhook listener and Temporal worker in one process (default)',
-    groups: ['temporal', 'spacelift', 'webhook', 'cascade', 'notify', 'audit', 'general'],
+    groups: ['temporal', 'spacelift', 'terraform', 'webhook', 'cascade', 'notify', 'audit', 'general'],
     switches: [INSECURE],
   },
-  { name: 'worker', summary: 'Only the Temporal worker that runs the cascade workflows', groups: ['temporal', 'spacelift', 'notify', 'audit', 'general'], switches: [] },
+  { name: 'worker', summary: 'Only the Temporal worker that runs the cascade workflows', groups: ['temporal', 'spacelift', 'terraform', 'notify', 'audit', 'general'], switches: [] },
   {
     name: 'webhook',
     summary: 'Only the webhook listener; workflows run on a separate worker',
@@ -65,7 +65,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'check-connection',
     summary: 'Check Temporal (list namespaces) and, when configured, the Spacelift API key',
-    groups: ['temporal', 'spacelift', 'general'],
+    groups: ['temporal', 'spacelift', 'terraform', 'general'],
     switches: [],
   },
   {
@@ -80,7 +80,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'plan',
     summary: "Show the waves, conditions, cycles and broken references of a stack's cascade; triggers nothing",
-    groups: ['spacelift', 'general'],
+    groups: ['spacelift', 'terraform', 'general'],
     variables: ['CASCADE_EDGE_MODE'],
     switches: [],
     arguments: [{ name: 'stack-id', description: 'The stack whose finished run would start the cascade' }],
@@ -120,7 +120,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'graph',
     summary: 'Draw the dependency graph of the whole account, or of one stack\'s cascade in waves; triggers nothing',
-    groups: ['spacelift', 'general'],
+    groups: ['spacelift', 'terraform', 'general'],
     variables: ['CASCADE_EDGE_MODE'],
     switches: [],
     options: [

@@ -59,7 +59,7 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
     const demoConfig: ConfigWithSpacelift = {
       temporal: { address: server.env.address, namespace: 'default', taskQueue: TASK_QUEUE },
       spacelift: { endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, discovery: 'scan', requestTimeoutMs: 5_000 },
-      webhook: { host: '127.0.0.1', port: 0, secrets: [secret], insecureSkipSignature: false, maxBodyBytes: 1_048_576, triggerStates: ['FINISHED'], runTypes: ['TRACKED'] },
+      webhook: { host: '127.0.0.1', port: 0, secrets: [secret], terraformSecrets: [], insecureSkipSignature: false, maxBodyBytes: 1_048_576, triggerStates: ['FINISHED'], runTypes: ['TRACKED'] },
       // Runs end by webhook (the fast path, below); a poll would only come after an hour.
       cascade: { ...defaultCascadeConfig(), pollIntervalMs: 3600_000 },
       logLevel,

@@ -5,7 +5,9 @@ export function configSecrets(config: Config): string[] {
   return [
     ...(config.temporal.apiKey ? [config.temporal.apiKey] : []),
     ...(config.spacelift ? [config.spacelift.apiKeySecret] : []),
+    ...(config.terraform ? [config.terraform.token] : []),
     ...config.webhook.secrets,
+    ...config.webhook.terraformSecrets,
     ...(config.notify?.slackWebhookUrl ? [config.notify.slackWebhookUrl] : []),
     ...(config.notify?.webhookSecret ? [config.notify.webhookSecret] : []),
   ];

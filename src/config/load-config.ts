@@ -6,6 +6,7 @@ import type { ConfigFlags, Env } from './read-secret';
 import { createReader } from './reader';
 import { joinNames, loadSpaceliftConfig, SPACELIFT_CREDENTIAL_VARIABLES } from './spacelift-section';
 import { loadTemporalConfig } from './temporal-section';
+import { loadTerraformConfig } from './terraform-section';
 import type { Config, LogLevel, SpaceliftConfig } from './types';
 import { loadNotifyConfig } from './notify-section';
 import { loadWebhookConfig } from './webhook-section';
@@ -45,6 +46,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
 
   const temporal = loadTemporalConfig(read);
   const spacelift = loadSpaceliftConfig(read);
+  const terraform = loadTerraformConfig(read, spacelift?.requestTimeoutMs);
   const webhook = loadWebhookConfig(read, insecureSkipSignature);
   const cascade = loadCascadeConfig(read);
   const notify = loadNotifyConfig(read);
@@ -61,7 +63,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
     );
   }
 
-  return { temporal, ...(spacelift ? { spacelift } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs };
+  return { temporal, ...(spacelift ? { spacelift } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs };
 }
 
 /** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */

@@ -27,11 +27,22 @@ export interface SpaceliftConfig {
   requestTimeoutMs: number;
 }
 
+/** HCP Terraform / Terraform Enterprise: present when TFC_TOKEN and TFC_ORGANIZATION are set. */
+export interface TerraformConfig {
+  /** Base URL without trailing slash (https://app.terraform.io, or a Terraform Enterprise host). */
+  url: string;
+  organization: string;
+  token: string;
+  requestTimeoutMs: number;
+}
+
 export interface WebhookConfig {
   host: string;
   port: number;
   /** Accepted HMAC secrets (rotation); empty only with insecureSkipSignature. */
   secrets: string[];
+  /** TFC_WEBHOOK_SECRET: tokens that sign HCP Terraform notifications; empty: POST /webhooks/terraform is off. */
+  terraformSecrets: string[];
   insecureSkipSignature: boolean;
   maxBodyBytes: number;
   /** Run states that start a chain (default FINISHED). */
@@ -89,6 +100,8 @@ export interface Config {
   temporal: TemporalConfig;
   /** Absent when no Spacelift credentials are configured (allowed for `webhook` and `check-connection`). */
   spacelift?: SpaceliftConfig;
+  /** Absent when HCP Terraform is not configured. */
+  terraform?: TerraformConfig;
   webhook: WebhookConfig;
   cascade: CascadeConfig;
   /** loadConfig always sets it; absent (the demo) means no notifications. */

@@ -3,7 +3,7 @@
  * cannot drift. Each variable may also be given as VAR_FILE (a path) or as a systemd credential named VAR.
  */
 
-export type VariableGroup = 'temporal' | 'spacelift' | 'webhook' | 'cascade' | 'notify' | 'audit' | 'general';
+export type VariableGroup = 'temporal' | 'spacelift' | 'terraform' | 'webhook' | 'cascade' | 'notify' | 'audit' | 'general';
 
 export interface VariableSpec {
   name: string;
@@ -31,6 +31,10 @@ export const VARIABLES = [
   { name: 'SPACELIFT_DISCOVERY', default: 'scan', secret: false, group: 'spacelift', description: 'How dependents are found: scan (all stacks) or label (searchStacks by label)' },
   { name: 'SPACELIFT_REQUEST_TIMEOUT_MS', default: '10000', secret: false, group: 'spacelift', description: 'Timeout of one Spacelift API request, in ms' },
   { name: 'SPACELIFT_TRIGGER_RATE', default: '5', secret: false, group: 'spacelift', description: 'Most runTrigger calls per second per worker process, in bursts of up to that many (0 = unlimited)' },
+  { name: 'TFC_URL', default: 'https://app.terraform.io', secret: false, group: 'terraform', description: 'HCP Terraform, or your Terraform Enterprise base URL (see docs/platforms.md)' },
+  { name: 'TFC_ORGANIZATION', default: undefined, secret: false, group: 'terraform', description: 'HCP Terraform organization whose workspaces join cascades as tfc:<workspace> (with TFC_TOKEN; default: off)' },
+  { name: 'TFC_TOKEN', default: undefined, secret: true, group: 'terraform', description: 'HCP Terraform team or user API token (with TFC_ORGANIZATION)' },
+  { name: 'TFC_WEBHOOK_SECRET', default: undefined, secret: true, group: 'webhook', description: 'Token of the HCP Terraform notification configuration; enables POST /webhooks/terraform (comma-separated for rotation)' },
   { name: 'SPACELIFT_WEBHOOK_SECRET', default: undefined, secret: true, group: 'webhook', description: 'Webhook HMAC secret; a comma-separated list accepts several during rotation' },
   { name: 'WEBHOOK_HOST', default: '0.0.0.0', secret: false, group: 'webhook', description: 'Address the webhook listener binds' },
   { name: 'WEBHOOK_PORT', default: '8080', secret: false, group: 'webhook', description: 'Port the webhook listener binds' },

@@ -17,18 +17,22 @@ export const KNOWN_RUN_STATES: readonly string[] = [
 const MAX_BODY_LIMIT = 100 * 1024 * 1024;
 
 export function loadWebhookConfig(read: Reader, insecureSkipSignature: boolean): WebhookConfig {
-  const secretRaw = read.get('SPACELIFT_WEBHOOK_SECRET');
-  const secrets = secretRaw ? secretRaw.value.split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
-  // Never quote the value: it is a secret.
-  if (secretRaw && secrets.length === 0) throw new ConfigError('SPACELIFT_WEBHOOK_SECRET contains no secret', 'SPACELIFT_WEBHOOK_SECRET');
-
   return {
     host: parseName(read.orDefault('WEBHOOK_HOST')),
     port: parseInteger(read.orDefault('WEBHOOK_PORT'), 1, 65535),
-    secrets,
+    secrets: readSecretList(read, 'SPACELIFT_WEBHOOK_SECRET'),
+    terraformSecrets: readSecretList(read, 'TFC_WEBHOOK_SECRET'),
     insecureSkipSignature,
     maxBodyBytes: parseInteger(read.orDefault('WEBHOOK_MAX_BODY_BYTES'), 1, MAX_BODY_LIMIT),
     triggerStates: parseUpperList(read.orDefault('CASCADE_TRIGGER_STATES'), 'run state', KNOWN_RUN_STATES),
     runTypes: parseUpperList(read.orDefault('CASCADE_RUN_TYPES'), 'run type'),
   };
+}
+
+/** A comma-separated list of secrets (several during rotation); never quoted in errors. */
+function readSecretList(read: Reader, name: 'SPACELIFT_WEBHOOK_SECRET' | 'TFC_WEBHOOK_SECRET'): string[] {
+  const raw = read.get(name);
+  const secrets = raw ? raw.value.split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+  if (raw && secrets.length === 0) throw new ConfigError(`${name} contains no secret`, name);
+  return secrets;
 }

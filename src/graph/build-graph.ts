@@ -5,7 +5,7 @@
  * Pure and deterministic: the same stacks in any order give the same graph, so the renderers can be tested
  * against exact expected output.
  */
-import { parseEdges, type When } from '../cascade/edges';
+import { resolveEdges, type When } from '../cascade/edges';
 import { planCascade, stronglyConnected, type CascadePlanReport } from '../cascade/plan';
 import { parseSettings } from '../cascade/settings';
 import type { Edge } from '../cascade/types';
@@ -45,6 +45,8 @@ export interface DependencyGraph {
   cycles: string[][];
   /** Labels naming stacks that do not exist (only those of stacks in the graph when --root is given). */
   brokenReferences: { stackId: string; missing: string }[];
+  /** Groups with a member in the graph (`group:<name>` labels), and those members, sorted. */
+  groups: { name: string; members: string[] }[];
   /** Unreadable dependency or settings labels; their defaults were used. */
   problems: string[];
 }
@@ -60,7 +62,7 @@ export interface BuildGraphOptions {
  * The whole account is planned as the cascade of a virtual stack on which every entry point depends, so both
  * views come from the same planner: entry points are the stacks without parents plus any stack no such stack
  * reaches (those sit on or below a cycle that nothing outside it feeds). The NUL byte keeps the virtual ID
- * apart from every real stack ID.
+ * apart from every real stack ID; the `spacelift:` prefix makes the label name it from units of any platform.
  */
 const ACCOUNT_ROOT = '\u0000account';
 
@@ -68,7 +70,7 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
   const globalWhen = options.globalWhen ?? 'always';
   const byId = new Map<string, Stack>();
   for (const stack of stacks) if (!byId.has(stack.id)) byId.set(stack.id, stack);
-  const edgesOf = new Map([...byId.values()].map((stack) => [stack.id, parseEdges(stack, { defaultWhen: globalWhen }).edges]));
+  const { edgesOf, groups } = resolveEdges(byId.values(), { defaultWhen: globalWhen });
 
   let plan: CascadePlanReport;
   let roots: string[];
@@ -79,7 +81,7 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
     roots = [...byId.keys()].filter((id) => !(edgesOf.get(id) ?? []).some((edge) => byId.has(edge.parent))).sort(compareIds);
     const entries = new Set([...roots, ...unreachedFrom(roots, byId, edgesOf)]);
     const anchored = [...byId.values()].map((stack) =>
-      entries.has(stack.id) ? { ...stack, labels: [...stack.labels, `dependsOn:${ACCOUNT_ROOT}`] } : stack,
+      entries.has(stack.id) ? { ...stack, labels: [...stack.labels, `dependsOn:spacelift:${ACCOUNT_ROOT}`] } : stack,
     );
     plan = planCascade(ACCOUNT_ROOT, anchored, { globalWhen });
   }
@@ -114,6 +116,10 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
     waves: waves.filter((wave) => wave !== undefined),
     cycles: plan.cycles,
     brokenReferences: plan.brokenReferences.filter((ref) => options.root === undefined || inGraph.has(ref.stackId)),
+    groups: [...groups]
+      .map(([name, members]) => ({ name, members: members.filter((id) => inGraph.has(id)) }))
+      .filter((group) => group.members.length > 0)
+      .sort((a, b) => compareIds(a.name, b.name)),
     problems: plan.problems,
   };
 }

@@ -8,10 +8,11 @@ export interface GraphJson {
   summary: { stacks: number; roots: number; waves: number; cycles: number; brokenReferences: number };
   roots: string[];
   nodes: { id: string; name: string; status: NodeStatus; wave: number | null; requiresApproval: boolean; reason: string | null }[];
-  edges: { parent: string; child: string; states: string[]; when: 'always' | 'changed'; onCycle: boolean }[];
+  edges: { parent: string; child: string; states: string[]; when: 'always' | 'changed'; onCycle: boolean; groups?: string[] }[];
   waves: { wave: number; stacks: string[] }[];
   cycles: string[][];
   brokenReferences: { stackId: string; missing: string }[];
+  groups: { name: string; members: string[] }[];
   problems: string[];
 }
 
@@ -23,10 +24,11 @@ export function graphToJson(graph: DependencyGraph): GraphJson {
     summary: graphSummary(graph),
     roots: [...graph.roots],
     nodes: graph.nodes.map(({ id, name, status, wave, requiresApproval, reason }) => ({ id, name, status, wave, requiresApproval, reason: reason ?? null })),
-    edges: graph.edges.map(({ parent, child, states, when, onCycle }) => ({ parent, child, states: [...states], when, onCycle })),
+    edges: graph.edges.map(({ parent, child, states, when, onCycle, groups }) => ({ parent, child, states: [...states], when, onCycle, ...(groups ? { groups: [...groups] } : {}) })),
     waves: graph.waves.map((stacks, i) => ({ wave: i + 1, stacks: [...stacks] })),
     cycles: graph.cycles.map((cycle) => [...cycle]),
     brokenReferences: graph.brokenReferences.map(({ stackId, missing }) => ({ stackId, missing })),
+    groups: graph.groups.map(({ name, members }) => ({ name, members: [...members] })),
     problems: [...graph.problems],
   };
 }

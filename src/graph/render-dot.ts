@@ -55,6 +55,7 @@ export function renderDot(graph: DependencyGraph): string {
 
   comments(lines, 'Cycles:', graph.cycles.map((cycle) => formatPath(cycle)));
   comments(lines, 'Broken references:', graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`));
+  comments(lines, 'Groups:', graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
   comments(lines, 'Label problems:', graph.problems);
   lines.push('}');
   return lines.join('\n');
@@ -69,7 +70,7 @@ function nodeAttributes(node: GraphNode, onCycle: boolean): Record<string, strin
   return attrs;
 }
 
-/** Real stack IDs never contain a colon, so this cannot collide with one. */
+/** Unit IDs are colon-free Spacelift IDs or `tfc:<workspace>`, so this cannot collide with one. */
 function missingId(id: string): string {
   return `missing:${id}`;
 }

@@ -63,6 +63,7 @@ export function renderMermaid(graph: DependencyGraph): string {
 
   comments(lines, 'Cycles:', graph.cycles.map((cycle) => formatPath(cycle)));
   comments(lines, 'Broken references:', graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`));
+  comments(lines, 'Groups:', graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
   comments(lines, 'Label problems:', graph.problems);
   return lines.join('\n');
 }

@@ -64,6 +64,7 @@ export function renderTree(graph: DependencyGraph): string {
   section(lines, 'Waves:', graph.waves.map((ids, i) => `${i + 1}: ${ids.join(', ')}`));
   section(lines, 'Cycles:', graph.cycles.map((cycle) => formatPath(cycle)));
   section(lines, 'Broken references:', graph.brokenReferences.map(({ stackId, missing }) => `${stackId} names missing stack ${missing}`));
+  section(lines, 'Groups:', graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
   section(lines, 'Label problems:', graph.problems);
   return lines.join('\n');
 }

@@ -132,7 +132,5 @@ export const rejectSignal = defineSignal<[ApprovalSignal]>('reject');
 export const runStateSignal = defineSignal<[RunStateSignal]>('runState');
 export const cascadeStatusQuery = defineQuery<CascadeStatus>('cascadeStatus');
 
-/** The monitor of a run has an ID derived from the run, so a webhook can find it without a lookup. */
-export function runMonitorWorkflowId(runId: string): string {
-  return `spacelift-run-${runId}`;
-}
+/** `spacelift-run-<runId>`, or `tfc-run-<runId>` for a run of an HCP Terraform workspace. */
+export { runMonitorWorkflowId } from '../platform/units';

@@ -139,7 +139,7 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
       update(stack.id, { state: 'running', runId: run.id, runState: run.state, reason: undefined });
       reporter.decide(stack.id, 'triggered', { runId: run.id });
       const result = await executeChild(RunMonitorWorkflow, {
-        workflowId: runMonitorWorkflowId(run.id),
+        workflowId: runMonitorWorkflowId(run.id, stack.id),
         args: [{ stack_id: stack.id, run_id: run.id, timeout_ms: options.runTimeoutMs, poll_initial_ms: options.pollInitialMs, poll_max_ms: options.pollMaxMs }],
       });
       const ok = result.state === 'FINISHED';

@@ -141,11 +141,12 @@ t.test('planToJson: a stable shape with 1-based waves', async (t) => {
       { id: 'z', reason: 'downstream of cycle member y' },
     ],
     brokenReferences: [{ stackId: 'old', missing: 'gone' }],
+    groups: [],
     problems: ['stack cleanup: label "dependsOn:vpc|state:failed|oops" has an unknown condition "oops"'],
   });
   t.equal(
     JSON.stringify(Object.keys(json)),
-    '["schemaVersion","root","summary","waves","cycles","excluded","brokenReferences","problems"]',
+    '["schemaVersion","root","summary","waves","cycles","excluded","brokenReferences","groups","problems"]',
     'keys in a fixed order',
   );
   t.equal(JSON.stringify(planToJson(planCascade('vpc', [...ACCOUNT].reverse()))), JSON.stringify(json), 'input order does not leak');
@@ -158,4 +159,28 @@ t.test('planToJson does not share arrays with the plan', async (t) => {
   json.waves[0]?.stacks[0]?.parents[0]?.states.push('mutated');
   t.same(plan.cycles, [['x', 'y', 'x']]);
   t.same(plan.stacks[0]?.parents[0]?.states, ['FAILED']);
+});
+
+t.test('groups and cross-platform units: group edges are marked, groups listed, workspaces named tfc:<name>', async (t) => {
+  const plan = planCascade('vpc', [
+    { id: 'vpc', name: 'vpc', labels: ['group:network'], attachedContexts: [] },
+    { id: 'tfc:dns', name: 'dns', labels: ['dependson:spacelift:vpc', 'group:network'], attachedContexts: [] },
+    { id: 'app', name: 'app', labels: ['dependsOn:group:network'], attachedContexts: [] },
+  ]);
+  t.equal(
+    renderPlan(plan),
+    [
+      'Cascade from vpc: 2 stacks in 2 waves',
+      'Wave 1: tfc:dns',
+      'Wave 2: app (via group:network)',
+      'Groups:',
+      '  group:network: tfc:dns, vpc',
+    ].join('\n'),
+  );
+  const json = planToJson(plan);
+  t.same(json.groups, [{ name: 'network', members: ['tfc:dns', 'vpc'] }]);
+  t.same(json.waves[1]?.stacks[0]?.parents, [
+    { id: 'tfc:dns', states: ['FINISHED'], when: 'always', groups: ['network'] },
+    { id: 'vpc', states: ['FINISHED'], when: 'always', groups: ['network'] },
+  ]);
 });

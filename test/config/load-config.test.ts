@@ -41,6 +41,7 @@ t.test('defaults', async (t) => {
     host: '0.0.0.0',
     port: 8080,
     secrets: ['hook-secret-abcdef'],
+    terraformSecrets: [],
     insecureSkipSignature: false,
     maxBodyBytes: 1048576,
     triggerStates: ['FINISHED'],

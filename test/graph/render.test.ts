@@ -94,3 +94,32 @@ t.test('readStackFixture: a searchStacks response, and precise errors', async (t
   t.throws(() => readStackFixture('/nonexistent/x.json'), { message: 'fixture /nonexistent/x.json: cannot be read (ENOENT)' });
   t.throws(() => readStackFixture(join(__dirname, 'render.test.ts')), { message: /^fixture .*render\.test\.ts: is not JSON/ });
 });
+
+t.test('groups and HCP Terraform workspaces: group edges marked, groups listed (inline golden)', async (t) => {
+  const unit = (id: string, ...labels: string[]) => ({ id, name: id, labels, attachedContexts: [] });
+  const units = [unit('vpc', 'group:network'), unit('tfc:dns', 'dependson:spacelift:vpc', 'group:network'), unit('app', 'dependsOn:group:network'), unit('tfc:cdn', 'dependson:dns')];
+  const graph = buildGraph(units, { root: 'vpc' });
+  t.equal(
+    renderTree(graph),
+    [
+      'Downstream of vpc: 3 stacks, 2 waves, 0 cycles, 0 broken references',
+      '',
+      'vpc',
+      '├── app  wave 2 · via group:network',
+      '└── tfc:dns  wave 1',
+      '    ├── app  via group:network · ↑ see above',
+      '    └── tfc:cdn  wave 2',
+      '',
+      'Waves:',
+      '  1: tfc:dns',
+      '  2: app, tfc:cdn',
+      '',
+      'Groups:',
+      '  group:network: tfc:dns, vpc',
+    ].join('\n'),
+  );
+  t.match(renderMermaid(graph), /-->\|"via group:network"\|/);
+  t.match(renderDot(graph), /"vpc" -> "app" \[label="via group:network"\]/);
+  t.same(graphToJson(graph).groups, [{ name: 'network', members: ['tfc:dns', 'vpc'] }]);
+  t.same(buildGraph(units).roots, ['vpc'], 'a workspace with a cross-platform parent is not an entry point');
+});

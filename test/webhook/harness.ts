@@ -18,6 +18,7 @@ export function webhookConfig(overrides: Partial<WebhookConfig> = {}): WebhookCo
     host: '127.0.0.1',
     port: 0,
     secrets: [SECRET, OLD_SECRET],
+    terraformSecrets: [],
     insecureSkipSignature: false,
     maxBodyBytes: 64 * 1024,
     triggerStates: ['FINISHED'],
