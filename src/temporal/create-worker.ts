@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { Notifier } from '../notify/notifier';
 import type { DiscoveryMode } from '../config/types';
 import { createCascadeMetrics, createWorkflowSinks, type CascadeMetrics } from '../metrics';
+import type { PlatformApi } from '../platform/types';
 import type { SpaceliftApi } from '../spacelift/types';
 
 export type WorkflowSource = { bundlePath: string } | { bundleCode: string } | { workflowsPath: string };
@@ -13,6 +14,8 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   spacelift: SpaceliftApi;
+  /** HCP Terraform (TFC_TOKEN + TFC_ORGANIZATION); absent: cascades stay on Spacelift. */
+  terraform?: PlatformApi;
   discovery?: DiscoveryMode;
   /** Cascade notifications (NOTIFY_*); absent: none. */
   notifier?: Notifier;
@@ -35,6 +38,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     activities: createActivities({
       spacelift: options.spacelift,
+      ...(options.terraform ? { terraform: options.terraform } : {}),
       ...(options.discovery ? { discovery: options.discovery } : {}),
       ...(options.notifier ? { notifier: options.notifier } : {}),
       ...(options.auditLog ? { auditLog: options.auditLog } : {}),
