@@ -1,9 +1,10 @@
 /**
  * `spacelift-cascade status` output. Waves are numbered from 1, as in `spacelift-cascade plan`; stacks the planner
- * left out (cycles) have no wave. The JSON shape gives every key on every stack (null when absent) for scripts.
+ * left out (cycles) have no wave. The text ends with the audit trail (decisions) and the notifications sent or given
+ * up on. The JSON shape gives every key on every stack (null when absent) for scripts.
  */
 import { formatPath } from '../../cascade/plan';
-import type { CascadeStatus, StackStatus } from '../../workflows/cascade-types';
+import type { CascadeStatus, Decision, NotificationRecord, StackStatus } from '../../workflows/cascade-types';
 import type { ChainResult } from '../../workflows/types';
 
 export interface WorkflowHeader {
@@ -66,7 +67,36 @@ export function renderCascadeStatus(header: WorkflowHeader, status: CascadeStatu
     `Root: ${status.root}${status.rootRunId ? ` (run ${status.rootRunId})` : ''}`,
     ...(rows.length > 0 ? columns(['STACK', 'WAVE', 'STATE', 'RUN ID', 'REASON'], rows) : ['No stacks downstream (yet).']),
     `Cycles: ${status.cycles.length === 0 ? 'none' : status.cycles.map((cycle) => formatPath(cycle)).join('; ')}`,
+    // A cascade that completed under an earlier version has neither list in its result.
+    ...section('Decisions', ['AT', 'STACK', 'DECISION', 'DETAILS'], (status.decisions ?? []).map(decisionRow)),
+    ...section('Notifications', ['AT', 'EVENT', 'CHANNEL', 'STACK', 'RESULT'], (status.notifications ?? []).map(notificationRow)),
   ].join('\n');
+}
+
+function decisionRow(decision: Decision): string[] {
+  const details = [decision.by ? `by ${decision.by}` : null, decision.runId ? `run ${decision.runId}` : null, decision.reason ?? null];
+  return [shortTime(decision.at), decision.stackId, decision.decision, joinDefined(details)];
+}
+
+function notificationRow(record: NotificationRecord): string[] {
+  const result = record.delivered ? 'delivered' : `not delivered${record.error ? `: ${record.error}` : ''}`;
+  return [shortTime(record.at), record.event, record.channel, record.stackId ?? '-', result];
+}
+
+/** `Title: none`, or `Title (n):` and an indented table. */
+function section(title: string, titles: string[], rows: string[][]): string[] {
+  if (rows.length === 0) return [`${title}: none`];
+  return [`${title} (${rows.length}):`, ...columns(titles, rows).map((line) => `  ${line}`)];
+}
+
+/** Workflow time to the second, still ISO 8601 and UTC: 2026-01-05T10:00:03Z. */
+function shortTime(iso: string): string {
+  return iso.replace(/\.\d+Z$/, 'Z');
+}
+
+function joinDefined(parts: (string | null)[]): string {
+  const defined = parts.filter((p): p is string => Boolean(p));
+  return defined.length > 0 ? defined.join('; ') : '-';
 }
 
 export function renderChainStatus(header: WorkflowHeader, result: ChainResult | null): string {
@@ -87,8 +117,7 @@ function headline({ workflowId, workflowType, execution }: WorkflowHeader): stri
 }
 
 function describeReason(stack: StackStatusJson): string {
-  const parts = [stack.reason, stack.approvedBy ? `approved by ${stack.approvedBy}` : null].filter((p): p is string => Boolean(p));
-  return parts.length > 0 ? parts.join('; ') : '-';
+  return joinDefined([stack.reason, stack.approvedBy ? `approved by ${stack.approvedBy}` : null]);
 }
 
 /** Left-aligned columns; the last one is not padded, so lines carry no trailing blanks. */
