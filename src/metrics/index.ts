@@ -2,3 +2,4 @@ export { createCascadeMetrics, type CascadeMetrics, type WebhookOutcome } from '
 export { instrumentSpacelift } from './instrument-spacelift';
 export { Counter, Gauge, Histogram, PROMETHEUS_CONTENT_TYPE, Registry } from './registry';
 export { createWorkflowSinks } from './workflow-sinks';
+export { serveMetrics, type MetricsServer } from './serve-metrics';
