@@ -39,7 +39,7 @@ export interface DeliveryDeps {
   cascadeTriggeredBy?: string;
 }
 
-const rejected = (status: number, outcome: DeliveryOutcome, reason: string, fields?: LogFields): Reply => ({
+export const rejected = (status: number, outcome: DeliveryOutcome, reason: string, fields?: LogFields): Reply => ({
   status,
   outcome,
   body: { status: 'rejected', reason },
@@ -53,40 +53,31 @@ const rejected = (status: number, outcome: DeliveryOutcome, reason: string, fiel
  */
 export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): Promise<Reply> {
   const { config } = deps;
-  if (!isJson(req.headers['content-type'])) {
-    return rejected(415, 'unsupported_media_type', 'content type must be application/json');
-  }
-
-  let raw: Buffer;
-  try {
-    raw = await readBody(req, config.maxBodyBytes);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) {
-      return { ...rejected(413, 'too_large', `body exceeds ${config.maxBodyBytes} bytes`), headers: { connection: 'close' } };
-    }
-    throw err;
-  }
-
-  if (!config.insecureSkipSignature) {
+  const body = await readSignedJson(req, config.maxBodyBytes, (raw) => {
+    if (config.insecureSkipSignature) return undefined;
     const check = verifySignature(raw, req.headers['x-signature-256'], config.secrets);
-    if (check === 'missing') return rejected(401, 'unauthorized', 'missing X-Signature-256 header');
-    if (check === 'malformed') return rejected(401, 'unauthorized', 'X-Signature-256 must be sha256=<64 hex digits>');
-    if (check === 'mismatch') return rejected(401, 'unauthorized', 'X-Signature-256 does not match the body');
-  }
-
-  let payload: unknown;
-  try {
-    payload = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    return rejected(400, 'bad_json', `body is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}`);
-  }
+    if (check === 'missing') return 'missing X-Signature-256 header';
+    if (check === 'malformed') return 'X-Signature-256 must be sha256=<64 hex digits>';
+    if (check === 'mismatch') return 'X-Signature-256 does not match the body';
+    return undefined;
+  });
+  if ('reply' in body) return body.reply;
+  const { payload } = body;
 
   const validation = validateRunEvent(payload);
   if (!validation.ok) return rejected(422, 'invalid_payload', validation.reason, { field: validation.field });
   const { event } = validation;
   const fields: LogFields = { stackId: event.stack.id, runId: event.run.id, runType: event.run.type, state: event.state, stateVersion: event.stateVersion };
 
-  const routed = await routeToMonitor(event, deps.routeRunState, fields);
+  const delta = event.run.delta;
+  const update = {
+    unitId: event.stack.id,
+    runId: event.run.id,
+    state: event.state,
+    stateVersion: event.stateVersion,
+    delta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
+  };
+  const routed = await routeToMonitor(update, deps.routeRunState, fields);
   if (routed) return routed;
 
   const decision = shouldStartChain(event, config);
@@ -97,18 +88,54 @@ export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): 
   return start(event, deps.startChain, fields);
 }
 
-const ignored = (reason: string, fields: LogFields): Reply => ({ status: 202, outcome: 'ignored', body: { status: 'ignored', reason }, fields });
+/**
+ * The gate every platform's webhook passes first: content type 415 → size 413 → signature 401 (over the raw bytes,
+ * before any parsing; `verify` answers why it failed, or undefined) → JSON 400.
+ */
+export async function readSignedJson(
+  req: IncomingMessage,
+  maxBodyBytes: number,
+  verify: (raw: Buffer) => string | undefined,
+): Promise<{ payload: unknown } | { reply: Reply }> {
+  if (!isJson(req.headers['content-type'])) {
+    return { reply: rejected(415, 'unsupported_media_type', 'content type must be application/json') };
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, maxBodyBytes);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      return { reply: { ...rejected(413, 'too_large', `body exceeds ${maxBodyBytes} bytes`), headers: { connection: 'close' } } };
+    }
+    throw err;
+  }
+  const unauthorized = verify(raw);
+  if (unauthorized !== undefined) return { reply: rejected(401, 'unauthorized', unauthorized) };
+  try {
+    return { payload: JSON.parse(raw.toString('utf8')) };
+  } catch (err) {
+    return { reply: rejected(400, 'bad_json', `body is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}`) };
+  }
+}
 
-async function start(event: RunEvent, startChain: StartChain, fields: LogFields): Promise<Reply> {
+export const ignored = (reason: string, fields: LogFields): Reply => ({ status: 202, outcome: 'ignored', body: { status: 'ignored', reason }, fields });
+
+function start(event: RunEvent, startChain: StartChain, fields: LogFields): Promise<Reply> {
   const delta = event.run.delta;
+  const request = {
+    stackId: event.stack.id,
+    runId: event.run.id,
+    runState: event.state,
+    runDelta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
+  };
+  return startCascade(request, startChain, fields);
+}
+
+/** Starts the cascade of a finished run: 200 started/duplicate, or 503 so the platform redelivers. */
+export async function startCascade(request: StartChainRequest, startChain: StartChain, fields: LogFields): Promise<Reply> {
   let outcome: StartChainOutcome;
   try {
-    outcome = await startChain({
-      stackId: event.stack.id,
-      runId: event.run.id,
-      runState: event.state,
-      runDelta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
-    });
+    outcome = await startChain(request);
   } catch (err) {
     // Temporal is unreachable or refused: a 5xx makes Spacelift redeliver (when retries are enabled).
     return {

@@ -1,8 +1,8 @@
 import type { LogFields } from '../log/logger';
 import { runMonitorWorkflowId } from '../temporal/workflow-id';
+import type { RunDelta } from '../workflows/cascade-types';
 import { describeError } from './describe-error';
 import type { Reply } from './handle-delivery';
-import type { RunEvent } from './run-event';
 
 /**
  * delivered: a RunMonitorWorkflow is waiting for this run and got its state; already-complete: the run's monitor
@@ -10,19 +10,29 @@ import type { RunEvent } from './run-event';
  */
 export type RouteOutcome = 'delivered' | 'already-complete' | 'not-ours';
 
-/** Hands a run's state to the monitor a graph cascade started for it (`spacelift-run-<runId>`), if there is one. */
-export type RouteRunState = (event: RunEvent) => Promise<RouteOutcome>;
+/** A run's new state, as a platform's webhook reported it. */
+export interface RunStateUpdate {
+  /** The unit whose run it is: a Spacelift stack ID, or `tfc:<workspace>`. */
+  unitId: string;
+  runId: string;
+  state: string;
+  stateVersion?: number;
+  delta?: RunDelta | null;
+}
+
+/** Hands a run's state to the monitor a graph cascade started for it (`spacelift-run-<runId>`, `tfc-run-<runId>`). */
+export type RouteRunState = (update: RunStateUpdate) => Promise<RouteOutcome>;
 
 /**
  * The fast path, before any filter: a run that a cascade triggered is answered here (200 delivered, or duplicate
  * once its monitor has ended) and never starts a cascade of its own. Undefined means "not ours, carry on".
  * Temporal not answering is a 503: starting a cascade for a run that might be watched could run its graph twice.
  */
-export async function routeToMonitor(event: RunEvent, route: RouteRunState, fields: LogFields): Promise<Reply | undefined> {
-  const workflowId = runMonitorWorkflowId(event.run.id);
+export async function routeToMonitor(update: RunStateUpdate, route: RouteRunState, fields: LogFields): Promise<Reply | undefined> {
+  const workflowId = runMonitorWorkflowId(update.runId, update.unitId);
   let outcome: RouteOutcome;
   try {
-    outcome = await route(event);
+    outcome = await route(update);
   } catch (err) {
     return {
       status: 503,

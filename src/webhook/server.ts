@@ -6,18 +6,26 @@ import type { CascadeMetrics } from '../metrics/cascade-metrics';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry';
 import { describeError } from './describe-error';
 import { handleDelivery, type Reply, type StartChain } from './handle-delivery';
+import { handleTerraformDelivery, TERRAFORM_WEBHOOK_PATH } from './handle-terraform-delivery';
 import type { RouteRunState } from './route-run-state';
 import { BodyAbortedError } from './read-body';
 import { checkReadiness, type ReadinessCheck } from './readiness';
 
 export const WEBHOOK_PATH = '/webhooks/spacelift';
 
-const ROUTES: Readonly<Record<string, readonly string[]>> = {
-  [WEBHOOK_PATH]: ['POST'],
+const PROBES: Readonly<Record<string, readonly string[]>> = {
   '/healthz': ['GET', 'HEAD'],
   '/readyz': ['GET', 'HEAD'],
   '/metrics': ['GET', 'HEAD'],
 };
+
+/** POST /webhooks/terraform exists only when TFC_WEBHOOK_SECRET (or --insecure-skip-signature) is set. */
+function routesFor(config: WebhookConfig): Readonly<Record<string, readonly string[]>> {
+  const terraform = config.terraformSecrets.length > 0 || config.insecureSkipSignature;
+  return { [WEBHOOK_PATH]: ['POST'], ...(terraform ? { [TERRAFORM_WEBHOOK_PATH]: ['POST'] } : {}), ...PROBES };
+}
+
+const isWebhook = (path: string) => path === WEBHOOK_PATH || path === TERRAFORM_WEBHOOK_PATH;
 
 /** Slow or stalled clients must not pin sockets; Spacelift sends small bodies at once. */
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -55,14 +63,15 @@ export class ListenError extends Error {
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const { config, metrics, logger } = options;
   let closing = false;
+  const routes = routesFor(config);
 
   const route = async (req: IncomingMessage, path: string): Promise<Reply> => {
-    const methods = ROUTES[path];
+    const methods = routes[path];
     if (!methods) return { status: 404, body: { status: 'rejected', reason: `no route for ${path.slice(0, MAX_PATH_ECHO)}` } };
     if (!methods.includes(req.method ?? '')) {
       return {
         status: 405,
-        ...(path === WEBHOOK_PATH ? { outcome: 'method_not_allowed' as const } : {}),
+        ...(isWebhook(path) ? { outcome: 'method_not_allowed' as const } : {}),
         headers: { allow: methods.join(', ') },
         body: { status: 'rejected', reason: `${req.method} is not allowed on ${path}; use ${methods.join(' or ')}` },
       };
@@ -78,6 +87,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       }
       case '/metrics':
         return { status: 200, body: { text: metrics.registry.render(), contentType: PROMETHEUS_CONTENT_TYPE } };
+      case TERRAFORM_WEBHOOK_PATH:
+        return handleTerraformDelivery(req, { config, startChain: options.startChain, routeRunState: options.routeRunState });
       default:
         return handleDelivery(req, {
           config,
@@ -100,7 +111,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
         return;
       }
       logger.error('request handler failed', { path, method: req.method, error: describeError(err) });
-      reply = { status: 500, ...(path === WEBHOOK_PATH ? { outcome: 'error' as const } : {}), body: { status: 'error', reason: 'internal error' } };
+      reply = { status: 500, ...(isWebhook(path) ? { outcome: 'error' as const } : {}), body: { status: 'error', reason: 'internal error' } };
     }
     if (reply.outcome) record(reply, Number(process.hrtime.bigint() - started) / 1e9);
     writeReply(res, reply, closing);

@@ -17,7 +17,7 @@ t.test('delivered: 200 naming the monitor; nothing starts; counted as delivered'
   const res = await deliver(h.port, finished);
   t.same([res.status, res.json], [200, { status: 'delivered', workflowId: MONITOR }]);
   t.equal(h.starts.length, 0, 'no cascade started');
-  t.match(h.routed, [{ state: 'FINISHED', stateVersion: 7, run: { id: '01JQ7Z9EXAMPLERUNVPC00001', delta: { added: 2, changed: 1, deleted: 0 } } }]);
+  t.match(h.routed, [{ unitId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', state: 'FINISHED', stateVersion: 7, delta: { added: 2, changed: 1, deleted: 0 } }]);
   const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
   t.match(metrics.text, /^spacelift_cascade_webhooks_total\{outcome="delivered"\} 1$/m);
   t.match(metrics.text, /^spacelift_cascade_chains_started_total 0$/m);

@@ -5,7 +5,7 @@ import type { WebhookConfig } from '../../src/config/types';
 import { createLogger, type Logger } from '../../src/log/logger';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
 import type { StartChainOutcome, StartChainRequest } from '../../src/temporal/start-chain';
-import { createWebhookServer, signPayload, type ReadinessCheck, type RouteRunState, type RunEvent, type WebhookServer } from '../../src/webhook';
+import { createWebhookServer, signPayload, type ReadinessCheck, type RouteRunState, type RunStateUpdate, type WebhookServer } from '../../src/webhook';
 
 export const SECRET = 'current-webhook-secret';
 export const OLD_SECRET = 'previous-webhook-secret';
@@ -35,7 +35,7 @@ export interface Harness {
   logs: string[];
   starts: StartChainRequest[];
   /** Every event handed to the run-state router, in order. */
-  routed: RunEvent[];
+  routed: RunStateUpdate[];
 }
 
 export interface HarnessOptions {
@@ -51,7 +51,7 @@ export interface HarnessOptions {
 export async function startHarness(t: tap.Test, options: HarnessOptions = {}): Promise<Harness> {
   const logs: string[] = [];
   const starts: StartChainRequest[] = [];
-  const routed: RunEvent[] = [];
+  const routed: RunStateUpdate[] = [];
   const routeRunState = options.routeRunState ?? (async () => 'not-ours' as const);
   const metrics = createCascadeMetrics();
   const startChain = options.startChain ?? (async (req: StartChainRequest): Promise<StartChainOutcome> => ({ status: 'started', workflowId: `cascade-${req.stackId}-${req.runId}` }));

@@ -3,8 +3,7 @@ import type { Config } from '../../config/types';
 import type { Logger } from '../../log/logger';
 import type { CascadeMetrics } from '../../metrics';
 import { startChain, type StartChainRequest } from '../../temporal/start-chain';
-import { createWebhookServer, type Readiness } from '../../webhook';
-import type { RunEvent } from '../../webhook/run-event';
+import { createWebhookServer, type Readiness, type RunStateUpdate } from '../../webhook';
 import { connectClient } from './connect-temporal';
 import { createMonitorRouter } from './monitor-router';
 import { createTemporalProbe } from './temporal-probe';
@@ -46,7 +45,7 @@ export async function startListener(options: {
     logger: logger.child({ component: 'webhook' }),
     startChain: (request: StartChainRequest) =>
       connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startChain(client, startSettings, request)),
-    routeRunState: (event: RunEvent) => connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(event)),
+    routeRunState: (update: RunStateUpdate) => connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(update)),
     ...(ownTrigger !== undefined ? { cascadeTriggeredBy: ownTrigger } : {}),
     isReady: async () => {
       const worker = options.workerReady?.() ?? true;

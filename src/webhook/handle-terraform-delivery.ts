@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebhookConfig } from '../config/types';
+import type { LogFields } from '../log/logger';
+import { unitId } from '../platform/units';
+import { parseTerraformNotification, TERRAFORM_SIGNATURE_HEADER, verifyTerraformSignature } from '../terraform/webhook';
+import { ignored, readSignedJson, rejected, startCascade, type DeliveryDeps, type Reply } from './handle-delivery';
+import { routeToMonitor } from './route-run-state';
+
+export const TERRAFORM_WEBHOOK_PATH = '/webhooks/terraform';
+
+/**
+ * POST /webhooks/terraform: an HCP Terraform generic notification (docs/platforms.md). The same gate as
+ * Spacelift's, with the signature in X-TFE-Notification-Signature (hex HMAC-SHA512, TFC_WEBHOOK_SECRET) → schema
+ * 422 → a verification ping or a notification about no run: 200 → a run a cascade watches: its monitor → a run
+ * this service created, or a state that does not start a cascade: 202 → start the cascade of `tfc:<workspace>`.
+ */
+export async function handleTerraformDelivery(req: IncomingMessage, deps: DeliveryDeps & { config: WebhookConfig }): Promise<Reply> {
+  const { config } = deps;
+  const body = await readSignedJson(req, config.maxBodyBytes, (raw) => {
+    if (config.insecureSkipSignature) return undefined;
+    const check = verifyTerraformSignature(raw, req.headers[TERRAFORM_SIGNATURE_HEADER], config.terraformSecrets);
+    if (check === 'missing') return 'missing X-TFE-Notification-Signature header';
+    if (check === 'malformed') return 'X-TFE-Notification-Signature must be 128 hex digits (HMAC-SHA512)';
+    if (check === 'mismatch') return 'X-TFE-Notification-Signature does not match the body';
+    return undefined;
+  });
+  if ('reply' in body) return body.reply;
+
+  const parsed = parseTerraformNotification(body.payload);
+  if (!parsed.ok) return rejected(422, 'invalid_payload', parsed.reason, { field: parsed.field });
+  const { event } = parsed;
+  if (!event) return { status: 200, outcome: 'ignored', body: { status: 'ignored', reason: 'not a run notification (verification or workspace event)' } };
+
+  const unit = unitId('tfc', event.workspace);
+  const fields: LogFields = { stackId: unit, runId: event.runId, state: event.state, runStatus: event.runStatus, trigger: event.trigger };
+  const routed = await routeToMonitor({ unitId: unit, runId: event.runId, state: event.state, delta: null }, deps.routeRunState, fields);
+  if (routed) return routed;
+
+  if (event.triggeredByCascade) {
+    return ignored('run was created by a cascade (its message says so); the cascade that created it follows it', fields);
+  }
+  if (!config.triggerStates.includes(event.state)) return ignored(`state ${event.state} (${event.runStatus}) does not start a chain`, fields);
+  // Notifications carry no resource counts: `when:changed` edges below a workspace do not fire (docs/platforms.md).
+  return startCascade({ stackId: unit, runId: event.runId, runState: event.state, runDelta: null }, deps.startChain, fields);
+}

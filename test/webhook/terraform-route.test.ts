@@ -1,0 +1,91 @@
+// POST /webhooks/terraform: HCP Terraform notifications through the same gate as Spacelift's, signed with
+// X-TFE-Notification-Signature (hex HMAC-SHA512); a finished workspace run starts the cascade of tfc:<workspace>.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RouteOutcome } from '../../src/webhook';
+import { signTerraformPayload } from '../../src/terraform/webhook';
+import { send, startHarness, type HttpResult } from './harness';
+
+const TFC_SECRET = 'tfc-notification-token';
+const OLD_TFC_SECRET = 'tfc-previous-token';
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'terraform');
+const notification = (name: string, change: (payload: Record<string, unknown>) => void = () => undefined): string => {
+  const payload = JSON.parse(readFileSync(join(FIXTURES, `notification.${name}.json`), 'utf8')) as Record<string, unknown>;
+  change(payload);
+  return JSON.stringify(payload);
+};
+/** A completed run the cascade did not create (the fixture's run was created by one). */
+const applied = notification('run-completed', (p) => (p.run_message = 'Merge pull request #42'));
+const deliverTfc = (port: number, body: string, secret = TFC_SECRET, headers: Record<string, string> = {}): Promise<HttpResult> =>
+  send(port, {
+    path: '/webhooks/terraform',
+    body,
+    headers: { 'content-type': 'application/json', 'x-tfe-notification-signature': signTerraformPayload(body, secret), ...headers },
+  });
+const withTfc = { config: { terraformSecrets: [TFC_SECRET, OLD_TFC_SECRET] } };
+
+t.test('an applied run starts the cascade of tfc:<workspace>, once per run', async (t) => {
+  const h = await startHarness(t, withTfc);
+  const res = await deliverTfc(h.port, applied);
+  t.same([res.status, res.json], [200, { status: 'started', workflowId: 'cascade-tfc:eks-run-CZcmD7eagjhyX0vN' }]);
+  t.same(h.starts, [{ stackId: 'tfc:eks', runId: 'run-CZcmD7eagjhyX0vN', runState: 'FINISHED', runDelta: null }]);
+  t.same(h.routed, [{ unitId: 'tfc:eks', runId: 'run-CZcmD7eagjhyX0vN', state: 'FINISHED', delta: null }], 'asked first whether a cascade watches it');
+  const rotated = await deliverTfc(h.port, applied, OLD_TFC_SECRET);
+  t.equal(rotated.status, 200, 'the previous token still verifies during rotation');
+  const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
+  t.match(metrics.text, /^spacelift_cascade_webhooks_total\{outcome="started"\} 2$/m);
+});
+
+t.test('the signature is checked over the raw body, before parsing', async (t) => {
+  const h = await startHarness(t, withTfc);
+  const missing = await send(h.port, { path: '/webhooks/terraform', body: applied, headers: { 'content-type': 'application/json' } });
+  t.same([missing.status, missing.json.reason], [401, 'missing X-TFE-Notification-Signature header']);
+  const malformed = await deliverTfc(h.port, applied, TFC_SECRET, { 'x-tfe-notification-signature': 'sha512=abc' });
+  t.same([malformed.status, malformed.json.reason], [401, 'X-TFE-Notification-Signature must be 128 hex digits (HMAC-SHA512)']);
+  const wrong = await deliverTfc(h.port, applied, 'not-the-token');
+  t.same([wrong.status, wrong.json.reason], [401, 'X-TFE-Notification-Signature does not match the body']);
+  const spaceliftStyle = await send(h.port, { path: '/webhooks/terraform', body: applied, headers: { 'content-type': 'application/json', 'x-signature-256': 'sha256=00' } });
+  t.equal(spaceliftStyle.status, 401, "Spacelift's header is not accepted on the Terraform route");
+  t.equal(h.starts.length, 0);
+  t.notMatch(h.logs.join('\n'), TFC_SECRET, 'the token never reaches the logs');
+});
+
+t.test('verification pings and non-run notifications are acknowledged and start nothing', async (t) => {
+  const h = await startHarness(t, withTfc);
+  for (const name of ['verification', 'assessment-drifted']) {
+    const res = await deliverTfc(h.port, notification(name));
+    t.same([res.status, res.json.status], [200, 'ignored'], name);
+  }
+  t.equal(h.starts.length + h.routed.length, 0);
+});
+
+t.test('errored runs and runs the cascade created do not start a cascade; they still reach their monitor', async (t) => {
+  const h = await startHarness(t, withTfc);
+  const errored = await deliverTfc(h.port, notification('run-errored', (p) => (p.run_message = 'manual')));
+  t.same([errored.status, errored.json.reason], [202, 'state FAILED (errored) does not start a chain']);
+  const ours = await deliverTfc(h.port, notification('run-completed'));
+  t.equal(ours.status, 202);
+  t.match(String(ours.json.reason), /created by a cascade/);
+  t.equal(h.starts.length, 0);
+  t.equal(h.routed.length, 2, 'both were offered to a monitor first');
+});
+
+t.test('a watched run goes to tfc-run-<runId>; Temporal down is a 503 so HCP Terraform retries', async (t) => {
+  const delivered = await startHarness(t, { ...withTfc, routeRunState: async (): Promise<RouteOutcome> => 'delivered' });
+  const res = await deliverTfc(delivered.port, notification('run-completed'));
+  t.same([res.status, res.json], [200, { status: 'delivered', workflowId: 'tfc-run-run-CZcmD7eagjhyX0vN' }]);
+  const down = await startHarness(t, { ...withTfc, startChain: async () => { throw new Error('14 UNAVAILABLE'); } });
+  const refused = await deliverTfc(down.port, applied);
+  t.equal(refused.status, 503);
+});
+
+t.test('bad payloads are 422 naming the field; the route is off without TFC_WEBHOOK_SECRET', async (t) => {
+  const h = await startHarness(t, withTfc);
+  const bad = await deliverTfc(h.port, notification('run-completed', (p) => (p.run_id = 42)));
+  t.equal(bad.status, 422);
+  t.match(String(bad.json.reason), /run_id/);
+  const off = await startHarness(t);
+  const res = await deliverTfc(off.port, applied);
+  t.same([res.status, res.json.reason], [404, 'no route for /webhooks/terraform']);
+});
