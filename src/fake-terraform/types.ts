@@ -1,0 +1,103 @@
+/** The fake HCP Terraform's public contract: what tests and demos configure and observe. */
+
+export type TerraformRoute =
+  | 'accountDetails' | 'listWorkspaces' | 'showWorkspace' | 'createRun' | 'getRun' | 'listRuns' | 'cancelRun' | 'discardRun'
+  | 'unknown';
+
+export interface FakeWorkspaceSpec {
+  name: string;
+  /** Flat string tags (tag-names). Stored as given: the real service lower-cases them. */
+  tags?: string[];
+  /** Default: a stable fake ID (ws-FAKE000000000001 ...). */
+  id?: string;
+}
+
+/** Resource counts of a finished plan; they become Run.delta. */
+export interface FakePlanCounts {
+  additions: number;
+  changes: number;
+  destructions: number;
+}
+
+/**
+ * How the runs of a workspace end. A run starts `pending`; the show-run (getRun) call that finds it non-final after
+ * `afterPolls` earlier show-run calls already did (default 0: the first) moves it to `status`. With `plan` its plan
+ * is `finished` with those counts; without, the plan never finished (its counts are null, so Run.delta is null).
+ */
+export interface TerraformRunOutcome {
+  status: string;
+  afterPolls?: number;
+  plan?: FakePlanCounts | null;
+}
+
+export interface RecordedTerraformRequest {
+  route: TerraformRoute;
+  method: string;
+  /** Path without the query string, e.g. /api/v2/runs/run-FAKE000000000001. */
+  path: string;
+  /** Decoded query parameters, e.g. { 'page[number]': '2', include: 'plan' }. */
+  query: Record<string, string>;
+  authorization: string | undefined;
+  at: number;
+}
+
+export interface RecordedTerraformTrigger { workspace: string; runId: string; at: number }
+
+export interface FakeTerraformRunInfo {
+  workspace: string;
+  id: string;
+  status: string;
+  message: string;
+  plan: FakePlanCounts | null;
+}
+
+export type TerraformFaultKind =
+  | 'http500' | 'http503' | 'http429' | 'http401' | 'http403' | 'http404' | 'timeout' | 'reset' | 'malformedJson'
+  | 'schemaViolation' | 'echoToken' | 'afterCreate500';
+
+export interface TerraformFault {
+  route: TerraformRoute | 'any';
+  kind: TerraformFaultKind;
+  /** Only requests about this workspace (by name; runs count as their workspace's). */
+  workspace?: string;
+  /** How many matching requests it affects (default 1). */
+  times?: number;
+}
+
+export interface FakeTerraform {
+  readonly url: string;
+  readonly organization: string;
+  readonly token: string;
+  readonly requests: RecordedTerraformRequest[];
+  /** Every run the fake created, including one answered with afterCreate500. */
+  readonly triggers: RecordedTerraformTrigger[];
+  triggerCount(workspace: string): number;
+  addWorkspaces(specs: FakeWorkspaceSpec[]): void;
+  /** How this workspace's runs end (overrides runOutcomes / defaultRunOutcome), including runs in flight. */
+  setRunOutcome(workspace: string, outcome: TerraformRunOutcome): void;
+  /** Moves a run to `status` at once; `plan` (when given) replaces its plan counts (null: no finished plan). */
+  setRunStatus(runId: string, status: string, plan?: FakePlanCounts | null): void;
+  /** Every run, or one workspace's, in the order they were created. */
+  runs(workspace?: string): FakeTerraformRunInfo[];
+  /** Called synchronously whenever a run is created, before the client has its answer; a throwing listener is logged. */
+  onTrigger(fn: (trigger: RecordedTerraformTrigger) => void): void;
+  inject(fault: TerraformFault): void;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+export interface FakeTerraformOptions {
+  organization?: string;
+  token?: string;
+  workspaces?: FakeWorkspaceSpec[];
+  /** Per-workspace outcomes, by workspace name. */
+  runOutcomes?: Record<string, TerraformRunOutcome>;
+  /** How runs of workspaces without an outcome end. Without either, runs stay pending until setRunStatus. */
+  defaultRunOutcome?: TerraformRunOutcome;
+  /** Largest page[size] honoured (default 100, the real maximum). */
+  pageSizeCap?: number;
+  /** The username of the token's account (default "api-team_fake"). */
+  username?: string;
+  latencyMs?: number;
+  now?: () => number;
+}

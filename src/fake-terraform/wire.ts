@@ -1,0 +1,147 @@
+/** The fake's side of the wire: routing, JSON:API error documents, fault injection and HTTP plumbing. */
+import type http from 'node:http';
+import type { TerraformSchemaName } from '../terraform/validate';
+import type { TerraformFault, TerraformFaultKind, TerraformRoute } from './types';
+
+export type Payload = Record<string, unknown>;
+export type Reply = { status: number; headers?: Record<string, string> } & ({ payload: Payload; schema: TerraformSchemaName } | { raw: string });
+export type Answer = Reply | 'hang' | 'reset';
+
+export interface Routed {
+  route: TerraformRoute;
+  params: Record<string, string>;
+}
+
+const ROUTES: [TerraformRoute, string, RegExp][] = [
+  ['accountDetails', 'GET', /^\/api\/v2\/account\/details$/],
+  ['listWorkspaces', 'GET', /^\/api\/v2\/organizations\/(?<org>[^/]+)\/workspaces$/],
+  ['showWorkspace', 'GET', /^\/api\/v2\/organizations\/(?<org>[^/]+)\/workspaces\/(?<name>[^/]+)$/],
+  ['createRun', 'POST', /^\/api\/v2\/runs$/],
+  ['getRun', 'GET', /^\/api\/v2\/runs\/(?<run>[^/]+)$/],
+  ['listRuns', 'GET', /^\/api\/v2\/workspaces\/(?<ws>[^/]+)\/runs$/],
+  ['cancelRun', 'POST', /^\/api\/v2\/runs\/(?<run>[^/]+)\/actions\/cancel$/],
+  ['discardRun', 'POST', /^\/api\/v2\/runs\/(?<run>[^/]+)\/actions\/discard$/],
+];
+
+export function route(method: string, path: string): Routed {
+  for (const [name, verb, pattern] of ROUTES) {
+    const match = pattern.exec(path);
+    if (match && verb === method) {
+      const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      return { route: name, params };
+    }
+  }
+  return { route: 'unknown', params: {} };
+}
+
+/** The schema each successful answer must match before it is sent; actions answer 202 with no body. */
+export const SCHEMA_OF: Record<Exclude<TerraformRoute, 'cancelRun' | 'discardRun' | 'unknown'>, TerraformSchemaName> = {
+  accountDetails: 'account-details', listWorkspaces: 'workspace-list', showWorkspace: 'workspace-show', createRun: 'run-show',
+  getRun: 'run-show', listRuns: 'run-list',
+};
+
+const TITLES: Record<number, string> = {
+  401: 'unauthorized', 403: 'forbidden', 404: 'not found', 409: 'conflict', 422: 'invalid attribute', 429: 'Too many requests',
+  500: 'internal server error', 503: 'service unavailable',
+};
+
+export function errorReply(status: number, detail?: string): Reply {
+  const error = { status: String(status), title: TITLES[status] ?? 'error', ...(detail ? { detail } : {}) };
+  return { status, payload: { errors: [error] }, schema: 'errors' };
+}
+
+/** Injected faults, first match wins; each is used up after `times` requests. */
+export class FaultQueue {
+  private readonly faults: (TerraformFault & { times: number })[] = [];
+
+  add(fault: TerraformFault): void {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  take(routeName: TerraformRoute, workspace: string | undefined): TerraformFault | undefined {
+    const index = this.faults.findIndex(
+      (f) => (f.route === 'any' || f.route === routeName) && (f.workspace === undefined || f.workspace === workspace),
+    );
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    if (--fault.times <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+}
+
+/** What a fault turns a request into. `normal` builds (and performs) the healthy answer when the fault needs it. */
+export function answerFault(kind: TerraformFaultKind, normal: () => Reply, token: string): Answer {
+  switch (kind) {
+    case 'http500':
+      return errorReply(500);
+    case 'http503':
+      return { status: 503, raw: '<html><body>503 Service Unavailable</body></html>', headers: { 'content-type': 'text/html' } };
+    case 'http429':
+      return { status: 429, raw: JSON.stringify({ errors: [{ detail: "You have exceeded the API's rate limit.", status: 429, title: 'Too many requests' }] }), headers: { 'retry-after': '1', 'x-ratelimit-limit': '30' } };
+    case 'http401':
+      return errorReply(401);
+    case 'http403':
+      return errorReply(403);
+    case 'http404':
+      return errorReply(404);
+    case 'timeout':
+      return 'hang';
+    case 'reset':
+      return 'reset';
+    case 'malformedJson':
+      return { status: 200, raw: '{"data":' };
+    case 'echoToken':
+      // A misbehaving proxy reflecting the request: the client must not repeat the token in its error.
+      return { status: 502, raw: `bad gateway; request had Authorization: Bearer ${token}` };
+    case 'afterCreate500':
+      normal(); // the run is created; only the answer is lost
+      return errorReply(500);
+    case 'schemaViolation': {
+      const reply = normal();
+      return 'payload' in reply ? { ...reply, payload: corrupt(reply.payload), schema: reply.schema } : reply;
+    }
+  }
+}
+
+/** Where 'schemaViolation' breaks an answer: the first pointer whose parent exists gets a wrong type. */
+const CORRUPTIBLE = [
+  '/data/0/attributes/tag-names', '/meta/pagination/next-page', '/data/attributes/status', '/data/0/attributes/status',
+  '/data/attributes/username', '/data/attributes/tag-names',
+];
+
+function corrupt(payload: Payload): Payload {
+  const copy = structuredClone(payload);
+  for (const pointer of CORRUPTIBLE) {
+    const keys = pointer.split('/').slice(1);
+    const last = keys.pop() ?? '';
+    let parent: unknown = copy;
+    for (const key of keys) parent = parent !== null && typeof parent === 'object' ? (parent as Payload)[key] : undefined;
+    if (parent === null || typeof parent !== 'object' || !(last in parent)) continue;
+    const record = parent as Payload;
+    record[last] = typeof record[last] === 'string' ? 42 : 'oops';
+    return copy;
+  }
+  return { data: 'oops' };
+}
+
+export function send(res: http.ServerResponse, reply: Reply): void {
+  if (res.destroyed) return;
+  const body = 'payload' in reply ? JSON.stringify(reply.payload) : reply.raw;
+  res.writeHead(reply.status, { 'content-type': 'application/vnd.api+json', ...reply.headers });
+  res.end(body);
+}
+
+export async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function parseJson(text: string): Payload | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Payload) : undefined;
+  } catch {
+    return undefined;
+  }
+}
