@@ -8,6 +8,8 @@ import type { CommandContext } from './command-context';
 import { EXIT, SpaceliftCredentialsError, TemporalUnreachableError, type ExitCode } from './exit-codes';
 import { connectClient, reasonOf } from './runtime/connect-temporal';
 import { verifySpaceliftCredentials } from './runtime/verify-spacelift';
+import { createTerraformClient } from './runtime/terraform-client';
+import type { TerraformClient } from '../terraform/client';
 
 const CALL_DEADLINE_MS = 5_000;
 const PAGE_SIZE = 100;
@@ -40,6 +42,19 @@ export async function runCheckConnection(context: CommandContext): Promise<ExitC
     } catch (err) {
       if (err instanceof SpaceliftCredentialsError) throw err;
       throw new Error(`cannot reach Spacelift at ${endpoint}: ${reasonOf(err)}`, { cause: err });
+    }
+  }
+  if (config.terraform) {
+    const { url, organization } = config.terraform;
+    const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
+    const terraform = createTerraformClient(config, logger) as TerraformClient;
+    try {
+      const { viewer } = await terraform.verifyCredentials();
+      context.stdout(`terraform: token OK for ${url} organization ${organization}${viewer ? ` (user ${viewer})` : ''}`);
+    } catch (err) {
+      throw new Error(`HCP Terraform at ${url} did not accept TFC_TOKEN for organization ${organization}: ${reasonOf(err)}`, { cause: err });
+    } finally {
+      await terraform.close();
     }
   }
   return EXIT.ok;

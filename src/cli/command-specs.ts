@@ -53,7 +53,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     groups: ['temporal', 'spacelift', 'terraform', 'webhook', 'cascade', 'notify', 'audit', 'general'],
     switches: [INSECURE],
   },
-  { name: 'worker', summary: 'Only the Temporal worker that runs the cascade workflows', groups: ['temporal', 'spacelift', 'terraform', 'notify', 'audit', 'general'], switches: [] },
+  {
+    name: 'worker',
+    summary: 'Only the Temporal worker that runs the cascade workflows',
+    groups: ['temporal', 'spacelift', 'terraform', 'notify', 'audit', 'general'],
+    // METRICS_PORT binds WEBHOOK_HOST.
+    variables: ['WEBHOOK_HOST'],
+    switches: [],
+  },
   {
     name: 'webhook',
     summary: 'Only the webhook listener; workflows run on a separate worker',

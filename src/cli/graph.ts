@@ -13,6 +13,7 @@ import { createLogger, silentLogger } from '../log/logger';
 import { SpaceliftClient } from '../spacelift/client';
 import type { Stack } from '../spacelift/types';
 import type { CommandContext } from './command-context';
+import { readAllUnits } from './runtime/terraform-client';
 import { EXIT, type ExitCode } from './exit-codes';
 
 export const GRAPH_FORMATS = ['tree', 'mermaid', 'dot', 'json'] as const;
@@ -52,9 +53,8 @@ async function readAccount(config: Config, progressStream: ProgressStream): Prom
   const client = new SpaceliftClient({ ...config.spacelift, logger: logger.child({ component: 'spacelift' }) });
   const progress = createProgress(progressStream, 'reading stacks…');
   try {
-    return await client.listAllStacks((count) => progress.update(count));
+    return await readAllUnits(config, client, logger, (count) => progress.update(count));
   } finally {
     progress.done();
-    await client.close();
   }
 }

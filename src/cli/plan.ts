@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config';
 import { createLogger, silentLogger } from '../log/logger';
 import { SpaceliftClient } from '../spacelift/client';
 import type { CommandContext } from './command-context';
+import { readAllUnits } from './runtime/terraform-client';
 import { EXIT, type ExitCode } from './exit-codes';
 
 /**
@@ -17,14 +18,10 @@ export async function runPlan(context: CommandContext): Promise<ExitCode> {
   // The plan is the output; client logs would only add noise unless asked for.
   const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
   const client = new SpaceliftClient({ ...config.spacelift, logger: logger.child({ component: 'spacelift' }) });
-  let stacks;
-  try {
-    stacks = await client.listAllStacks();
-  } finally {
-    await client.close();
-  }
+  const stacks = await readAllUnits(config, client, logger);
   if (!stacks.some((stack) => stack.id === root)) {
-    throw new Error(`stack ${root} not found at ${config.spacelift.endpoint} (or not visible to API key ${config.spacelift.apiKeyId})`);
+    const where = `${config.spacelift.endpoint} (or not visible to API key ${config.spacelift.apiKeyId})`;
+    throw new Error(`stack ${root} not found at ${config.terraform ? `${where} nor in HCP Terraform organization ${config.terraform.organization}` : where}`);
   }
   const plan = planCascade(root, stacks, { globalWhen: config.cascade.edgeMode });
   context.stdout(context.options.format === 'json' ? JSON.stringify(planToJson(plan), null, 2) : renderPlan(plan));

@@ -2,6 +2,7 @@ import { configSecrets } from '../config/config-secrets';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
+import { serveMetrics } from '../metrics/serve-metrics';
 import { describeError } from '../webhook/describe-error';
 import type { CommandContext } from './command-context';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -19,8 +20,15 @@ export async function runWorker(context: CommandContext): Promise<ExitCode> {
   const shutdown = listenForShutdown();
   try {
     await checkSpaceliftAtStart(config, logger);
-    const worker = await startWorker(config, logger.child({ component: 'worker' }), createCascadeMetrics());
-    logger.info('ready', { temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
+    const metrics = createCascadeMetrics();
+    const worker = await startWorker(config, logger.child({ component: 'worker' }), metrics);
+    const metricsServer = config.metricsPort !== undefined ? await serveMetrics(metrics.registry, { host: config.webhook.host, port: config.metricsPort }) : undefined;
+    logger.info('ready', {
+      temporal: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      ...(metricsServer ? { metrics: `http://${metricsServer.address.host}:${metricsServer.address.port}/metrics` } : {}),
+    });
     const ending = await Promise.race([
       shutdown.received.then((signal) => ({ signal, error: undefined })),
       worker.running.then(
@@ -31,6 +39,7 @@ export async function runWorker(context: CommandContext): Promise<ExitCode> {
     if (ending.signal) logger.info('shutting down', { signal: ending.signal, graceMs: config.shutdownGraceMs });
     else logger.error('worker failed', { error: ending.error });
     const clean = await stopWithin(config.shutdownGraceMs, logger, () => worker.stop());
+    await metricsServer?.close();
     if (clean) logger.info('stopped');
     return ending.signal && clean ? EXIT.ok : EXIT.failure;
   } finally {

@@ -52,6 +52,8 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
   const notify = loadNotifyConfig(read);
   const audit = loadAuditConfig(read);
   const { logLevel, shutdownGraceMs } = loadGeneralConfig({ env, flags: variableFlags });
+  const metricsPortRaw = read.get('METRICS_PORT');
+  const metricsPort = metricsPortRaw ? parseInteger(metricsPortRaw, 1, 65535) : undefined;
 
   if (NEEDS_SPACELIFT.includes(role) && !spacelift) {
     throw new ConfigError(`${role} needs Spacelift API credentials: set ${joinNames(SPACELIFT_CREDENTIAL_VARIABLES)}`);
@@ -63,7 +65,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
     );
   }
 
-  return { temporal, ...(spacelift ? { spacelift } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs };
+  return { temporal, ...(spacelift ? { spacelift } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs, ...(metricsPort !== undefined ? { metricsPort } : {}) };
 }
 
 /** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */

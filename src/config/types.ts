@@ -110,4 +110,6 @@ export interface Config {
   audit?: AuditConfig;
   logLevel: LogLevel;
   shutdownGraceMs: number;
+  /** METRICS_PORT: where a `worker` alone serves /metrics; absent: it does not. */
+  metricsPort?: number;
 }

@@ -55,6 +55,7 @@ export const VARIABLES = [
   { name: 'AUDIT_LOG_PATH', default: undefined, secret: false, group: 'audit', description: 'Absolute path of the audit log: one JSON line per cascade decision (triggered, skipped, failed, approved, rejected, cancelled); default: off' },
   { name: 'AUDIT_LOG_MAX_BYTES', default: '10485760', secret: false, group: 'audit', description: 'Size in bytes at which the audit log is rotated to AUDIT_LOG_PATH.1 (1024 to 1073741824)' },
   { name: 'AUDIT_LOG_KEEP', default: '5', secret: false, group: 'audit', description: 'Rotated audit logs kept, AUDIT_LOG_PATH.1 (newest) to .N, 1 to 100' },
+  { name: 'METRICS_PORT', default: undefined, secret: false, group: 'general', description: '`worker` only: serve GET /metrics on this port of WEBHOOK_HOST (serve and webhook expose it on the listener); default: off' },
   { name: 'LOG_LEVEL', default: 'info', secret: false, group: 'general', description: 'debug, info, warn or error' },
   { name: 'SHUTDOWN_GRACE_MS', default: '20000', secret: false, group: 'general', description: 'How long SIGTERM waits for in-flight work before exiting' },
 ] as const satisfies readonly VariableSpec[];

@@ -51,6 +51,7 @@ function configured(platforms: Platforms): [PlatformName, PlatformApi][] {
   return platforms.tfc ? [['spacelift', platforms.spacelift], ['tfc', platforms.tfc]] : [['spacelift', platforms.spacelift]];
 }
 
-function withUnitIds(platform: PlatformName, stacks: Stack[]): Stack[] {
+/** A platform's units with unit IDs (`tfc:<workspace>`); Spacelift stacks keep theirs. */
+export function withUnitIds(platform: PlatformName, stacks: Stack[]): Stack[] {
   return platform === 'spacelift' ? stacks : stacks.map((stack) => ({ ...stack, id: unitId(platform, stack.id) }));
 }

@@ -9,6 +9,8 @@ import { createWorker } from '../../temporal/create-worker';
 import { resolveWorkflowSource } from '../../temporal/workflow-source';
 import { TemporalUnreachableError } from '../exit-codes';
 import { connectNative, reasonOf } from './connect-temporal';
+import { createTerraformClient } from './terraform-client';
+import type { TerraformClient } from '../../terraform/client';
 
 export interface RunningWorker {
   worker: Worker;
@@ -23,7 +25,7 @@ const RUNNING_WAIT_MS = 15_000;
 
 /** A worker wired to a real Spacelift client (instrumented), started and confirmed RUNNING. */
 export async function startWorker(
-  config: Pick<Config, 'temporal' | 'shutdownGraceMs' | 'cascade' | 'notify' | 'audit'> & { spacelift: SpaceliftConfig },
+  config: Pick<Config, 'temporal' | 'shutdownGraceMs' | 'cascade' | 'notify' | 'audit' | 'terraform'> & { spacelift: SpaceliftConfig },
   logger: Logger,
   metrics: CascadeMetrics,
 ): Promise<RunningWorker> {
@@ -34,6 +36,7 @@ export async function startWorker(
     triggerRatePerSecond: config.cascade.triggerRatePerSecond,
     logger: logger.child({ component: 'spacelift' }),
   });
+  const terraform = createTerraformClient(config, logger);
   let worker: Worker;
   try {
     worker = await createWorker({
@@ -41,6 +44,7 @@ export async function startWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       spacelift: instrumentSpacelift(spacelift, metrics),
+      ...(terraform ? { terraform } : {}),
       metrics,
       // The cascade's planner reads the graph the same way as the client's own discovery.
       discovery: config.spacelift.discovery,
@@ -54,7 +58,7 @@ export async function startWorker(
       },
     });
   } catch (err) {
-    await closeQuietly(connection, spacelift);
+    await closeQuietly(connection, spacelift, terraform);
     throw new TemporalUnreachableError(config.temporal.address, config.temporal.namespace, `worker could not start: ${reasonOf(err)}`, { cause: err });
   }
 
@@ -70,7 +74,7 @@ export async function startWorker(
       try {
         await running;
       } finally {
-        await closeQuietly(connection, spacelift);
+        await closeQuietly(connection, spacelift, terraform);
       }
     },
   };
@@ -87,6 +91,6 @@ async function waitUntilRunning(worker: Worker, running: Promise<void>): Promise
   }
 }
 
-async function closeQuietly(connection: NativeConnection, spacelift: SpaceliftClient): Promise<void> {
-  await Promise.allSettled([connection.close(), spacelift.close()]);
+async function closeQuietly(connection: NativeConnection, spacelift: SpaceliftClient, terraform?: TerraformClient): Promise<void> {
+  await Promise.allSettled([connection.close(), spacelift.close(), terraform?.close()]);
 }
