@@ -53,7 +53,7 @@ export interface FakeTerraformRunInfo {
 
 export type TerraformFaultKind =
   | 'http500' | 'http503' | 'http429' | 'http401' | 'http403' | 'http404' | 'timeout' | 'reset' | 'malformedJson'
-  | 'schemaViolation' | 'echoToken' | 'afterCreate500';
+  | 'schemaViolation' | 'echoToken' | 'afterCreate500' | 'http409' | 'performedThen409';
 
 export interface TerraformFault {
   route: TerraformRoute | 'any';

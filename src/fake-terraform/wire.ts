@@ -84,6 +84,11 @@ export function answerFault(kind: TerraformFaultKind, normal: () => Reply, token
       return errorReply(403);
     case 'http404':
       return errorReply(404);
+    case 'http409':
+      return errorReply(409, 'injected conflict');
+    case 'performedThen409':
+      normal(); // e.g. the run is stopped by a concurrent request, and this one is refused
+      return errorReply(409, 'injected conflict after the action took effect');
     case 'timeout':
       return 'hang';
     case 'reset':
