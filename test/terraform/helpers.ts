@@ -1,5 +1,4 @@
 // Shared setup for the HCP Terraform client tests: a fake organization and a client pointed at it.
-import type tap from 'tap';
 import { TerraformClient, type TerraformClientOptions } from '../../src/terraform/client';
 import { startFakeTerraform, type FakeTerraformOptions } from '../../src/fake-terraform/server';
 
