@@ -183,6 +183,8 @@ export class TerraformClient implements PlatformApi {
     const reply = await this.transport.call<RunShowResponse>('GET', `/runs/${encodeURIComponent(runId)}?include=plan`, 'run-show', context);
     const owner = reply.data.relationships?.workspace?.data?.id;
     if (owner !== undefined && owner !== workspaceId) {
+      // Either the run is another workspace's, or the cached ID is stale (workspace recreated): look it up again next time.
+      this.workspaceIds.delete(workspace);
       throw new TerraformNotFoundError(`run ${runId} not found on workspace ${workspace} (it belongs to workspace ID ${owner})`, context);
     }
     return { run: runFromResource(reply.data, reply.included), status: reply.data.attributes.status };

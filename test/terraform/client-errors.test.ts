@@ -75,6 +75,9 @@ t.test('404s → TerraformNotFoundError naming the workspace, run or organizatio
   const wrongWorkspace = await failure(client.getRun('eks', other.id));
   t.type(wrongWorkspace, TerraformNotFoundError, 'a run of another workspace is not found on this one');
   t.match(wrongWorkspace.message, `run ${other.id} not found on workspace eks`);
+  const lookups = fake.requests.filter((r) => r.route === 'showWorkspace').length;
+  await failure(client.getRun('eks', other.id));
+  t.equal(fake.requests.filter((r) => r.route === 'showWorkspace').length, lookups + 1, 'a possibly stale workspace ID is looked up again');
   const org = new TerraformClient({ baseUrl: fake.url, token: fake.token, organization: 'nope' });
   t.teardown(() => org.close());
   t.match(await failure(org.verifyCredentials()), { name: 'TerraformNotFoundError', message: 'organization nope not found (or not visible to this token)' });
