@@ -121,8 +121,11 @@ export function parseGroups(labels: readonly string[]): string[] {
 export function resolveEdges(units: Iterable<Stack>, options: ParseEdgesOptions = {}): ResolvedEdges {
   const parsed = new Map<string, ParsedEdges>();
   const groups = new Map<string, string[]>();
+  // HCP Terraform lower-cases tags, so `dependson:network` must find the workspace `Network`.
+  const workspaces = new Map<string, string>();
   for (const unit of units) {
     parsed.set(unit.id, parseEdges(unit, options));
+    if (platformOf(unit.id) === 'tfc') workspaces.set(unit.id.toLowerCase(), unit.id);
     for (const name of parseGroups(unit.labels)) groups.set(name, [...(groups.get(name) ?? []), unit.id]);
   }
   for (const members of groups.values()) members.sort(compareIds);
@@ -136,7 +139,8 @@ export function resolveEdges(units: Iterable<Stack>, options: ParseEdgesOptions 
     };
     for (const edge of edges) {
       if (!edge.parent.startsWith(GROUP_PREFIX)) {
-        add(edge);
+        const workspace = platformOf(edge.parent) === 'tfc' ? workspaces.get(edge.parent.toLowerCase()) : undefined;
+        add(workspace ? { ...edge, parent: workspace } : edge);
         continue;
       }
       const name = edge.parent.slice(GROUP_PREFIX.length);

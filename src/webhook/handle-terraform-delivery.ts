@@ -33,7 +33,7 @@ export async function handleTerraformDelivery(req: IncomingMessage, deps: Delive
 
   const unit = unitId('tfc', event.workspace);
   const fields: LogFields = { stackId: unit, runId: event.runId, state: event.state, runStatus: event.runStatus, trigger: event.trigger };
-  const routed = await routeToMonitor({ unitId: unit, runId: event.runId, state: event.state, delta: null }, deps.routeRunState, fields);
+  const routed = await routeToMonitor({ unitId: unit, runId: event.runId, state: event.state }, deps.routeRunState, fields);
   if (routed) return routed;
 
   if (event.triggeredByCascade) {

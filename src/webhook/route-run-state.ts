@@ -17,6 +17,7 @@ export interface RunStateUpdate {
   runId: string;
   state: string;
   stateVersion?: number;
+  /** null: the run changed nothing / has no plan; absent: the webhook does not say (HCP Terraform). */
   delta?: RunDelta | null;
 }
 

@@ -110,6 +110,8 @@ export interface RunStateSignal {
   state: string;
   stateVersion?: number;
   delta?: RunDelta | null;
+  /** The webhook carries no resource counts (HCP Terraform): the monitor reads them from the run once it ended. */
+  deltaUnknown?: boolean;
 }
 
 export interface RunMonitorInput {

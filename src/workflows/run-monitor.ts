@@ -18,8 +18,11 @@ const isTerminal = (state: string) => (TERMINAL_STATES as readonly string[]).inc
  */
 export async function RunMonitorWorkflow(input: RunMonitorInput): Promise<RunMonitorResult> {
   let final: { state: string; delta: RunDelta | null; via: 'webhook' | 'poll' } | undefined;
-  setHandler(runStateSignal, ({ state, delta }) => {
-    if (!final && isTerminal(state)) final = { state, delta: delta ?? null, via: 'webhook' };
+  let deltaUnknown = false;
+  setHandler(runStateSignal, ({ state, delta, deltaUnknown: unknown }) => {
+    if (final || !isTerminal(state)) return;
+    final = { state, delta: delta ?? null, via: 'webhook' };
+    deltaUnknown = unknown === true;
   });
 
   const timedOut: RunMonitorResult = { state: 'TIMED_OUT', delta: null, via: 'timeout' };
@@ -33,6 +36,11 @@ export async function RunMonitorWorkflow(input: RunMonitorInput): Promise<RunMon
     const run = await getRunState({ stackId: input.stack_id, runId: input.run_id });
     if (!final && isTerminal(run.state)) final = { state: run.state, delta: run.delta ?? null, via: 'poll' };
     interval = Math.min(interval * 2, input.poll_max_ms);
+  }
+  if (final && deltaUnknown) {
+    // One read, only for platforms whose webhook omits the counts: `when:changed` edges below need them.
+    const run = await getRunState({ stackId: input.stack_id, runId: input.run_id });
+    final = { ...final, delta: run.delta ?? null };
   }
   return final ?? timedOut;
 }

@@ -98,3 +98,10 @@ t.test('a group nobody joins is a broken reference', async (t) => {
   t.same(waves(plan), ['app@0'], 'the edges that do resolve still hold');
   t.equal(plan.groups, undefined, 'no group in the cascade: no groups key, so older plans compare equal');
 });
+
+t.test('workspace references ignore case, because HCP Terraform lower-cases tags', async (t) => {
+  const plan = planCascade('tfc:Network', [unit('tfc:Network'), unit('tfc:dns', 'dependson:network'), unit('app', 'dependsOn:tfc:NETWORK'), unit('vpc'), unit('db', 'dependsOn:VPC')]);
+  t.same(waves(plan), ['app@0', 'tfc:dns@0']);
+  t.same(parents(plan, 'tfc:dns'), ['tfc:Network']);
+  t.same(plan.brokenReferences, [{ stackId: 'db', missing: 'VPC' }], 'Spacelift stack IDs stay exact');
+});

@@ -7,7 +7,8 @@ import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporal
 import { createActivities } from '../../src/activities';
 import { startFakeTerraform, type FakeTerraform } from '../../src/fake-terraform/server';
 import { TerraformClient } from '../../src/terraform/client';
-import type { CascadeStatus } from '../../src/workflows/cascade-types';
+import { runMonitorWorkflowId, runStateSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { createTimeSkippingEnv } from '../support/temporal';
@@ -93,6 +94,39 @@ t.test('a cascade can start from a workspace, and a mixed group gates a stack', 
   t.same(states(status), { subnets: 'finished', 'tfc:cdn': 'finished', app: 'finished' });
   t.same(status.stacks.find((s) => s.id === 'app')?.wave, 1, 'app waited for both group members below the root');
   t.equal(fake.triggerCount('network'), 0, 'the root is not run again');
+});
+
+t.test('a workspace run reported by webhook (no counts): the monitor reads its delta once, so when:changed edges work', async (t) => {
+  const sl = await startSpacelift([
+    { id: 'vpc' },
+    { id: 'app', labels: ['dependsOn:tfc:network|when:changed'] },
+    { id: 'audit', labels: ['dependsOn:tfc:quiet|when:changed'] },
+  ], { defaultRunOutcome: FINISHED });
+  t.teardown(() => stopSpacelift(sl));
+  // Runs stay pending in the fake until the test moves them, then the "webhook" (a signal) reports the end.
+  const fake = await startFakeTerraform({ workspaces: [{ name: 'network', tags: ['dependson:spacelift:vpc'] }, { name: 'quiet', tags: ['dependson:spacelift:vpc'] }] });
+  const terraform = await startTerraform(t, fake);
+  const status = await withWorker(env, sl.client, async ({ startCascade, client }) => {
+    fake.onTrigger(({ workspace, runId }) => {
+      const monitor = client.workflow.getHandle(runMonitorWorkflowId(runId, `tfc:${workspace}`));
+      void (async () => {
+        await new Promise((resolve) => setImmediate(resolve)); // the run exists once the trigger has been answered
+        fake.setRunStatus(runId, 'applied', workspace === 'network' ? { additions: 1, changes: 0, destructions: 0 } : { additions: 0, changes: 0, destructions: 0 });
+        for (let attempt = 0; attempt < 300; attempt++) {
+          if (await monitor.signal(runStateSignal, { state: 'FINISHED', deltaUnknown: true }).then(() => true, () => false)) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+    });
+    const handle = await startCascade({ stack_id: 'vpc', run_id: 'R3', options: { pollInitialMs: 3600_000 } });
+    // Queries hold time still, so the workspaces' 1 h poll cannot beat their webhooks; result() then lets the
+    // Spacelift stack below finish by polling.
+    await waitForStatus(handle, (s) => s.stacks.filter((stack) => stack.id.startsWith('tfc:') && stack.state === 'finished').length === 2);
+    return (await handle.result()) as CascadeStatus;
+  }, { terraform });
+  t.same(states(status), { 'tfc:network': 'finished', 'tfc:quiet': 'finished', app: 'finished', audit: 'skipped' });
+  t.equal(status.stacks.find((s) => s.id === 'audit')?.reason, 'upstream tfc:quiet changed no resources');
+  t.equal(fake.requests.filter((r) => r.route === 'getRun').length, 2, 'one read per workspace run, after its webhook; no polling');
 });
 
 t.test('without HCP Terraform configured, a workspace unit fails at once with a message naming the variables', async (t) => {

@@ -17,7 +17,11 @@ export function createMonitorRouter(client: Client): RouteRunState {
       found = true;
       if (description.type !== RUN_MONITOR_WORKFLOW_TYPE) return 'not-ours';
       if (description.status.name !== 'RUNNING') return 'already-complete';
-      await handle.signal(runStateSignal, { state, ...(stateVersion !== undefined ? { stateVersion } : {}), delta: delta ?? null });
+      await handle.signal(runStateSignal, {
+        state,
+        ...(stateVersion !== undefined ? { stateVersion } : {}),
+        ...(delta === undefined ? { deltaUnknown: true } : { delta }),
+      });
       return 'delivered';
     } catch (err) {
       // Not found at describe: nobody watches the run. Not found at signal: the monitor ended in between.
