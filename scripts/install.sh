@@ -16,7 +16,7 @@ prefix=/usr/local
 binary="$repo/dist/spacelift-cascade"
 destdir="${DESTDIR:-}"
 readonly name=spacelift-cascade
-readonly secrets=(SPACELIFT_API_KEY_SECRET SPACELIFT_WEBHOOK_SECRET TEMPORAL_API_KEY NOTIFY_SLACK_WEBHOOK_URL NOTIFY_WEBHOOK_SECRET)
+readonly secrets=(SPACELIFT_API_KEY_SECRET SPACELIFT_WEBHOOK_SECRET TEMPORAL_API_KEY NOTIFY_SLACK_WEBHOOK_URL NOTIFY_WEBHOOK_SECRET TFC_TOKEN TFC_WEBHOOK_SECRET)
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
@@ -89,7 +89,7 @@ Next steps:
   2. Write the secrets, one per file (a trailing newline is ignored):
        printf '%s' '<secret>' > $etc/credentials/SPACELIFT_API_KEY_SECRET
        printf '%s' '<secret>' > $etc/credentials/SPACELIFT_WEBHOOK_SECRET
-     Leave $etc/credentials/TEMPORAL_API_KEY empty unless you use Temporal Cloud.
+     Leave $etc/credentials/TEMPORAL_API_KEY empty unless you use Temporal Cloud, and TFC_* unless you use HCP Terraform.
   3. Start it and watch for "ready":  systemctl enable --now $name && journalctl -u $name -f
      A configuration error stops it with exit status 2 and says which setting is wrong.
 NEXT
