@@ -1,4 +1,5 @@
 /** Shapes we read from Spacelift. Each mirrors a JSON Schema in schemas/; validators live in validate.ts. */
+import type { PlatformApi } from '../platform/types';
 
 export interface AttachedContext {
   contextId: string;
@@ -38,25 +39,9 @@ export interface Run {
   delta?: RunDelta | null;
 }
 
-/** What the cascade needs from Spacelift; SpaceliftClient implements it, tests may pass fakes. */
-export interface SpaceliftApi {
-  /** Every stack that may depend on `stackId`; callers confirm matches with parseDependsOn. */
-  listCandidateDependents(stackId: string): Promise<Stack[]>;
-  /** Every stack in the account, whatever the discovery mode (for graph features). */
-  listAllStacks(): Promise<Stack[]>;
-  triggerRun(stackId: string): Promise<Run>;
-  getRun(stackId: string, runId: string): Promise<Run>;
-  /** Most recent tracked runs of a stack, newest first (used by the at-most-once guard). */
-  listRecentRuns(stackId: string): Promise<Run[]>;
-  /**
-   * Stops a run that has not started applying: runCancel (QUEUED/READY → CANCELED), else runDiscard (e.g.
-   * UNCONFIRMED → DISCARDED). Resolves with the stopped run (also when it was already CANCELED/DISCARDED, e.g. by
-   * an earlier attempt whose answer was lost); throws a non-retryable SpaceliftError naming the run's state when
-   * Spacelift refuses both.
-   */
-  cancelRun(stackId: string, runId: string): Promise<Run>;
-  /** A cheap read-only call proving the credentials work; returns the key's user identity when known. */
-  verifyCredentials(): Promise<{ viewer: string | null }>;
-  /** The `triggeredBy` value Spacelift records for runs this client triggers (`api::<keyId>`). */
-  readonly triggeredBy: string;
-}
+/**
+ * What the cascade needs from Spacelift: the platform port (src/platform/types.ts), which SpaceliftClient implements
+ * and tests may fake. Spacelift specifics: `listCandidateDependents` searches labels server-side; `cancelRun` tries
+ * runCancel (QUEUED/READY → CANCELED), then runDiscard (e.g. UNCONFIRMED → DISCARDED); `triggeredBy` is `api::<keyId>`.
+ */
+export type SpaceliftApi = PlatformApi;

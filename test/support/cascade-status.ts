@@ -14,3 +14,11 @@ export async function waitForStatus(handle: Pick<WorkflowHandle, 'query'>, ready
   throw new Error('cascade never reached the expected state');
 }
 
+
+/** A run outcome for the fakes: FINISHED, having added one resource. */
+export const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
+
+/** `{ stackId: state }` of every stack in the cascade, for one-line assertions. */
+export const states = (status: CascadeStatus): Record<string, string> => Object.fromEntries(status.stacks.map((s) => [s.id, s.state]));
+
+export const stackOf = (status: CascadeStatus, id: string) => status.stacks.find((s) => s.id === id);

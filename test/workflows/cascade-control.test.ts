@@ -14,7 +14,7 @@ import {
   type CascadeStatus,
 } from '../../src/workflows/cascade-types';
 import { parseBlackouts } from '../../src/cascade/blackout';
-import { waitForStatus } from '../support/cascade-status';
+import { FINISHED, stackOf, waitForStatus } from '../support/cascade-status';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -22,8 +22,6 @@ t.before(async () => {
 });
 t.teardown(() => env?.teardown());
 
-const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
-const stackOf = (status: CascadeStatus, id: string) => status.stacks.find((s) => s.id === id);
 const HOUR = 3600_000;
 
 t.test('a run that never ends times out after the 4 h default, in simulated time, and its dependents are skipped', async (t) => {

@@ -4,9 +4,9 @@ import t from 'tap';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
+import { FINISHED, stackOf, states } from '../support/cascade-status';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import type { FakeStackSpec } from '../support/fake-spacelift';
-import type { CascadeStatus, StackStatus } from '../../src/workflows/cascade-types';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -14,9 +14,6 @@ t.before(async () => {
 });
 t.teardown(() => env?.teardown());
 
-const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
-const states = (status: CascadeStatus) => Object.fromEntries(status.stacks.map((s) => [s.id, s.state]));
-const stackOf = (status: CascadeStatus, id: string): StackStatus | undefined => status.stacks.find((s) => s.id === id);
 
 /** Asserts that, when `child` was triggered, every one of `parents` already had a FINISHED run. */
 function recordOrder(fake: Awaited<ReturnType<typeof startSpacelift>>['fake']) {

@@ -4,8 +4,8 @@ import t from 'tap';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
+import { FINISHED, states } from '../support/cascade-status';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
-import type { CascadeStatus } from '../../src/workflows/cascade-types';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -13,8 +13,6 @@ t.before(async () => {
 });
 t.teardown(() => env?.teardown());
 
-const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
-const states = (status: CascadeStatus) => Object.fromEntries(status.stacks.map((s) => [s.id, s.state]));
 const NETWORK = [
   { id: 'vpc', labels: ['group:network'] },
   { id: 'subnets', labels: ['dependsOn:vpc', 'group:network'] },

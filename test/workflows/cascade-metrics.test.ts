@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
-import { waitForStatus } from '../support/cascade-status';
+import { FINISHED, stackOf, waitForStatus } from '../support/cascade-status';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
 import { approveSignal, rejectSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
 
@@ -17,8 +17,6 @@ t.before(async () => {
 });
 t.teardown(() => env?.teardown());
 
-const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
-const stackOf = (status: CascadeStatus, id: string) => status.stacks.find((s) => s.id === id);
 const outcomes = (metrics: CascadeMetrics) => ({
   completed: metrics.cascades.get({ outcome: 'completed' }),
   failed: metrics.cascades.get({ outcome: 'failed' }),

@@ -8,7 +8,7 @@ import { createActivities } from '../../src/activities';
 import { startFakeTerraform, type FakeTerraform } from '../../src/fake-terraform/server';
 import { TerraformClient } from '../../src/terraform/client';
 import { runMonitorWorkflowId, runStateSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
-import { waitForStatus } from '../support/cascade-status';
+import { FINISHED, states, waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { createTimeSkippingEnv } from '../support/temporal';
@@ -19,8 +19,6 @@ t.before(async () => {
 });
 t.teardown(() => env?.teardown());
 
-const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
-const states = (status: CascadeStatus) => Object.fromEntries(status.stacks.map((s) => [s.id, s.state]));
 
 async function startTerraform(t: tap.Test, fake: FakeTerraform): Promise<TerraformClient> {
   const client = new TerraformClient({ baseUrl: fake.url, token: fake.token, organization: fake.organization, timeoutMs: 5_000 });
