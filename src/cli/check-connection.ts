@@ -5,7 +5,8 @@ import { loadConfig } from '../config/load-config';
 import type { Config } from '../config/types';
 import { createLogger, silentLogger } from '../log/logger';
 import type { CommandContext } from './command-context';
-import { EXIT, SpaceliftCredentialsError, TemporalUnreachableError, type ExitCode } from './exit-codes';
+import { SpaceliftAuthError, SpaceliftNotFoundError } from '../spacelift/errors';
+import { EXIT, SpaceliftCredentialsError, TemporalUnreachableError, TerraformCredentialsError, type ExitCode } from './exit-codes';
 import { connectClient, reasonOf } from './runtime/connect-temporal';
 import { verifySpaceliftCredentials } from './runtime/verify-spacelift';
 import { createTerraformClient } from './runtime/terraform-client';
@@ -52,7 +53,8 @@ export async function runCheckConnection(context: CommandContext): Promise<ExitC
       const { viewer } = await terraform.verifyCredentials();
       context.stdout(`terraform: token OK for ${url} organization ${organization}${viewer ? ` (user ${viewer})` : ''}`);
     } catch (err) {
-      throw new Error(`HCP Terraform at ${url} did not accept TFC_TOKEN for organization ${organization}: ${reasonOf(err)}`, { cause: err });
+      if (err instanceof SpaceliftAuthError || err instanceof SpaceliftNotFoundError) throw new TerraformCredentialsError(url, organization, reasonOf(err), { cause: err });
+      throw new Error(`cannot reach HCP Terraform at ${url}: ${reasonOf(err)}`, { cause: err });
     } finally {
       await terraform.close();
     }

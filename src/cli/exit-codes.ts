@@ -36,9 +36,19 @@ export class SpaceliftCredentialsError extends Error {
   }
 }
 
+/** HCP Terraform refused TFC_TOKEN (or cannot see the organization with it): the same exit code as Spacelift's. */
+export class TerraformCredentialsError extends Error {
+  constructor(url: string, organization: string, reason: string, options?: { cause?: unknown }) {
+    super(`HCP Terraform at ${url} did not accept TFC_TOKEN for organization ${organization}: ${reason}`, options);
+    this.name = 'TerraformCredentialsError';
+  }
+}
+
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof UsageError || err instanceof ConfigError) return EXIT.usage;
   if (err instanceof TemporalUnreachableError) return EXIT.temporalUnreachable;
-  if (err instanceof SpaceliftCredentialsError || err instanceof SpaceliftAuthError) return EXIT.spaceliftCredentials;
+  if (err instanceof SpaceliftCredentialsError || err instanceof TerraformCredentialsError || err instanceof SpaceliftAuthError) {
+    return EXIT.spaceliftCredentials;
+  }
   return EXIT.failure;
 }

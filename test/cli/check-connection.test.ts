@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevEnv } from '../support/temporal';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { cliEnv, runCli } from './run-cli';
+import { startFakeTerraform } from '../../src/fake-terraform/server';
 
 const oneLine = (text: string): string[] => text.split('\n').filter((line) => line !== '');
 
@@ -41,6 +42,21 @@ t.test('check-connection against a real Temporal dev server', async (t) => {
     t.equal(oneLine(res.stderr).length, 1, res.stderr);
     t.match(res.stderr, /^check-connection: Spacelift rejected the API key for /);
     t.notMatch(res.stderr + res.stdout, wrongSecret);
+  });
+
+  t.test('HCP Terraform: the token and organization are checked; a refused token exits 4 without printing it', async (t) => {
+    const tfc = await startFakeTerraform({ organization: 'acme', workspaces: [{ name: 'network' }] });
+    t.teardown(() => tfc.close());
+    const ok = await runCli(['check-connection'], cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: tfc.token }));
+    t.equal(ok.code, 0, ok.stderr);
+    t.match(ok.stdout, new RegExp(`^terraform: token OK for ${tfc.url} organization acme \\(user api-team_fake\\)$`, 'm'));
+    const wrongToken = 'tfc-wrong-token-value';
+    const refused = await runCli(['check-connection'], cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: wrongToken }));
+    t.equal(refused.code, 4, refused.stderr);
+    t.match(refused.stderr, new RegExp(`^check-connection: HCP Terraform at ${tfc.url} did not accept TFC_TOKEN for organization acme: `));
+    t.notMatch(refused.stderr + refused.stdout, wrongToken);
+    const otherOrg = await runCli(['check-connection'], cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'someone-else', TFC_TOKEN: tfc.token }));
+    t.equal(otherOrg.code, 4, 'an organization the token cannot see is a credentials problem too');
   });
 
   t.test('an unknown namespace is a configuration error (exit 2)', async (t) => {

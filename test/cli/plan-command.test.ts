@@ -6,6 +6,7 @@ import { planToJson, renderPlan } from '../../src/cascade/render-plan';
 import { SpaceliftClient } from '../../src/spacelift/client';
 import { startFakeSpacelift, type FakeSpacelift } from '../support/fake-spacelift';
 import { cliEnv, runCli } from './run-cli';
+import { startFakeTerraform } from '../../src/fake-terraform/server';
 
 /** The README's worked example. */
 const ACCOUNT = [
@@ -79,4 +80,24 @@ t.test('failures: unknown stack 1, rejected key 4, bad edge mode 2', async (t) =
   t.notMatch(rejected.stderr + rejected.stdout, wrongSecret);
   const mode = await runCli(['plan', 'vpc'], cliEnv({ ...credentials(), CASCADE_EDGE_MODE: 'never' }));
   t.same([mode.code, mode.stderr], [2, "plan: CASCADE_EDGE_MODE must be one of always, changed, got 'never'\n"]);
+});
+
+t.test('with HCP Terraform configured, plan and graph read both platforms and create nothing in either', async (t) => {
+  const tfc = await startFakeTerraform({
+    organization: 'acme',
+    workspaces: [{ name: 'network', tags: ['dependson:spacelift:vpc', 'group:edge'] }, { name: 'cdn', tags: ['dependson:group:edge'] }],
+  });
+  t.teardown(() => tfc.close());
+  const env = cliEnv({ ...credentials(), TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: tfc.token });
+  const res = await runCli(['plan', 'vpc'], env);
+  t.equal(res.code, 0, res.stderr);
+  t.match(res.stdout, /^Wave 1: dns, eks, rds \(when changed\), tfc:network$/m);
+  t.match(res.stdout, /^Wave 2: app \(approval\), mail \(on FAILED\), tfc:cdn \(via group:edge\)$/m);
+  t.match(res.stdout, /^ {2}group:edge: tfc:network$/m);
+  const graph = await runCli(['graph', '--root', 'tfc:network', '--format', 'json'], env);
+  t.equal(graph.code, 0, graph.stderr);
+  t.match(JSON.parse(graph.stdout), { root: 'tfc:network', edges: [{ parent: 'tfc:network', child: 'tfc:cdn', groups: ['edge'] }] });
+  t.same([tfc.triggers.length, fake.triggers.length], [0, 0]);
+  const unknown = await runCli(['plan', 'nope'], env);
+  t.match(unknown.stderr, /nor in HCP Terraform organization acme/);
 });
