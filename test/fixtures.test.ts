@@ -9,6 +9,7 @@ import type { RunDeltaNode, SearchStacksResponse, StackRunResponse } from '../sr
 import { SCHEMA_NAMES, matchesSchema, validateResponse, type SchemaName } from '../src/spacelift/validate';
 import { parseDependsOn } from '../src/spacelift/labels';
 import type { AttachedContext, Run, RunDelta, Stack } from '../src/spacelift/types';
+import { checkBreakages, type Breakage } from './support/schema-breakages';
 
 const DIR = path.join(__dirname, '../fixtures/spacelift');
 /** Files whose name does not follow the convention. account.json is the demo account as one searchStacks page. */
@@ -46,8 +47,7 @@ t.test('the required scenarios are present', async (t) => {
 });
 
 t.test('a deliberately broken copy of each kind of fixture fails validation', async (t) => {
-  // `any` on purpose: these mutations break the JSON in ways the types forbid.
-  const breakages: [string, SchemaName, (d: any) => void, RegExp][] = [
+  const breakages: Breakage<SchemaName>[] = [
     ['search-stacks.page-1.json', 'search-stacks', (d) => (d.data.searchStacks.edges[0].node.labels = 'oops'),
       /at \/data\/searchStacks\/edges\/0\/node\/labels: must be array \(got "oops"\)/],
     ['search-stacks.page-1.json', 'search-stacks', (d) => delete d.data.searchStacks.pageInfo.hasNextPage,
@@ -73,13 +73,10 @@ t.test('a deliberately broken copy of each kind of fixture fails validation', as
     ['run-cancel.ok.json', 'run-cancel', (d) => (d.data.runCancel.state = ''), /runCancel\/state: must NOT have fewer than 1 characters/],
     ['run-discard.ok.json', 'run-discard', (d) => (d.data = { runCancel: d.data.runDiscard }), /at \/data: must have required property 'runDiscard'$/],
   ];
-  for (const [file, schema, mutate, message] of breakages) {
-    const broken = load(file);
-    mutate(broken);
-    t.notOk(matchesSchema(schema, broken), `broken ${file} is rejected`);
-    t.throws(() => validateResponse(schema, broken, { operation: 'fixture' }), SpaceliftSchemaError);
-    t.throws(() => validateResponse(schema, broken, { operation: 'fixture' }), { message });
-  }
+  checkBreakages(t, breakages, {
+    load, matches: matchesSchema, error: SpaceliftSchemaError,
+    validate: (schema, data) => validateResponse(schema, data, { operation: 'fixture' }),
+  });
 });
 
 t.test('a validated fixture parses into the TypeScript types', async (t) => {

@@ -1,6 +1,7 @@
 /** Fault injection for the fake Spacelift: which request a fault hits, and what it turns the answer into. */
+import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from '../fake-http/faults';
 import type { SpaceliftOperation } from '../spacelift/queries';
-import { errorPayload, isRecord, type Answer, type Operation, type Payload } from './wire';
+import { errorPayload, type Answer, type Operation, type Payload } from './wire';
 
 /**
  * 'anonymous' (beyond the brief) answers like spacectl#79 saw with an expired token: searchStacks returns no
@@ -21,21 +22,11 @@ export interface Fault {
 }
 
 /** Injected faults, first match wins; each is used up after `times` requests. */
-export class FaultQueue {
-  private readonly faults: (Fault & { times: number })[] = [];
-
-  add(fault: Fault): void {
-    this.faults.push({ ...fault, times: fault.times ?? 1 });
-  }
-
+export class FaultQueue extends SharedFaultQueue<Fault> {
   take(operation: Operation, variables: Payload): Fault | undefined {
-    const index = this.faults.findIndex(
+    return this.takeFirst(
       (f) => (f.operation === 'any' || f.operation === operation) && (!f.stackId || f.stackId === variables.stack),
     );
-    const fault = this.faults[index];
-    if (!fault) return undefined;
-    if (--fault.times <= 0) this.faults.splice(index, 1);
-    return fault;
   }
 }
 
@@ -52,11 +43,9 @@ export function answerFault(fault: Fault, operation: Operation, variables: Paylo
     case 'unauthorized':
       return { status: 200, payload: errorPayload(fault.message ?? 'unauthorized', operation) };
     case 'timeout':
-      return 'hang';
     case 'reset':
-      return 'reset';
     case 'malformedJson':
-      return { status: 200, raw: '{"data":' };
+      return answerNetworkFault(fault.kind);
     case 'afterMutation500':
       normal(); // the mutation happens; only its answer is lost
       return internal;
@@ -88,18 +77,8 @@ const CORRUPTIBLE: Record<Operation, string[]> = {
 
 /** A wrong type in a required field: strings become 42, everything else "oops". Errors answers lose errors[]. */
 function corrupt(operation: Operation, payload: Payload): Payload {
-  const copy = structuredClone(payload);
-  if ('errors' in copy) return { ...copy, errors: 'oops' };
-  for (const pointer of CORRUPTIBLE[operation]) {
-    const keys = pointer.split('/').slice(1);
-    const last = keys.pop() ?? '';
-    let parent: unknown = copy;
-    for (const key of keys) parent = isRecord(parent) || Array.isArray(parent) ? (parent as Payload)[key] : undefined;
-    if (!isRecord(parent) || !(last in parent)) continue;
-    parent[last] = typeof parent[last] === 'string' ? 42 : 'oops';
-    return copy;
-  }
-  return { data: 'oops' };
+  if ('errors' in payload) return { ...structuredClone(payload), errors: 'oops' };
+  return corruptFirstField(payload, CORRUPTIBLE[operation]);
 }
 
 /** Spacelift answers a missing stack with null under stack(id), and with a "not found" error elsewhere. */

@@ -4,8 +4,9 @@
  * builds is checked against the same JSON Schemas the client uses (and shaped like fixtures/spacelift/*), so fake,
  * fixtures and client agree.
  */
-import http from 'node:http';
-import type { Socket } from 'node:net';
+import type http from 'node:http';
+import { LoopbackServer } from '../fake-http/loopback-server';
+import { deliver } from '../fake-http/wire';
 import type { RunDelta } from '../spacelift/types';
 import { matchesSchema } from '../spacelift/validate';
 import { FaultQueue, answerFault, type Fault, type FaultKind } from './faults';
@@ -14,8 +15,8 @@ import type {
   FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, RecordedRequest, RecordedTrigger, RunOutcome,
 } from './types';
 import {
-  SCHEMA_OF, decodeCursor, encodeCursor, errorPayload, isRecord, matchesPredicates, parseJson, readBody, recognise, send,
-  type Answer, type Operation, type Payload,
+  CONTENT_TYPE, SCHEMA_OF, decodeCursor, encodeCursor, errorPayload, isRecord, matchesPredicates, parseJson, readBody, recognise,
+  send, type Answer, type Operation, type Payload,
 } from './wire';
 
 export type { Fault, FaultKind } from './faults';
@@ -40,19 +41,10 @@ class FakeServer implements FakeSpacelift {
   private readonly triggerListeners: ((trigger: RecordedTrigger) => void)[] = [];
   private readonly tokens = new Map<string, number>();
   private readonly faults = new FaultQueue();
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly server = http.createServer((req, res) => {
-    this.handle(req, res).catch((err: unknown) => {
-      // A bug in the fake must not pass for a Spacelift failure the client is expected to survive.
-      console.error('fake-spacelift:', err);
-      send(res, { status: 500, raw: `fake-spacelift bug: ${String(err)}` });
-    });
-  });
+  private readonly loopback: LoopbackServer;
   private readonly now: () => number;
   private readonly ttlSeconds: number;
   private readonly pageSizeCap: number;
-  private latencyMs: number;
   private issued = 0;
 
   constructor(options: FakeSpaceliftOptions) {
@@ -61,24 +53,17 @@ class FakeServer implements FakeSpacelift {
     this.now = options.now ?? Date.now;
     this.ttlSeconds = options.tokenTtlSeconds ?? 3600;
     this.pageSizeCap = options.pageSizeCap ?? 50;
-    this.latencyMs = options.latencyMs ?? 0;
     this.book = new RunBook(() => this.seconds(), `api::${this.apiKeyId}`, options.defaultRunOutcome);
     this.addStacks(options.stacks ?? []);
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    this.loopback = new LoopbackServer(
+      { name: 'fake-spacelift', contentType: CONTENT_TYPE, latencyMs: options.latencyMs },
+      (req, res) => this.handle(req, res),
+    );
   }
 
-  listen(): Promise<FakeSpacelift> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        const { port } = this.server.address() as { port: number };
-        this.url = `http://127.0.0.1:${port}`;
-        resolve(this);
-      });
-    });
+  async listen(): Promise<FakeSpacelift> {
+    this.url = await this.loopback.listen();
+    return this;
   }
 
   triggerCount(stackId: string): number {
@@ -114,16 +99,11 @@ class FakeServer implements FakeSpacelift {
   }
 
   setLatency(ms: number): void {
-    this.latencyMs = ms;
+    this.loopback.setLatency(ms);
   }
 
-  async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    // Keep-alive and deliberately hung ('timeout') connections would otherwise hold close() open.
-    this.server.closeAllConnections();
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+  close(): Promise<void> {
+    return this.loopback.close();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -135,14 +115,12 @@ class FakeServer implements FakeSpacelift {
     const variables = isRecord(parsed.variables) ? parsed.variables : {};
     const operation = recognise(query);
     this.requests.push({ operation, variables, authorization: req.headers.authorization, at: this.now() });
-    if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+    await this.loopback.applyLatency();
     const fault = this.faults.take(operation, variables);
     const normal = (): Payload => this.answer(operation, variables, req.headers.authorization);
     const answer: Answer = fault ? answerFault(fault, operation, variables, normal) : { status: 200, payload: normal() };
-    if (answer === 'hang') return; // the socket is destroyed by close()
-    if (answer === 'reset') return void req.socket.destroy();
-    if ('payload' in answer) this.selfCheck(operation, answer.payload, fault?.kind);
-    send(res, answer);
+    if (typeof answer === 'object' && 'payload' in answer) this.selfCheck(operation, answer.payload, fault?.kind);
+    deliver(req, res, answer, CONTENT_TYPE);
   }
 
   /** The payload a healthy Spacelift would send; performs side effects (runTrigger creates a run, etc.). */
@@ -237,12 +215,5 @@ class FakeServer implements FakeSpacelift {
 
   private seconds(): number {
     return Math.floor(this.now() / 1000);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => (this.timers.delete(timer), resolve()), ms);
-      this.timers.add(timer);
-    });
   }
 }

@@ -1,17 +1,18 @@
 /**
  * The fake's side of the wire: recognising operations without a GraphQL parser, GraphQL error payloads, opaque
- * cursors, label predicates and the HTTP plumbing.
+ * cursors and label predicates. The HTTP plumbing itself is shared with fake-terraform (src/fake-http/wire.ts).
  */
 import type http from 'node:http';
+import { isRecord, parseJson, sendReply, type Payload, type Reply } from '../fake-http/wire';
 import type { SpaceliftOperation } from '../spacelift/queries';
 import type { SchemaName } from '../spacelift/validate';
 import type { FakeStackSpec } from './types';
 
+export { isRecord, parseJson, readBody } from '../fake-http/wire';
+export type { Answer, Payload, Reply } from '../fake-http/wire';
+
 export type Operation = SpaceliftOperation | 'unknown';
-export type Payload = Record<string, unknown>;
-export type Reply = { status: number; headers?: Record<string, string> } & ({ payload: Payload } | { raw: string });
-/** What the server does with a request: answer it, leave it hanging ('timeout'), or destroy the socket. */
-export type Answer = Reply | 'hang' | 'reset';
+export const CONTENT_TYPE = 'application/json';
 
 export const SCHEMA_OF: Record<SpaceliftOperation, SchemaName> = {
   apiKeyUser: 'api-key-user', searchStacks: 'search-stacks', runTrigger: 'run-trigger', getRun: 'stack-run',
@@ -66,27 +67,5 @@ export function decodeCursor(cursor: unknown): number | undefined {
 }
 
 export function send(res: http.ServerResponse, answer: Reply): void {
-  if (res.destroyed) return;
-  const body = 'payload' in answer ? JSON.stringify(answer.payload) : answer.raw;
-  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-  res.end(body);
-}
-
-export async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function parseJson(text: string): Payload | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function isRecord(value: unknown): value is Payload {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  sendReply(res, answer, CONTENT_TYPE);
 }

@@ -4,8 +4,9 @@
  * JSON body it builds is checked against the same schemas the client validates with, so a bug in the fake cannot
  * pass for an HCP Terraform answer.
  */
-import http from 'node:http';
-import type { Socket } from 'node:net';
+import type http from 'node:http';
+import { LoopbackServer } from '../fake-http/loopback-server';
+import { deliver } from '../fake-http/wire';
 import { matchesTerraformSchema } from '../terraform/validate';
 import { TerraformRunBook, renderPlan, renderRun, type RunEntry } from './runs';
 import type {
@@ -13,8 +14,8 @@ import type {
   RecordedTerraformTrigger, TerraformFault, TerraformRunOutcome,
 } from './types';
 import {
-  FaultQueue, SCHEMA_OF, answerFault, errorReply, parseJson, readBody, route, send, type Answer, type Payload, type Reply,
-  type Routed,
+  CONTENT_TYPE, FaultQueue, SCHEMA_OF, answerFault, errorReply, parseJson, readBody, route, type Answer, type Payload,
+  type Reply, type Routed,
 } from './wire';
 
 export type * from './types';
@@ -36,18 +37,10 @@ class FakeTerraformServer implements FakeTerraform {
   private readonly book: TerraformRunBook;
   private readonly listeners: ((trigger: RecordedTerraformTrigger) => void)[] = [];
   private readonly faults = new FaultQueue();
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly loopback: LoopbackServer;
   private readonly now: () => number;
   private readonly pageSizeCap: number;
   private readonly username: string;
-  private latencyMs: number;
-  private readonly server = http.createServer((req, res) => {
-    this.handle(req, res).catch((err: unknown) => {
-      console.error('fake-terraform:', err);
-      send(res, { status: 500, raw: `fake-terraform bug: ${String(err)}` });
-    });
-  });
 
   constructor(options: FakeTerraformOptions) {
     this.organization = options.organization ?? 'acme';
@@ -55,25 +48,18 @@ class FakeTerraformServer implements FakeTerraform {
     this.now = options.now ?? Date.now;
     this.pageSizeCap = options.pageSizeCap ?? 100;
     this.username = options.username ?? 'api-team_fake';
-    this.latencyMs = options.latencyMs ?? 0;
     this.book = new TerraformRunBook(this.now, options.defaultRunOutcome);
     this.addWorkspaces(options.workspaces ?? []);
     for (const [workspace, outcome] of Object.entries(options.runOutcomes ?? {})) this.book.setOutcome(workspace, outcome);
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    this.loopback = new LoopbackServer(
+      { name: 'fake-terraform', contentType: CONTENT_TYPE, latencyMs: options.latencyMs },
+      (req, res) => this.handle(req, res),
+    );
   }
 
-  listen(): Promise<FakeTerraform> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        const { port } = this.server.address() as { port: number };
-        this.url = `http://127.0.0.1:${port}`;
-        resolve(this);
-      });
-    });
+  async listen(): Promise<FakeTerraform> {
+    this.url = await this.loopback.listen();
+    return this;
   }
 
   triggerCount(workspace: string): number {
@@ -108,15 +94,11 @@ class FakeTerraformServer implements FakeTerraform {
   }
 
   setLatency(ms: number): void {
-    this.latencyMs = ms;
+    this.loopback.setLatency(ms);
   }
 
-  async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+  close(): Promise<void> {
+    return this.loopback.close();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -126,16 +108,15 @@ class FakeTerraformServer implements FakeTerraform {
     const body = await readBody(req);
     const authorization = req.headers.authorization;
     this.requests.push({ route: routed.route, method: req.method ?? '', path: url.pathname, query, authorization, at: this.now() });
-    if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+    await this.loopback.applyLatency();
     const normal = (): Reply => this.answer(routed, query, body, authorization);
     const fault = this.faults.take(routed.route, this.workspaceOf(routed, body));
     const answer: Answer = fault ? answerFault(fault.kind, normal, this.token) : normal();
-    if (answer === 'hang') return; // the socket is destroyed by close()
-    if (answer === 'reset') return void req.socket.destroy();
-    if ('payload' in answer && fault?.kind !== 'schemaViolation' && !matchesTerraformSchema(answer.schema, answer.payload)) {
+    const checked = typeof answer === 'object' && 'payload' in answer && fault?.kind !== 'schemaViolation';
+    if (checked && !matchesTerraformSchema(answer.schema, answer.payload)) {
       throw new Error(`fake-terraform built a ${routed.route} answer that violates ${answer.schema}`);
     }
-    send(res, answer);
+    deliver(req, res, answer, CONTENT_TYPE);
   }
 
   /** The answer a healthy HCP Terraform would send; performs side effects (create, poll, cancel ...). */
@@ -241,13 +222,6 @@ class FakeTerraformServer implements FakeTerraform {
     if (params.run !== undefined) return this.book.get(params.run)?.workspace;
     const id = params.ws ?? (routed.route === 'createRun' ? createRunWorkspaceId(body) : undefined);
     return [...this.workspaces.values()].find((w) => w.id === id)?.name;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => (this.timers.delete(timer), resolve()), ms);
-      this.timers.add(timer);
-    });
   }
 }
 

@@ -1,11 +1,18 @@
-/** The fake's side of the wire: routing, JSON:API error documents, fault injection and HTTP plumbing. */
-import type http from 'node:http';
+/**
+ * The fake's side of the wire: routing, JSON:API error documents and fault injection. The HTTP plumbing itself is
+ * shared with fake-spacelift (src/fake-http/wire.ts).
+ */
+import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from '../fake-http/faults';
+import type { Answer as SharedAnswer, Payload } from '../fake-http/wire';
 import type { TerraformSchemaName } from '../terraform/validate';
 import type { TerraformFault, TerraformFaultKind, TerraformRoute } from './types';
 
-export type Payload = Record<string, unknown>;
+export { parseJson, readBody } from '../fake-http/wire';
+export type { Payload } from '../fake-http/wire';
 export type Reply = { status: number; headers?: Record<string, string> } & ({ payload: Payload; schema: TerraformSchemaName } | { raw: string });
-export type Answer = Reply | 'hang' | 'reset';
+export type Answer = SharedAnswer<Reply>;
+
+export const CONTENT_TYPE = 'application/vnd.api+json';
 
 export interface Routed {
   route: TerraformRoute;
@@ -51,21 +58,11 @@ export function errorReply(status: number, detail?: string): Reply {
 }
 
 /** Injected faults, first match wins; each is used up after `times` requests. */
-export class FaultQueue {
-  private readonly faults: (TerraformFault & { times: number })[] = [];
-
-  add(fault: TerraformFault): void {
-    this.faults.push({ ...fault, times: fault.times ?? 1 });
-  }
-
+export class FaultQueue extends SharedFaultQueue<TerraformFault> {
   take(routeName: TerraformRoute, workspace: string | undefined): TerraformFault | undefined {
-    const index = this.faults.findIndex(
+    return this.takeFirst(
       (f) => (f.route === 'any' || f.route === routeName) && (f.workspace === undefined || f.workspace === workspace),
     );
-    const fault = this.faults[index];
-    if (!fault) return undefined;
-    if (--fault.times <= 0) this.faults.splice(index, 1);
-    return fault;
   }
 }
 
@@ -90,11 +87,9 @@ export function answerFault(kind: TerraformFaultKind, normal: () => Reply, token
       normal(); // e.g. the run is stopped by a concurrent request, and this one is refused
       return errorReply(409, 'injected conflict after the action took effect');
     case 'timeout':
-      return 'hang';
     case 'reset':
-      return 'reset';
     case 'malformedJson':
-      return { status: 200, raw: '{"data":' };
+      return answerNetworkFault(kind);
     case 'echoToken':
       // A misbehaving proxy reflecting the request: the client must not repeat the token in its error.
       return { status: 502, raw: `bad gateway; request had Authorization: Bearer ${token}` };
@@ -103,7 +98,7 @@ export function answerFault(kind: TerraformFaultKind, normal: () => Reply, token
       return errorReply(500);
     case 'schemaViolation': {
       const reply = normal();
-      return 'payload' in reply ? { ...reply, payload: corrupt(reply.payload), schema: reply.schema } : reply;
+      return 'payload' in reply ? { ...reply, payload: corruptFirstField(reply.payload, CORRUPTIBLE), schema: reply.schema } : reply;
     }
   }
 }
@@ -113,40 +108,3 @@ const CORRUPTIBLE = [
   '/data/0/attributes/tag-names', '/meta/pagination/next-page', '/data/attributes/status', '/data/0/attributes/status',
   '/data/attributes/username', '/data/attributes/tag-names',
 ];
-
-function corrupt(payload: Payload): Payload {
-  const copy = structuredClone(payload);
-  for (const pointer of CORRUPTIBLE) {
-    const keys = pointer.split('/').slice(1);
-    const last = keys.pop() ?? '';
-    let parent: unknown = copy;
-    for (const key of keys) parent = parent !== null && typeof parent === 'object' ? (parent as Payload)[key] : undefined;
-    if (parent === null || typeof parent !== 'object' || !(last in parent)) continue;
-    const record = parent as Payload;
-    record[last] = typeof record[last] === 'string' ? 42 : 'oops';
-    return copy;
-  }
-  return { data: 'oops' };
-}
-
-export function send(res: http.ServerResponse, reply: Reply): void {
-  if (res.destroyed) return;
-  const body = 'payload' in reply ? JSON.stringify(reply.payload) : reply.raw;
-  res.writeHead(reply.status, { 'content-type': 'application/vnd.api+json', ...reply.headers });
-  res.end(body);
-}
-
-export async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function parseJson(text: string): Payload | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Payload) : undefined;
-  } catch {
-    return undefined;
-  }
-}

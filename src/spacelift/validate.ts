@@ -2,7 +2,8 @@
  * Response validation against the JSON Schemas in schemas/. Spacelift's API is not versioned, so every response
  * is checked before the workflow trusts it; a mismatch becomes a SpaceliftSchemaError that names the JSON path.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { compileSchemas } from '../schemas/compile-schemas';
+import { describeMismatch } from '../schemas/describe-mismatch';
 import { SpaceliftSchemaError, type SpaceliftErrorContext } from './errors';
 
 /*
@@ -37,7 +38,7 @@ export interface ValidateOptions {
   echoValues?: boolean;
 }
 
-const validators = compileAll();
+const validators = compileSchemas(COMPONENT_SCHEMAS, RESPONSE_SCHEMAS);
 
 /** Returns `data` typed as T when it matches schema `name`; otherwise throws SpaceliftSchemaError. */
 export function validateResponse<T>(
@@ -48,57 +49,11 @@ export function validateResponse<T>(
 ): T {
   const validate = validators[name];
   if (validate(data)) return data as T;
-  const { path, reason, keyword } = describeFailure(validate.errors ?? []);
-  // A missing property has no value to show; everything else says what was found instead.
-  const got = keyword === 'required' ? '' : ` (got ${describeValue(valueAt(data, path), options.echoValues ?? true)})`;
-  throw new SpaceliftSchemaError(`${context.operation} response invalid at ${path}: ${reason}${got}`, { ...context, path });
+  const { path, message } = describeMismatch(context.operation, validate.errors ?? [], data, options.echoValues ?? true);
+  throw new SpaceliftSchemaError(message, { ...context, path });
 }
 
 /** True when `data` matches schema `name`; for tests and the fake server's self-check. */
 export function matchesSchema(name: SchemaName, data: unknown): boolean {
   return validators[name](data) === true;
-}
-
-function compileAll(): Record<SchemaName, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: false, strict: true });
-  for (const schema of COMPONENT_SCHEMAS) ajv.addSchema(schema);
-  const compiled = {} as Record<SchemaName, ValidateFunction>;
-  for (const name of SCHEMA_NAMES) compiled[name] = ajv.compile(RESPONSE_SCHEMAS[name]);
-  return compiled;
-}
-
-/*
- * With allErrors off Ajv still reports every failed branch of an anyOf (our nullable fields), then the anyOf
- * itself. The useful error is the deepest one that is not the "must be null" branch: it points inside the object.
- */
-function describeFailure(errors: readonly ErrorObject[]): { path: string; reason: string; keyword: string } {
-  const isNullBranch = (e: ErrorObject): boolean => e.keyword === 'type' && e.params.type === 'null';
-  const specific = errors.filter((e) => e.keyword !== 'anyOf' && !isNullBranch(e));
-  const pool = specific.length > 0 ? specific : errors;
-  if (pool.length === 0) return { path: '/', reason: 'does not match its schema', keyword: '' };
-  const error = pool.reduce((a, b) => (b.instancePath.length > a.instancePath.length ? b : a));
-  let reason = error.message ?? error.keyword;
-  const nullable = errors.some((e) => isNullBranch(e) && e.instancePath === error.instancePath);
-  if (error.keyword === 'type' && nullable) reason += ' or null';
-  return { path: error.instancePath || '/', reason, keyword: error.keyword };
-}
-
-function valueAt(data: unknown, pointer: string): unknown {
-  let current = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    if (raw === '') continue;
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-function describeValue(value: unknown, echo: boolean): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `array of ${value.length}`;
-  if (typeof value === 'object') return 'object';
-  if (!echo) return typeof value;
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
