@@ -2,7 +2,8 @@
  * HCP Terraform notification webhooks ("generic" notification configurations): the signature check over the raw
  * body, and the payload parser that turns a run notification into the cascade's terms.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { matchesAnySecret } from '../webhook/verify-signature';
 import Ajv, { type ErrorObject } from 'ajv';
 import { mapRunStatus, triggeredByOf } from './states';
 import type { NotificationPayload, RunNotificationPayload } from './types';
@@ -30,13 +31,7 @@ export function verifyTerraformSignature(
   if (header === undefined || header === '') return 'missing';
   const value = typeof header === 'string' ? header.trim() : '';
   if (!SIGNATURE.test(value)) return 'malformed';
-  const received = Buffer.from(value, 'hex');
-  let matched = false;
-  for (const secret of secrets) {
-    const expected = createHmac('sha512', secret).update(rawBody).digest();
-    if (timingSafeEqual(expected, received)) matched = true;
-  }
-  return matched ? 'ok' : 'mismatch';
+  return matchesAnySecret('sha512', rawBody, Buffer.from(value, 'hex'), secrets) ? 'ok' : 'mismatch';
 }
 
 /** The header value HCP Terraform would send for this body: for the fake, the demo and tests. */

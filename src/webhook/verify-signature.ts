@@ -14,13 +14,19 @@ export function verifySignature(rawBody: Buffer, header: string | string[] | und
   if (header === undefined || header === '') return 'missing';
   const match = typeof header === 'string' ? SIGNATURE_HEADER.exec(header.trim()) : null;
   if (!match?.[1]) return 'malformed';
-  const received = Buffer.from(match[1], 'hex');
+  return matchesAnySecret('sha256', rawBody, Buffer.from(match[1], 'hex'), secrets) ? 'valid' : 'mismatch';
+}
+
+/**
+ * True when `received` is the HMAC of the body under any of the secrets. Digests are compared as equal-length
+ * buffers (the caller checked the length) with timingSafeEqual, and every secret is tried even after a match.
+ */
+export function matchesAnySecret(algorithm: 'sha256' | 'sha512', rawBody: Buffer, received: Buffer, secrets: readonly string[]): boolean {
   let matched = false;
   for (const secret of secrets) {
-    const expected = createHmac('sha256', secret).update(rawBody).digest();
-    if (timingSafeEqual(expected, received)) matched = true;
+    if (timingSafeEqual(createHmac(algorithm, secret).update(rawBody).digest(), received)) matched = true;
   }
-  return matched ? 'valid' : 'mismatch';
+  return matched;
 }
 
 /** The header value Spacelift would send for this body: used by the demo and tests. */
