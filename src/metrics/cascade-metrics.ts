@@ -16,6 +16,13 @@ export type WebhookOutcome =
   | 'invalid_payload'
   | 'error';
 
+/** Calls to one platform's API: counted, failures by error class, latency; by operation. */
+export interface PlatformCallMetrics {
+  calls: Counter<'operation'>;
+  errors: Counter<'operation' | 'error'>;
+  duration: Histogram<'operation'>;
+}
+
 export interface CascadeMetrics {
   registry: Registry;
   webhooks: Counter<'outcome'>;
@@ -24,6 +31,8 @@ export interface CascadeMetrics {
   spaceliftCalls: Counter<'operation'>;
   spaceliftErrors: Counter<'operation' | 'error'>;
   spaceliftDuration: Histogram<'operation'>;
+  /** The HCP Terraform API, when configured (spacelift_cascade_terraform_*). */
+  terraform: PlatformCallMetrics;
   /** Reported by the workflows through sinks (src/metrics/workflow-sinks.ts). */
   cascades: Counter<'outcome'>;
   triggers: Counter;
@@ -49,8 +58,13 @@ export function createCascadeMetrics(): CascadeMetrics {
     spaceliftCalls: registry.counter('spacelift_cascade_spacelift_requests_total', 'Spacelift API calls by operation.', ['operation']),
     spaceliftErrors: registry.counter('spacelift_cascade_spacelift_errors_total', 'Failed Spacelift API calls by operation and error class.', ['operation', 'error']),
     spaceliftDuration: registry.histogram('spacelift_cascade_spacelift_request_duration_seconds', 'Spacelift API call latency by operation.', ['operation'], SPACELIFT_BUCKETS),
+    terraform: {
+      calls: registry.counter('spacelift_cascade_terraform_requests_total', 'HCP Terraform API calls by operation.', ['operation']),
+      errors: registry.counter('spacelift_cascade_terraform_errors_total', 'Failed HCP Terraform API calls by operation and error class.', ['operation', 'error']),
+      duration: registry.histogram('spacelift_cascade_terraform_request_duration_seconds', 'HCP Terraform API call latency by operation.', ['operation'], SPACELIFT_BUCKETS),
+    },
     cascades,
-    triggers: registry.counter('spacelift_cascade_triggers_total', 'Spacelift runs triggered by cascades and direct chains.'),
+    triggers: registry.counter('spacelift_cascade_triggers_total', 'Runs triggered by cascades and direct chains (Spacelift and HCP Terraform).'),
     approvalsWaiting: registry.gauge('spacelift_cascade_approvals_waiting', 'Stacks waiting for approval in the cascades this worker runs.'),
   };
 }

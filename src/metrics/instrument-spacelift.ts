@@ -1,11 +1,11 @@
-import type { SpaceliftApi } from '../spacelift/types';
-import type { CascadeMetrics } from './cascade-metrics';
+import type { PlatformApi } from '../platform/types';
+import type { CascadeMetrics, PlatformCallMetrics } from './cascade-metrics';
 
-type Operation = Exclude<keyof SpaceliftApi, 'triggeredBy'>;
+type Operation = Exclude<keyof PlatformApi, 'triggeredBy'>;
 type Method = (...args: never[]) => Promise<unknown>;
 
 /**
- * Every SpaceliftApi method, as a Record so that a method added to the interface is a compile error here
+ * Every PlatformApi method, as a Record so that a method added to the interface is a compile error here
  * until it is instrumented too (a silently unwrapped call would vanish from the dashboards).
  */
 const OPERATIONS: Record<Operation, true> = {
@@ -18,28 +18,38 @@ const OPERATIONS: Record<Operation, true> = {
   verifyCredentials: true,
 };
 
+/** spacelift_cascade_spacelift_{requests,errors}_total and _request_duration_seconds. */
+export function instrumentSpacelift(api: PlatformApi, metrics: CascadeMetrics): PlatformApi {
+  return instrumentPlatform(api, { calls: metrics.spaceliftCalls, errors: metrics.spaceliftErrors, duration: metrics.spaceliftDuration });
+}
+
+/** spacelift_cascade_terraform_{requests,errors}_total and _request_duration_seconds. */
+export function instrumentTerraform(api: PlatformApi, metrics: CascadeMetrics): PlatformApi {
+  return instrumentPlatform(api, metrics.terraform);
+}
+
 /**
- * Wraps every SpaceliftApi call with a call counter, an error counter (labelled by error class, e.g.
+ * Wraps every PlatformApi call with a call counter, an error counter (labelled by error class, e.g.
  * SpaceliftAuthError) and a latency histogram. Results and errors pass through unchanged.
  */
-export function instrumentSpacelift(api: SpaceliftApi, metrics: CascadeMetrics): SpaceliftApi {
+function instrumentPlatform(api: PlatformApi, metrics: PlatformCallMetrics): PlatformApi {
   const timed = (operation: Operation) =>
     async (...args: unknown[]): Promise<unknown> => {
       const started = process.hrtime.bigint();
-      metrics.spaceliftCalls.inc({ operation });
+      metrics.calls.inc({ operation });
       try {
         return await (api[operation] as Method).apply(api, args as never[]);
       } catch (err) {
-        metrics.spaceliftErrors.inc({ operation, error: errorClass(err) });
+        metrics.errors.inc({ operation, error: errorClass(err) });
         throw err;
       } finally {
-        metrics.spaceliftDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.duration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
       }
     };
 
   const wrapped = Object.fromEntries((Object.keys(OPERATIONS) as Operation[]).map((operation) => [operation, timed(operation)]));
   return {
-    ...(wrapped as Pick<SpaceliftApi, Operation>),
+    ...(wrapped as Pick<PlatformApi, Operation>),
     get triggeredBy() {
       return api.triggeredBy;
     },

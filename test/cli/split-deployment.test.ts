@@ -27,10 +27,14 @@ t.test('worker and webhook as separate processes run the same cascade', async (t
   const fake = await startFakeSpacelift({ stacks: loadFixtureAccount() });
   t.teardown(() => fake.close());
   const port = await freePort();
+  const metricsPort = await freePort();
   const shared = { TEMPORAL_URL: env.address, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('split'), SHUTDOWN_GRACE_MS: '3000', CASCADE_MODE: 'direct' };
 
   const webhook = spawnCli(['webhook'], cliEnv({ ...shared, SPACELIFT_WEBHOOK_SECRET: SECRET, WEBHOOK_HOST: '127.0.0.1', WEBHOOK_PORT: String(port) }));
-  const worker = spawnCli(['worker'], cliEnv({ ...shared, SPACELIFT_API_ENDPOINT: fake.url, SPACELIFT_API_KEY_ID: fake.apiKeyId, SPACELIFT_API_KEY_SECRET: fake.apiKeySecret }));
+  const worker = spawnCli(
+    ['worker'],
+    cliEnv({ ...shared, SPACELIFT_API_ENDPOINT: fake.url, SPACELIFT_API_KEY_ID: fake.apiKeyId, SPACELIFT_API_KEY_SECRET: fake.apiKeySecret, WEBHOOK_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) }),
+  );
   t.teardown(() => {
     for (const cli of [webhook, worker]) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
   });
@@ -51,6 +55,10 @@ t.test('worker and webhook as separate processes run the same cascade', async (t
   await Promise.race([handle.result(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('chain timed out')), 60_000)))]);
   clearTimeout(timer);
   t.same(fake.triggers.map((tr) => tr.stackId).sort(), ['eks', 'rds']);
+  // The worker alone serves its own metrics on METRICS_PORT: the triggers its chain made are counted there.
+  const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text());
+  t.match(metrics, /^spacelift_cascade_spacelift_requests_total\{operation="triggerRun"\} 2$/m);
+  t.match(metrics, /^spacelift_cascade_triggers_total 2$/m);
 
   t.equal(await stop(webhook), 0, 'webhook exits 0 on SIGTERM');
   t.equal(await stop(worker), 0, 'worker exits 0 on SIGTERM');

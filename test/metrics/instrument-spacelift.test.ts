@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createCascadeMetrics, instrumentSpacelift } from '../../src/metrics';
+import { createCascadeMetrics, instrumentSpacelift, instrumentTerraform } from '../../src/metrics';
 import { SpaceliftAuthError } from '../../src/spacelift/errors';
 import type { Run, SpaceliftApi, Stack } from '../../src/spacelift/types';
 
@@ -58,4 +58,15 @@ t.test('passes results and errors through and counts them by operation', async (
   t.match(text, /^spacelift_cascade_spacelift_request_duration_seconds_count\{operation="triggerRun"\} 2$/m);
   t.match(text, /^spacelift_cascade_spacelift_requests_total\{operation="verifyCredentials"\} 1$/m);
   t.match(text, /^spacelift_cascade_chains_started_total 0$/m);
+});
+
+t.test('HCP Terraform calls are counted in their own families, never as Spacelift calls', async (t) => {
+  const metrics = createCascadeMetrics();
+  const wrapped = instrumentTerraform(fakeApi(), metrics);
+  t.same(await wrapped.triggerRun('network'), run);
+  await t.rejects(wrapped.triggerRun('locked'), SpaceliftAuthError);
+  t.equal(metrics.terraform.calls.get({ operation: 'triggerRun' }), 2);
+  t.equal(metrics.terraform.errors.get({ operation: 'triggerRun', error: 'SpaceliftAuthError' }), 1);
+  t.equal(metrics.spaceliftCalls.get({ operation: 'triggerRun' }), 0);
+  t.match(metrics.registry.render(), /^spacelift_cascade_terraform_request_duration_seconds_count\{operation="triggerRun"\} 2$/m);
 });

@@ -1,7 +1,7 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config, SpaceliftConfig } from '../../config/types';
 import type { Logger } from '../../log/logger';
-import { instrumentSpacelift, type CascadeMetrics } from '../../metrics';
+import { instrumentSpacelift, instrumentTerraform, type CascadeMetrics } from '../../metrics';
 import { createAuditLog } from '../../audit/audit-log';
 import { createNotifier } from '../../notify/notifier';
 import { SpaceliftClient } from '../../spacelift/client';
@@ -44,7 +44,7 @@ export async function startWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       spacelift: instrumentSpacelift(spacelift, metrics),
-      ...(terraform ? { terraform } : {}),
+      ...(terraform ? { terraform: instrumentTerraform(terraform, metrics) } : {}),
       metrics,
       // The cascade's planner reads the graph the same way as the client's own discovery.
       discovery: config.spacelift.discovery,
