@@ -9,7 +9,7 @@ import { signPayload } from '../../src/webhook';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { freePort } from './free-port';
-import { cliEnv, spawnCli } from './run-cli';
+import { cliEnv, startCli } from './run-cli';
 import { within } from '../support/within';
 
 const SECRET = 'graph-test-webhook-secret';
@@ -72,7 +72,8 @@ t.test('graph mode: the diamond vpc → eks, rds → app completes through the w
   const port = await freePort();
   const ourKey = `api::${fake.apiKeyId}`;
 
-  const cli = spawnCli(
+  const cli = await startCli(
+    t,
     ['serve', '--webhook-host', '127.0.0.1', '--webhook-port', String(port)],
     cliEnv({
       TEMPORAL_URL: env.address,
@@ -85,10 +86,6 @@ t.test('graph mode: the diamond vpc → eks, rds → app completes through the w
       SHUTDOWN_GRACE_MS: '5000',
     }),
   );
-  t.teardown(() => {
-    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-  });
-  await cli.waitFor(/"msg":"ready"/, 90_000);
 
   // Each triggered run ends: Spacelift marks it FINISHED and sends its webhook, once the cascade watches it.
   const answers: Array<{ stackId: string; runId: string; status: number; json: Record<string, unknown> }> = [];

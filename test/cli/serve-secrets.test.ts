@@ -12,7 +12,7 @@ import { loadFixtureAccount, startFakeSpacelift } from '../support/fake-spacelif
 import { startNotifyReceiver } from '../support/notify-receiver';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { freePort } from './free-port';
-import { cliEnv, REPO, spawnCli } from './run-cli';
+import { cliEnv, REPO, startCli } from './run-cli';
 
 const API_KEY_SECRET = 'ApiKeySecret-0b7c9e1f4a2d';
 const WEBHOOK_SECRET = 'WebhookSecret-5e8a3c6b1d9f';
@@ -44,7 +44,8 @@ t.test('serve at LOG_LEVEL=debug through a full cascade: no configured secret in
   const auditPath = join(mkdtempSync(join(tmpdir(), 'serve-secrets-')), 'audit.jsonl');
   const port = await freePort();
 
-  const cli = spawnCli(
+  const cli = await startCli(
+    t,
     ['serve', '--webhook-host', '127.0.0.1', '--webhook-port', String(port)],
     cliEnv({
       LOG_LEVEL: 'debug',
@@ -62,10 +63,6 @@ t.test('serve at LOG_LEVEL=debug through a full cascade: no configured secret in
       SHUTDOWN_GRACE_MS: '5000',
     }),
   );
-  t.teardown(() => {
-    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-  });
-  await cli.waitFor(/"msg":"ready"/, 90_000);
 
   const answer = await fetch(`http://127.0.0.1:${port}/webhooks/spacelift`, {
     method: 'POST',

@@ -7,7 +7,7 @@ import { signPayload } from '../../src/webhook';
 import { loadFixtureAccount, startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { freePort } from './free-port';
-import { cliEnv, REPO, spawnCli } from './run-cli';
+import { cliEnv, REPO, startCli } from './run-cli';
 import { within } from '../support/within';
 
 const SECRET = 'serve-test-webhook-secret';
@@ -32,7 +32,8 @@ t.test('serve: a signed webhook triggers exactly the dependents, then SIGTERM ex
   t.teardown(() => fake.close());
   const port = await freePort();
 
-  const cli = spawnCli(
+  const cli = await startCli(
+    t,
     ['serve', '--webhook-host', '127.0.0.1', '--webhook-port', String(port)],
     cliEnv({
       TEMPORAL_URL: env.address,
@@ -45,10 +46,7 @@ t.test('serve: a signed webhook triggers exactly the dependents, then SIGTERM ex
       CASCADE_MODE: 'direct',
     }),
   );
-  t.teardown(() => {
-    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-  });
-  const ready = JSON.parse(await cli.waitFor(/"msg":"ready"/, 90_000)) as Record<string, unknown>;
+  const ready = JSON.parse(cli.ready) as Record<string, unknown>;
   t.match(ready, { level: 'info', host: '127.0.0.1', port, namespace: 'default' });
 
   t.same(await post(port, '/readyz'), { status: 200, json: { status: 'ready' } });

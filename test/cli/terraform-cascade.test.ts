@@ -10,7 +10,7 @@ import { startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { within } from '../support/within';
 import { freePort } from './free-port';
-import { cliEnv, spawnCli } from './run-cli';
+import { cliEnv, startCli } from './run-cli';
 
 const SPACELIFT_SECRET = 'tfc-e2e-spacelift-secret';
 const TFC_SECRET = 'tfc-e2e-notification-token';
@@ -63,7 +63,8 @@ t.test('an applied workspace run cascades into a Spacelift stack and a workspace
   const tfc = await startFakeTerraform({ organization: 'acme', workspaces: [{ name: 'network' }, { name: 'dns', tags: ['dependson:spacelift:app'] }] });
   t.teardown(() => tfc.close());
   const port = await freePort();
-  const cli = spawnCli(
+  const cli = await startCli(
+    t,
     ['serve', '--webhook-host', '127.0.0.1', '--webhook-port', String(port)],
     cliEnv({
       TEMPORAL_URL: env.address,
@@ -80,10 +81,6 @@ t.test('an applied workspace run cascades into a Spacelift stack and a workspace
       SHUTDOWN_GRACE_MS: '5000',
     }),
   );
-  t.teardown(() => {
-    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-  });
-  await cli.waitFor(/"msg":"ready"/, 90_000);
 
   const deliveries: Promise<unknown>[] = [];
   spacelift.onTrigger(({ stackId, runId }) => {
