@@ -1,10 +1,9 @@
 import type { Connection } from '@temporalio/client';
 import { ConfigError } from '../config/errors';
-import { configSecrets } from '../config/config-secrets';
 import { loadConfig } from '../config/load-config';
 import type { Config } from '../config/types';
-import { createLogger, silentLogger } from '../log/logger';
 import type { CommandContext } from './command-context';
+import { quietLogger } from './runtime/quiet-logger';
 import { SpaceliftAuthError, SpaceliftNotFoundError } from '../spacelift/errors';
 import { EXIT, SpaceliftCredentialsError, TemporalUnreachableError, TerraformCredentialsError, type ExitCode } from './exit-codes';
 import { connectClient, reasonOf } from './runtime/connect-temporal';
@@ -33,10 +32,10 @@ export async function runCheckConnection(context: CommandContext): Promise<ExitC
     await connection.close();
   }
 
+  // One-line output is the contract here; client logs would only add noise unless asked for.
+  const logger = quietLogger(config);
   if (config.spacelift) {
     const { endpoint } = config.spacelift;
-    // One-line output is the contract here; client logs would only add noise unless asked for.
-    const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
     try {
       const { viewer } = await verifySpaceliftCredentials(config.spacelift, logger);
       context.stdout(`spacelift: credentials OK for ${endpoint} (viewer ${viewer})`);
@@ -47,7 +46,6 @@ export async function runCheckConnection(context: CommandContext): Promise<ExitC
   }
   if (config.terraform) {
     const { url, organization } = config.terraform;
-    const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
     const terraform = createTerraformClient(config, logger) as TerraformClient;
     try {
       const { viewer } = await terraform.verifyCredentials();

@@ -1,4 +1,3 @@
-import { configSecrets } from '../config/config-secrets';
 import { ConfigError } from '../config/errors';
 import { loadConfig } from '../config/load-config';
 import type { Config } from '../config/types';
@@ -9,10 +8,10 @@ import { readStackFixture } from '../graph/read-fixture';
 import { renderDot } from '../graph/render-dot';
 import { renderMermaid } from '../graph/render-mermaid';
 import { renderTree } from '../graph/render-tree';
-import { createLogger, silentLogger } from '../log/logger';
 import { SpaceliftClient } from '../spacelift/client';
 import type { Stack } from '../spacelift/types';
 import type { CommandContext } from './command-context';
+import { quietLogger } from './runtime/quiet-logger';
 import { readAllUnits } from './runtime/terraform-client';
 import { EXIT, type ExitCode } from './exit-codes';
 
@@ -49,7 +48,7 @@ async function readAccount(config: Config, progressStream: ProgressStream): Prom
     throw new ConfigError('Spacelift API credentials are missing: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET, or use --fixture <file>');
   }
   // The graph is the output; client logs would only add noise unless asked for.
-  const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
+  const logger = quietLogger(config);
   const client = new SpaceliftClient({ ...config.spacelift, logger: logger.child({ component: 'spacelift' }) });
   const progress = createProgress(progressStream, 'reading stacks…');
   try {

@@ -1,10 +1,9 @@
 import { planCascade } from '../cascade/plan';
 import { planToJson, renderPlan } from '../cascade/render-plan';
-import { configSecrets } from '../config/config-secrets';
 import { loadConfig } from '../config/load-config';
-import { createLogger, silentLogger } from '../log/logger';
 import { SpaceliftClient } from '../spacelift/client';
 import type { CommandContext } from './command-context';
+import { quietLogger } from './runtime/quiet-logger';
 import { readAllUnits } from './runtime/terraform-client';
 import { EXIT, type ExitCode } from './exit-codes';
 
@@ -16,7 +15,7 @@ export async function runPlan(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'plan' });
   const root = context.arguments['stack-id'] as string;
   // The plan is the output; client logs would only add noise unless asked for.
-  const logger = config.logLevel === 'debug' ? createLogger({ level: 'debug', secrets: configSecrets(config) }) : silentLogger;
+  const logger = quietLogger(config);
   const client = new SpaceliftClient({ ...config.spacelift, logger: logger.child({ component: 'spacelift' }) });
   const stacks = await readAllUnits(config, client, logger);
   if (!stacks.some((stack) => stack.id === root)) {

@@ -4,6 +4,7 @@
  * correctly signed: only `signed-*` run IDs may ever reach startChain, and every `valid-*` one must.
  */
 import { signPayload } from '../../src/webhook/verify-signature';
+import type { Random } from '../support/prng';
 
 export const SECRET = 'fuzz-current-secret';
 export const OLD_SECRET = 'fuzz-previous-secret';
@@ -31,20 +32,6 @@ export interface FuzzCase {
   chunked?: boolean;
   /** Send these bytes on a bare TCP socket instead of an HTTP request. */
   raw?: Buffer;
-}
-
-export type Random = () => number;
-
-/** mulberry32: small, fast and the same on every machine for one seed. */
-export function prng(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const int = (random: Random, max: number) => Math.floor(random() * max);

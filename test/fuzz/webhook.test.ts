@@ -11,7 +11,8 @@ import { createCascadeMetrics } from '../../src/metrics';
 import type { StartChainOutcome, StartChainRequest } from '../../src/temporal/start-chain';
 import { createWebhookServer, type RouteOutcome } from '../../src/webhook';
 import { webhookConfig } from '../webhook/harness';
-import { generateCase, MAX_BODY, OLD_SECRET, PATH, prng, SECRET, type FuzzCase } from './generate-requests';
+import { generateCase, MAX_BODY, OLD_SECRET, PATH, SECRET, type FuzzCase } from './generate-requests';
+import { prng } from '../support/prng';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const PHASE_ONE = 10_000;

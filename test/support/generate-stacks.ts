@@ -5,6 +5,7 @@
  * would wrongly accept.
  */
 import type { FakeStackSpec } from './fake-spacelift';
+import { prng } from './prng';
 
 export interface GenerateStacksOptions {
   /** Number of stacks in the account, including `dependentsOf.stackId`. */
@@ -28,7 +29,7 @@ export function generateStacks(options: GenerateStacksOptions): FakeStackSpec[] 
   if (dependentsOf && total < count + 1) {
     throw new Error(`total (${total}) must leave room for ${dependentsOf.stackId} and its ${count} dependents`);
   }
-  const random = mulberry32(options.seed ?? 1);
+  const random = prng(options.seed ?? 1);
   const upstream = dependentsOf?.stackId;
   const others = upstream === undefined ? total : total - 1;
   const dependentSlots = spread(count, others);
@@ -71,14 +72,3 @@ function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-/** Small seeded PRNG: tests must see the same account on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -9,6 +9,21 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
+/** A delivery in flight whose Temporal start is held until `release` is called. */
+async function heldDelivery(t: tap.Test) {
+  const entered = deferred<void>();
+  const release = deferred<StartChainOutcome>();
+  const h = await startHarness(t, {
+    startChain: () => {
+      entered.resolve();
+      return release.promise;
+    },
+  });
+  const inFlight = deliver(h.port, fixture('run-finished-tracked.json'));
+  await entered.promise;
+  return { h, inFlight, release };
+}
+
 const refused = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -20,16 +35,7 @@ const refused = (port: number): Promise<boolean> =>
   });
 
 t.test('close() lets an in-flight delivery finish, refuses new connections, then resolves', async (t) => {
-  const entered = deferred<void>();
-  const release = deferred<StartChainOutcome>();
-  const h = await startHarness(t, {
-    startChain: () => {
-      entered.resolve();
-      return release.promise;
-    },
-  });
-  const inFlight = deliver(h.port, fixture('run-finished-tracked.json'));
-  await entered.promise;
+  const { h, inFlight, release } = await heldDelivery(t);
 
   let closed = false;
   const closing = h.server.close(5_000).then(() => (closed = true));
@@ -46,18 +52,12 @@ t.test('close() lets an in-flight delivery finish, refuses new connections, then
 });
 
 t.test('close() cuts requests still running when the grace period ends', async (t) => {
-  const entered = deferred<void>();
-  const h = await startHarness(t, {
-    startChain: () => {
-      entered.resolve();
-      return new Promise<StartChainOutcome>(() => undefined);
-    },
-  });
-  const inFlight = deliver(h.port, fixture('run-finished-tracked.json')).then(
+  const held = await heldDelivery(t); // never released
+  const { h } = held;
+  const inFlight = held.inFlight.then(
     () => 'answered',
     () => 'cut',
   );
-  await entered.promise;
   const started = Date.now();
   await h.server.close(200);
   t.ok(Date.now() - started < 2_000, 'close returned soon after the grace period');
@@ -65,16 +65,7 @@ t.test('close() cuts requests still running when the grace period ends', async (
 });
 
 t.test('readyz reports shutting down while draining; idle keep-alive connections do not hold close()', async (t) => {
-  const entered = deferred<void>();
-  const release = deferred<StartChainOutcome>();
-  const h = await startHarness(t, {
-    startChain: () => {
-      entered.resolve();
-      return release.promise;
-    },
-  });
-  const inFlight = deliver(h.port, fixture('run-finished-tracked.json'));
-  await entered.promise;
+  const { h, inFlight, release } = await heldDelivery(t);
   const closing = h.server.close(5_000);
   release.resolve({ status: 'duplicate', workflowId: 'w' });
   t.equal((await inFlight).status, 200);

@@ -1,0 +1,13 @@
+export type Random = () => number;
+
+/** mulberry32: small, fast and the same on every machine for one seed, so generated inputs repeat exactly. */
+export function prng(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = state;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
