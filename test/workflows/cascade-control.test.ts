@@ -14,7 +14,7 @@ import {
   type CascadeStatus,
 } from '../../src/workflows/cascade-types';
 import { parseBlackouts } from '../../src/cascade/blackout';
-import { FINISHED, stackOf, waitForStatus } from '../support/cascade-status';
+import { FINISHED, signalMonitor, stackOf, waitForStatus } from '../support/cascade-status';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -96,19 +96,8 @@ t.test('webhook fast path: the run-state signal completes the monitor without po
   t.teardown(() => stopSpacelift(sl));
   const status = await withWorker(env, sl.client, async ({ startCascade, client }) => {
     // Deliver every run's terminal state the way the webhook listener does: signal spacelift-run-<runId>.
-    // The monitor starts just after the trigger returns, so the signal is retried until it is there.
     sl.fake.onTrigger(({ runId }) => {
-      const monitor = client.workflow.getHandle(runMonitorWorkflowId(runId));
-      const deliver = async () => {
-        for (let attempt = 0; attempt < 300; attempt++) {
-          const sent = await monitor
-            .signal(runStateSignal, { state: 'FINISHED', stateVersion: 7, delta: { added: 0, changed: 1, deleted: 0 } })
-            .then(() => true, () => false);
-          if (sent) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      };
-      void deliver();
+      void signalMonitor(client, runMonitorWorkflowId(runId), { state: 'FINISHED', stateVersion: 7, delta: { added: 0, changed: 1, deleted: 0 } });
     });
     const handle = await startCascade({ stack_id: 'vpc', options: { pollInitialMs: 6 * HOUR } });
     // Queries only until it is done: result() would let the server skip straight to the 6 h poll timer.

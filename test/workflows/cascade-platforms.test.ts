@@ -7,8 +7,8 @@ import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporal
 import { createActivities } from '../../src/activities';
 import { startFakeTerraform, type FakeTerraform } from '../../src/fake-terraform/server';
 import { TerraformClient } from '../../src/terraform/client';
-import { runMonitorWorkflowId, runStateSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
-import { FINISHED, states, waitForStatus } from '../support/cascade-status';
+import { runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { FINISHED, signalMonitor, states, waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { createTimeSkippingEnv } from '../support/temporal';
@@ -106,14 +106,10 @@ t.test('a workspace run reported by webhook (no counts): the monitor reads its d
   const terraform = await startTerraform(t, fake);
   const status = await withWorker(env, sl.client, async ({ startCascade, client }) => {
     fake.onTrigger(({ workspace, runId }) => {
-      const monitor = client.workflow.getHandle(runMonitorWorkflowId(runId, `tfc:${workspace}`));
       void (async () => {
         await new Promise((resolve) => setImmediate(resolve)); // the run exists once the trigger has been answered
         fake.setRunStatus(runId, 'applied', workspace === 'network' ? { additions: 1, changes: 0, destructions: 0 } : { additions: 0, changes: 0, destructions: 0 });
-        for (let attempt = 0; attempt < 300; attempt++) {
-          if (await monitor.signal(runStateSignal, { state: 'FINISHED', deltaUnknown: true }).then(() => true, () => false)) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        await signalMonitor(client, runMonitorWorkflowId(runId, `tfc:${workspace}`), { state: 'FINISHED', deltaUnknown: true });
       })();
     });
     const handle = await startCascade({ stack_id: 'vpc', run_id: 'R3', options: { pollInitialMs: 3600_000 } });
