@@ -33,6 +33,12 @@ export interface ActivityDeps extends ReportingDeps {
  */
 export function createActivities({ spacelift, terraform, discovery = 'scan', ...reporting }: ActivityDeps) {
   const platforms: Platforms = { spacelift, ...(terraform ? { tfc: terraform } : {}) };
+  /** Runs `call` with the unit's adapter and native ID, Spacelift/HCP Terraform errors mapped for Temporal. */
+  const onUnit = <T>(unit: string, call: (api: PlatformApi, id: string) => Promise<T>): Promise<T> =>
+    withFailureMapping(() => {
+      const { api, id } = adapterFor(platforms, unit);
+      return call(api, id);
+    });
   return {
     ...createReportingActivities(reporting),
 
@@ -48,18 +54,12 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', ...
     },
 
     async getRunState({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string; delta: RunDelta | null }> {
-      const run = await withFailureMapping(() => {
-        const { api, id } = adapterFor(platforms, stackId);
-        return api.getRun(id, runId);
-      });
+      const run = await onUnit(stackId, (api, id) => api.getRun(id, runId));
       return { state: run.state, delta: run.delta ?? null };
     },
 
     async cancelRun({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string }> {
-      const run = await withFailureMapping(() => {
-        const { api, id } = adapterFor(platforms, stackId);
-        return api.cancelRun(id, runId);
-      });
+      const run = await onUnit(stackId, (api, id) => api.cancelRun(id, runId));
       return { state: run.state };
     },
 
@@ -73,8 +73,7 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', ...
     async triggerStackRun({ stackId, intentAt }: TriggerInput): Promise<Run> {
       // A retry may follow a runTrigger that Spacelift accepted but whose answer we never recorded
       // (timeout, worker crash). Adopt that run instead of starting a second one.
-      return withFailureMapping(async () => {
-        const { api, id } = adapterFor(platforms, stackId);
+      return onUnit(stackId, async (api, id) => {
         if (activityInfo().attempt > 1) {
           const earlier = await findOwnRunSince(api, id, intentAt);
           if (earlier) {
