@@ -13,6 +13,7 @@
  * default applies) and reported in `problems`, so one typo cannot break a whole cascade, and the parents found
  * here are always exactly the IDs parseDependsOn returns for the same labels.
  */
+import { compareIds } from './compare-ids';
 import { GROUP_PREFIX, platformOf, resolveReference } from '../platform/units';
 import type { Stack } from '../spacelift/types';
 import { TERMINAL_STATES, type Edge } from './types';
@@ -152,10 +153,6 @@ export function resolveEdges(units: Iterable<Stack>, options: ParseEdgesOptions 
     if (problems.length > 0) resolved.problemsOf.set(id, problems);
   }
   return resolved;
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function parseModifiers(modifiers: readonly string[], report: (problem: string) => void): ItemCondition {

@@ -7,6 +7,7 @@
  * the call stack.
  */
 import type { Stack } from '../spacelift/types';
+import { compareIds } from './compare-ids';
 import { resolveEdges, type When } from './edges';
 import { parseSettings } from './settings';
 import type { CascadePlan, Edge, PlannedStack } from './types';
@@ -111,10 +112,6 @@ export function formatPath(path: readonly string[], limit = Infinity): string {
   return [...head, `… (${path.length - head.length - tail.length} more)`, ...tail].join(' → ');
 }
 
-function compareIds(a: string, b: string): number {
-  // Code-unit order, not localeCompare: the plan must not depend on the machine's locale.
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function indexAccount(root: string, stacks: readonly Stack[], defaultWhen: When): Account {
   const byId = new Map<string, Stack>();

@@ -13,6 +13,7 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
 const MAX_IN_FLIGHT = 1_000;
 const MAX_WAIT_MS = 30 * DAY_MS;
 const MAX_TRIGGER_RATE = 1_000;
+const MAX_TRIGGER_ATTEMPTS = 10;
 
 /** How webhooks start cascades and how a cascade runs; everything has a default. */
 export function loadCascadeConfig(read: Reader): CascadeConfig {
@@ -24,6 +25,8 @@ export function loadCascadeConfig(read: Reader): CascadeConfig {
     blackouts: loadBlackouts(read.get('CASCADE_BLACKOUTS')),
     edgeMode: parseEnum(read.orDefault('CASCADE_EDGE_MODE'), EDGE_MODES),
     pollIntervalMs: parseDuration(read.orDefault('CASCADE_POLL_INTERVAL'), SECOND_MS, DAY_MS),
+    planTimeoutMs: parseDuration(read.orDefault('CASCADE_PLAN_TIMEOUT'), MINUTE_MS, MAX_WAIT_MS),
+    triggerAttempts: parseInteger(read.orDefault('CASCADE_TRIGGER_ATTEMPTS'), 1, MAX_TRIGGER_ATTEMPTS),
     triggerRatePerSecond: parseRate(read.orDefault('SPACELIFT_TRIGGER_RATE'), MAX_TRIGGER_RATE, 'unlimited'),
   };
 }

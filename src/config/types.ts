@@ -66,8 +66,12 @@ export interface CascadeConfig {
   edgeMode: EdgeMode;
   /** First poll of a triggered run's state when no webhook reports it. */
   pollIntervalMs: number;
-  /** runTrigger calls per second per worker process; 0 means unlimited. */
+  /** runTrigger dispatches per second for the whole trigger task queue; 0 means unlimited. */
   triggerRatePerSecond: number;
+  /** How long a cascade's plan may take, retries through outages included. */
+  planTimeoutMs: number;
+  /** Attempts of each trigger, unless the stack says otherwise (cascadeRetries:<n>). */
+  triggerAttempts: number;
 }
 
 export const NOTIFY_EVENTS = ['completed', 'failed', 'approval_needed', 'timed_out'] as const;

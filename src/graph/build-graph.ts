@@ -5,6 +5,7 @@
  * Pure and deterministic: the same stacks in any order give the same graph, so the renderers can be tested
  * against exact expected output.
  */
+import { compareIds } from '../cascade/compare-ids';
 import { resolveEdges, type When } from '../cascade/edges';
 import { planCascade, stronglyConnected, type CascadePlanReport } from '../cascade/plan';
 import { parseSettings } from '../cascade/settings';
@@ -140,10 +141,6 @@ export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-export function compareIds(a: string, b: string): number {
-  // Code-unit order, as the planner: output must not depend on the machine's locale.
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Stacks that no stack in `roots` reaches through dependency edges. */
 function unreachedFrom(roots: readonly string[], byId: Map<string, Stack>, edgesOf: Map<string, Edge[]>): string[] {

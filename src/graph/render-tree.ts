@@ -5,7 +5,8 @@
  * output stays linear in the number of edges even for tangled or cyclic graphs.
  */
 import { formatPath } from '../cascade/plan';
-import { compareIds, count, graphSummary, type DependencyGraph, type GraphEdge, type GraphNode } from './build-graph';
+import { compareIds } from '../cascade/compare-ids';
+import { count, graphSummary, type DependencyGraph, type GraphEdge, type GraphNode } from './build-graph';
 import { edgeMarkers } from './markers';
 
 interface Visit {

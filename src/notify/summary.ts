@@ -21,8 +21,10 @@ export function approvalSummary(cascadeId: string, stackId: string): string {
   return `${cascadeId}: stack ${stackId} waits for approval (spacelift-cascade approve ${cascadeId} ${stackId})`;
 }
 
-export function timeoutSummary(cascadeId: string, stackId: string, runId: string | undefined): string {
-  return `${cascadeId}: the run ${runId ?? '(unknown)'} of stack ${stackId} timed out; its dependents are skipped`;
+/** The run is not cancelled on a timeout: the summary says it may still be going, and in which state it was seen. */
+export function timeoutSummary(cascadeId: string, stackId: string, runId: string | undefined, lastState?: string): string {
+  const still = `it is still ${lastState ?? 'not finished'} in Spacelift and was not cancelled`;
+  return `${cascadeId}: the run ${runId ?? '(unknown)'} of stack ${stackId} timed out (${still}); its dependents are skipped`;
 }
 
 function rank(order: readonly string[], state: string): number {

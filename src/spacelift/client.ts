@@ -27,18 +27,8 @@ export interface SpaceliftClientOptions {
   discovery?: 'scan' | 'label';
   pageSize?: number;
   logger?: Logger;
-  /** Epoch milliseconds; injectable so tests can move the token expiry and trigger-rate clock. */
+  /** Epoch milliseconds; injectable so tests can move the token expiry. */
   now?: () => number;
-  /** Most runTrigger calls per second from this client, in bursts of up to that many; 0 or absent: unlimited. */
-  triggerRatePerSecond?: number;
-  /**
-   * Longest a runTrigger waits for its turn (default 15 s). A call that would wait longer fails at once with a
-   * retryable error instead: waiting past the activity's 30 s start-to-close timeout would let a timed-out attempt
-   * trigger a run after its retry already did.
-   */
-  maxTriggerWaitMs?: number;
-  /** How the trigger rate limit waits; injectable so tests need not. */
-  sleep?: (ms: number) => Promise<void>;
   /** Use this instead of the client's own Pool (it is then not closed by close()). */
   dispatcher?: Dispatcher;
 }
@@ -47,7 +37,6 @@ type Reply = { kind: 'data'; status: number; body: unknown } | { kind: 'unauthor
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_PAGE_SIZE = 50;
-const DEFAULT_MAX_TRIGGER_WAIT_MS = 15_000;
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
 /** The note Spacelift records on runs this service cancels or discards. */
 export const STOP_NOTE = 'cancelled by spacelift-cascade';
@@ -71,8 +60,6 @@ export class SpaceliftClient implements SpaceliftApi {
   private readonly discovery: 'scan' | 'label';
   private readonly pageSize: number;
   private readonly log: Logger;
-  private readonly triggerBucket: TokenBucket | undefined;
-  private readonly maxTriggerWaitMs: number;
 
   constructor(private readonly options: SpaceliftClientOptions) {
     const url = parseEndpoint(options.endpoint);
@@ -89,10 +76,6 @@ export class SpaceliftClient implements SpaceliftApi {
     this.log = options.logger ?? silentLogger;
     this.triggeredBy = `api::${options.apiKeyId}`;
     this.auth = new JwtCache(() => this.exchangeKey(), options.now ?? Date.now);
-    const rate = options.triggerRatePerSecond ?? 0;
-    if (!(Number.isFinite(rate) && rate >= 0)) throw new Error(`Spacelift triggerRatePerSecond must be 0 or more, got ${rate}`);
-    this.triggerBucket = rate > 0 ? new TokenBucket(rate, options.now ?? Date.now, options.sleep ?? sleep) : undefined;
-    this.maxTriggerWaitMs = options.maxTriggerWaitMs ?? DEFAULT_MAX_TRIGGER_WAIT_MS;
   }
 
   async listCandidateDependents(stackId: string): Promise<Stack[]> {
@@ -111,24 +94,9 @@ export class SpaceliftClient implements SpaceliftApi {
 
   async triggerRun(stackId: string): Promise<Run> {
     const context = { operation: 'runTrigger', stackId };
-    await this.awaitTriggerTurn(context);
     const reply = await this.call<RunTriggerResponse>(RUN_TRIGGER, { stack: stackId }, context);
     this.log.info('spacelift run triggered', { stackId, runId: reply.data.runTrigger.id });
     return toRun(reply.data.runTrigger);
-  }
-
-  /** SPACELIFT_TRIGGER_RATE: waits for this call's token, or fails (retryably, nothing reserved) when the queue is too long. */
-  private async awaitTriggerTurn(context: SpaceliftErrorContext): Promise<void> {
-    if (!this.triggerBucket) return;
-    const waitedMs = await this.triggerBucket.take(this.maxTriggerWaitMs);
-    if (waitedMs === undefined) {
-      const rate = this.options.triggerRatePerSecond;
-      throw new SpaceliftTransientError(
-        `${describe(context)} held back: more triggers are queued than ${rate} per second (SPACELIFT_TRIGGER_RATE) allows within ${this.maxTriggerWaitMs} ms`,
-        context,
-      );
-    }
-    if (waitedMs > 0) this.log.debug('spacelift trigger held back by SPACELIFT_TRIGGER_RATE', { ...context, waitedMs });
   }
 
   async getRun(stackId: string, runId: string): Promise<Run> {
@@ -351,42 +319,6 @@ export class SpaceliftClient implements SpaceliftApi {
   private stackMissing(stackId: string): string {
     return `stack ${stackId} not found (or not visible to API key ${this.options.apiKeyId})`;
   }
-}
-
-/**
- * A token bucket for one kind of call: `rate` tokens a second, holding at most max(1, rate). A call that finds
- * the bucket empty reserves the next token anyway (the level goes negative) and waits until it is due, so
- * concurrent callers queue up in arrival order without polling.
- */
-export class TokenBucket {
-  private readonly capacity: number;
-  private level: number;
-  private updatedAt: number;
-
-  constructor(private readonly rate: number, private readonly now: () => number, private readonly wait: (ms: number) => Promise<void>) {
-    this.capacity = Math.max(1, rate);
-    this.level = this.capacity;
-    this.updatedAt = now();
-  }
-
-  /**
-   * Resolves when the caller may go ahead, with the milliseconds it was held back; or at once with undefined,
-   * reserving nothing, when its turn is more than `maxWaitMs` away.
-   */
-  async take(maxWaitMs = Number.POSITIVE_INFINITY): Promise<number | undefined> {
-    const at = this.now();
-    this.level = Math.min(this.capacity, this.level + ((at - this.updatedAt) * this.rate) / 1000);
-    this.updatedAt = at;
-    const delayMs = this.level >= 1 ? 0 : Math.ceil(((1 - this.level) * 1000) / this.rate);
-    if (delayMs > maxWaitMs) return undefined;
-    this.level -= 1;
-    if (delayMs > 0) await this.wait(delayMs);
-    return delayMs;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** "getRun (stack vpc, run 01J...)": the operation and what it was about, for error messages. */

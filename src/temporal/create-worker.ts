@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { AuditLog } from '../audit/audit-log';
 import type { Notifier } from '../notify/notifier';
@@ -6,6 +6,7 @@ import type { DiscoveryMode } from '../config/types';
 import { createCascadeMetrics, createWorkflowSinks, type CascadeMetrics } from '../metrics';
 import type { PlatformApi } from '../platform/types';
 import type { SpaceliftApi } from '../spacelift/types';
+import { triggerTaskQueue } from '../workflows/policies';
 
 export type WorkflowSource = { bundlePath: string } | { bundleCode: string } | { workflowsPath: string };
 
@@ -28,26 +29,80 @@ export interface CreateWorkerOptions {
    * may bundle from source instead.
    */
   workflows: WorkflowSource;
+  /**
+   * SPACELIFT_TRIGGER_RATE: the most triggers the Temporal server dispatches per second from the trigger queue, to
+   * every worker together (`maxTaskQueueActivitiesPerSecond`). 0 or absent: no limit.
+   */
+  triggerRatePerSecond?: number;
+  /** Applied to both workers (shutdown grace, for example). */
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
+/**
+ * The two Temporal workers of one process, run and stopped together: `main` polls the task queue (every workflow
+ * and activity), `triggers` polls `<task queue>-triggers`, where workflows schedule `triggerStackRun` so that the
+ * server can hold triggers back to SPACELIFT_TRIGGER_RATE without spending their timeouts or attempts.
+ */
+export class CascadeWorker {
+  constructor(readonly main: Worker, readonly triggers: Worker) {}
+
+  /** Settles when both have stopped; rejects with the first failure, after stopping the other worker too. */
+  async run(): Promise<void> {
+    const workers = [this.main, this.triggers];
+    const results = await Promise.allSettled(
+      workers.map((worker) =>
+        worker.run().catch((err: unknown) => {
+          this.shutdown();
+          throw err;
+        }),
+      ),
+    );
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  /** RUNNING only when both are; otherwise the state of the one that is not. */
+  getState(): State {
+    const main = this.main.getState();
+    return main === 'RUNNING' ? this.triggers.getState() : main;
+  }
+
+  shutdown(): void {
+    for (const worker of [this.main, this.triggers]) if (worker.getState() === 'RUNNING') worker.shutdown();
+  }
+
+  /** Runs both workers until `fn` settles (as Worker.runUntil), then stops them and returns its result. */
+  runUntil<T>(fn: Promise<T> | (() => Promise<T>)): Promise<T> {
+    return this.triggers.runUntil(() => this.main.runUntil(fn));
+  }
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<CascadeWorker> {
+  const activities = createActivities({
+    spacelift: options.spacelift,
+    ...(options.terraform ? { terraform: options.terraform } : {}),
+    ...(options.discovery ? { discovery: options.discovery } : {}),
+    ...(options.notifier ? { notifier: options.notifier } : {}),
+    ...(options.auditLog ? { auditLog: options.auditLog } : {}),
+  });
+  const shared = { connection: options.connection, namespace: options.namespace, ...options.overrides };
+  const main = await Worker.create({
+    ...shared,
     taskQueue: options.taskQueue,
-    activities: createActivities({
-      spacelift: options.spacelift,
-      ...(options.terraform ? { terraform: options.terraform } : {}),
-      ...(options.discovery ? { discovery: options.discovery } : {}),
-      ...(options.notifier ? { notifier: options.notifier } : {}),
-      ...(options.auditLog ? { auditLog: options.auditLog } : {}),
-    }),
+    // Every activity, triggerStackRun included: workflows started by earlier versions schedule it on this queue.
+    activities,
     // Always registered: the SDK logs every call to an unregistered sink as an error.
     sinks: createWorkflowSinks(options.metrics ?? createCascadeMetrics()),
     ...workflowOptions(options.workflows),
-    ...options.overrides,
   });
+  const rate = options.triggerRatePerSecond ?? 0;
+  const triggers = await Worker.create({
+    ...shared,
+    taskQueue: triggerTaskQueue(options.taskQueue),
+    activities: { triggerStackRun: activities.triggerStackRun },
+    ...(rate > 0 ? { maxTaskQueueActivitiesPerSecond: rate } : {}),
+  });
+  return new CascadeWorker(main, triggers);
 }
 
 function workflowOptions(source: WorkflowSource): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {

@@ -78,5 +78,7 @@ export function cascadeOptions(cascade: CascadeConfig): CascadeOptions {
     globalWhen: cascade.edgeMode,
     pollInitialMs: cascade.pollIntervalMs,
     pollMaxMs: Math.max(POLL_MAX_MS, cascade.pollIntervalMs),
+    planTimeoutMs: cascade.planTimeoutMs,
+    triggerAttempts: cascade.triggerAttempts,
   };
 }

@@ -23,7 +23,8 @@ export interface CascadeReporter {
   readonly notifications: readonly NotificationRecord[];
   decide(stackId: string, decision: DecisionKind, details?: Pick<Decision, 'reason' | 'by' | 'runId'>): void;
   approvalNeeded(stackId: string): void;
-  runTimedOut(stackId: string, runId: string): void;
+  /** `lastState`: the state the run was last seen in (it is left running in Spacelift). */
+  runTimedOut(stackId: string, runId: string, lastState?: string): void;
   /**
    * Sends completed, or failed when any stack failed, after the notifications already on their way, so that a
    * receiver hears the end last; resolves when everything is settled.
@@ -126,7 +127,7 @@ export function createCascadeReporter(options: { root: string; rootRunId?: strin
       cascadeMetrics.approvalsWaiting([...awaitingApproval]);
       send('approval_needed', approvalSummary(cascadeId, stackId), stackId);
     },
-    runTimedOut: (stackId, runId) => send('timed_out', timeoutSummary(cascadeId, stackId, runId), stackId),
+    runTimedOut: (stackId, runId, lastState) => send('timed_out', timeoutSummary(cascadeId, stackId, runId, lastState), stackId),
     async ended() {
       const failed = options.stacks().some((stack) => stack.state === 'failed');
       reportEnd(failed ? 'failed' : 'completed');

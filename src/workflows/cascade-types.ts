@@ -27,6 +27,10 @@ export interface CascadeOptions {
   /** First poll of a run's state when no webhook arrives (default 60 s); doubles up to pollMaxMs (default 10 min). */
   pollInitialMs?: number;
   pollMaxMs?: number;
+  /** How long discovering and planning the graph may take, Spacelift outages included (default 1 h). */
+  planTimeoutMs?: number;
+  /** Attempts of each trigger (default 3); a stack's `cascadeRetries:<n>` label overrides it. */
+  triggerAttempts?: number;
 }
 
 export interface CascadeInput {
@@ -44,6 +48,7 @@ export type StackState =
   | 'waiting_for_approval'
   | 'waiting_for_window'
   | 'waiting_for_slot'
+  | 'triggering'
   | 'running'
   | 'finished'
   | 'failed'
@@ -127,6 +132,8 @@ export interface RunMonitorResult {
   delta: RunDelta | null;
   /** How the final state was learned. */
   via: 'webhook' | 'poll' | 'timeout';
+  /** TIMED_OUT only: the state the run was last seen in; it was left running in Spacelift. */
+  lastState?: string;
 }
 
 export const approveSignal = defineSignal<[ApprovalSignal]>('approve');

@@ -1,26 +1,47 @@
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, ChildWorkflowFailure, log, proxyActivities, workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { ACTIVITY_START_TO_CLOSE, TRIGGER_RETRY } from './policies';
+import type { Run } from '../spacelift/types';
+import { ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue } from './policies';
 import { cascadeMetrics } from './sinks';
 import type { ExecutionInput, ExecutionResult } from './types';
 
-const { triggerStackRun } = proxyActivities<Activities>({
+const { cancelRun } = proxyActivities<Activities>({
   startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
-  retry: TRIGGER_RETRY,
+  scheduleToCloseTimeout: CANCEL_DEADLINE,
+  retry: READ_RETRY,
 });
 
-/** Triggers one tracked run on one stack. */
+/**
+ * Triggers one tracked run on one stack. Cancellation waits for a trigger that is out, then cancels the run it
+ * created, so a cancelled chain never leaves behind a queued run that nobody asked for.
+ */
 export async function StackExecutionWorkflow(input: ExecutionInput): Promise<ExecutionResult> {
   const stackId = requireStackId(input);
+  const { triggerStackRun } = proxyActivities<Activities>({
+    taskQueue: triggerTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
+    retry: TRIGGER_RETRY,
+  });
+  let run: Run;
   try {
-    const run = await triggerStackRun({ stackId, intentAt: workflowInfo().startTime.getTime() });
-    cascadeMetrics.runTriggered();
-    return { stack_id: stackId, run };
+    run = await CancellationScope.nonCancellable(() => triggerStackRun({ stackId, intentAt: workflowInfo().startTime.getTime() }));
   } catch (err) {
     // The activity already spent its retries; re-running this whole workflow would only multiply
     // runTrigger calls, so the failure is final for the child's own retry policy.
     throw ApplicationFailure.nonRetryable(`triggering a run on stack ${stackId} failed: ${causeMessage(err)}`, 'TriggerFailed');
   }
+  cascadeMetrics.runTriggered();
+  if (CancellationScope.current().consideredCancelled) {
+    const stopped = await CancellationScope.nonCancellable(() => cancelRun({ stackId, runId: run.id })).then(
+      ({ state }) => `run ${state}`,
+      (err: unknown) => `not cancelled: ${causeMessage(err)}`,
+    );
+    log.info('cancelled while triggering; the run it created is stopped', { stackId, runId: run.id, result: stopped });
+    throw new CancelledFailure(`cancelled while triggering stack ${stackId}; run ${run.id}: ${stopped}`);
+  }
+  return { stack_id: stackId, run };
 }
 
 export function requireStackId(input: unknown): string {

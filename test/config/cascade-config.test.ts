@@ -29,6 +29,8 @@ t.test('defaults: graph mode with the workflow defaults', async (t) => {
     edgeMode: 'always',
     pollIntervalMs: 60_000,
     triggerRatePerSecond: 5,
+    planTimeoutMs: HOUR,
+    triggerAttempts: 3,
   };
   t.same(load(FULL).cascade, expected);
   t.same(defaultCascadeConfig(), expected);
@@ -46,6 +48,8 @@ t.test('parsed values, from variables and flags', async (t) => {
     CASCADE_EDGE_MODE: 'changed',
     CASCADE_POLL_INTERVAL: '30s',
     SPACELIFT_TRIGGER_RATE: '0.5',
+    CASCADE_PLAN_TIMEOUT: '15m',
+    CASCADE_TRIGGER_ATTEMPTS: '5',
   }).cascade;
   t.same(cascade, {
     mode: 'direct',
@@ -59,6 +63,8 @@ t.test('parsed values, from variables and flags', async (t) => {
     edgeMode: 'changed',
     pollIntervalMs: 30_000,
     triggerRatePerSecond: 0.5,
+    planTimeoutMs: 15 * 60_000,
+    triggerAttempts: 5,
   });
   t.equal(load({ ...FULL, SPACELIFT_TRIGGER_RATE: '0' }).cascade.triggerRatePerSecond, 0, '0 = unlimited');
   t.equal(load({ ...FULL, CASCADE_RUN_TIMEOUT: '30d' }).cascade.runTimeoutMs, 30 * 24 * HOUR, 'the upper bound is allowed');
@@ -70,6 +76,8 @@ t.test('parsed values, from variables and flags', async (t) => {
 t.test('value messages name the variable and the rule', async (t) => {
   rejects(t, { ...FULL, CASCADE_MODE: 'tree' }, "CASCADE_MODE must be one of graph, direct, got 'tree'", 'CASCADE_MODE');
   rejects(t, { ...FULL, CASCADE_MAX_IN_FLIGHT: '0' }, "CASCADE_MAX_IN_FLIGHT must be an integer from 1 to 1000, got '0'", 'CASCADE_MAX_IN_FLIGHT');
+  rejects(t, { ...FULL, CASCADE_TRIGGER_ATTEMPTS: '0' }, "CASCADE_TRIGGER_ATTEMPTS must be an integer from 1 to 10, got '0'", 'CASCADE_TRIGGER_ATTEMPTS');
+  rejects(t, { ...FULL, CASCADE_PLAN_TIMEOUT: '10s' }, "CASCADE_PLAN_TIMEOUT must be a duration from 1m to 30d such as 30s, 90m or 4h, got '10s'", 'CASCADE_PLAN_TIMEOUT');
   rejects(t, { ...FULL, CASCADE_MAX_IN_FLIGHT: '1001' }, "CASCADE_MAX_IN_FLIGHT must be an integer from 1 to 1000, got '1001'", 'CASCADE_MAX_IN_FLIGHT');
   rejects(t, { ...FULL, CASCADE_RUN_TIMEOUT: '4 hours' }, "CASCADE_RUN_TIMEOUT must be a duration from 1m to 30d such as 30s, 90m or 4h, got '4 hours'", 'CASCADE_RUN_TIMEOUT');
   rejects(t, { ...FULL, CASCADE_RUN_TIMEOUT: '240' }, "CASCADE_RUN_TIMEOUT must be a duration from 1m to 30d such as 30s, 90m or 4h, got '240'", 'CASCADE_RUN_TIMEOUT');

@@ -88,17 +88,23 @@ t.test('cascade: malformed JSON on every attempt fails that stack with the reaso
   t.equal(sl.fake.triggerCount('a'), 0, 'a malformed answer created no run here');
 });
 
-t.test('cascade: discovery timing out on every attempt fails the cascade with the timeout as its reason', async (t) => {
+t.test('cascade: discovery rides out timeouts, and one timing out past the plan deadline fails with the timeout as its reason', async (t) => {
   const sl = await startSpacelift(graph, finished);
   t.teardown(() => stopSpacelift(sl));
   sl.fake.inject({ operation: 'searchStacks', kind: 'timeout', times: 3 });
+  // A plan deadline of one minute: attempts at 0, 1, 3, 7, 15 and 31 s; the next would come after it.
+  const shortPlan = { ...cascade, options: { ...cascade.options, planTimeoutMs: 60_000 } };
   await withWorker(env, sl.client, async ({ runCascade }) => {
-    const err = await runCascade(cascade).catch((e: unknown) => e);
+    const status = await runCascade(shortPlan);
+    t.ok(status.stacks.every((s) => s.state === 'finished'), 'three timeouts in a row lose nothing');
+    t.equal(calls(sl, 'searchStacks'), 4);
+    sl.fake.inject({ operation: 'searchStacks', kind: 'timeout', times: 100 });
+    const err = await runCascade(shortPlan).catch((e: unknown) => e);
     t.type(err, WorkflowFailedError);
     t.match(messages(err), new RegExp(`searchStacks timed out after ${REQUEST_TIMEOUT_MS} ms`), 'the failure carries the reason');
   });
-  t.equal(calls(sl, 'searchStacks'), 3, 'three attempts');
-  t.equal(sl.fake.triggers.length, 0);
+  t.equal(calls(sl, 'searchStacks') - 4, 6, 'retried with backoff until the deadline');
+  t.equal(sl.fake.triggers.length, 4, 'the first cascade only');
 });
 
 t.test('cascade: non-retryable answers (rejected key, schema violation, unknown stack) fail at once with the reason', async (t) => {

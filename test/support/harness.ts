@@ -25,7 +25,7 @@ export async function withWorker<T>(
   env: TestWorkflowEnvironment,
   spacelift: SpaceliftApi,
   fn: (ctx: WorkerContext) => Promise<T>,
-  options: { discovery?: 'scan' | 'label' } & Pick<CreateWorkerOptions, 'notifier' | 'auditLog' | 'metrics' | 'terraform'> = {},
+  options: { discovery?: 'scan' | 'label' } & Pick<CreateWorkerOptions, 'notifier' | 'auditLog' | 'metrics' | 'terraform' | 'triggerRatePerSecond'> = {},
 ): Promise<T> {
   const taskQueue = uniqueTaskQueue();
   const worker = await createWorker({
@@ -37,6 +37,7 @@ export async function withWorker<T>(
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.auditLog ? { auditLog: options.auditLog } : {}),
     ...(options.terraform ? { terraform: options.terraform } : {}),
+    ...(options.triggerRatePerSecond ? { triggerRatePerSecond: options.triggerRatePerSecond } : {}),
     // Without metrics the worker still registers its sinks (into a registry nobody reads), so every test runs them.
     ...(options.metrics ? { metrics: options.metrics } : {}),
     workflows: { bundleCode: await workflowBundleCode() },

@@ -48,6 +48,8 @@ t.test('graph mode: CascadeWorkflow with the run, its delta and the configured o
         globalWhen: 'changed',
         pollInitialMs: 30_000,
         pollMaxMs: 600_000,
+        planTimeoutMs: 3_600_000,
+        triggerAttempts: 3,
       },
     }],
   });

@@ -3,12 +3,13 @@
 // would stall the timer-driven tests of any file sharing that server.
 import t from 'tap';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
-import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
+import { observe, startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { waitForStatus } from '../support/cascade-status';
 import { cascadeStatusQuery, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { CHAIN_WORKFLOW_TYPE } from '../../src/workflows/types';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -39,4 +40,65 @@ t.test('cancellation mid-wave discards the queued runs and cancels what had not 
   t.match(stackOf(status, 'app'), { state: 'cancelled', reason: 'cascade cancelled' });
   t.same(sl.fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED']);
   t.equal(sl.fake.triggerCount('app'), 0);
+});
+
+/** Holds every runTrigger until `release()`; `waiting` counts the triggers being held. */
+function holdTriggers(api: Parameters<typeof observe>[0]) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let waiting = 0;
+  const spacelift = observe(api, {
+    beforeTrigger: async () => {
+      waiting += 1;
+      await gate;
+    },
+  });
+  return { spacelift, release, waiting: () => waiting };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!check()) throw new Error(`never happened: ${what}`);
+}
+
+t.test('cancelled while its triggers are out: the cascade waits for them, then cancels the runs they created', async (t) => {
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds', labels: ['dependsOn:vpc'] }]);
+  t.teardown(() => stopSpacelift(sl));
+  const held = holdTriggers(sl.client);
+  const status = await withWorker(env, held.spacelift, async ({ startCascade }) => {
+    const handle = await startCascade({ stack_id: 'vpc' });
+    await until(() => held.waiting() === 2, 'both triggers are out');
+    const during = await handle.query(cascadeStatusQuery);
+    t.same(during.stacks.map((s) => s.state), ['triggering', 'triggering']);
+    await handle.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    held.release();
+    const err = await handle.result().catch((e: unknown) => e);
+    t.type(err, WorkflowFailedError, 'the cascade ends as cancelled');
+    return handle.query(cascadeStatusQuery);
+  });
+  t.equal(sl.fake.triggers.length, 2, 'the triggers went through');
+  t.same(sl.fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED'], 'and no run was left queued');
+  t.match(stackOf(status, 'eks'), { state: 'cancelled', reason: 'run CANCELED', runId: sl.fake.runs('eks')[0]?.id });
+  t.match(stackOf(status, 'rds'), { state: 'cancelled', reason: 'run CANCELED' });
+  t.same(status.decisions.map((d) => d.decision).sort(), ['cancelled', 'cancelled', 'triggered', 'triggered']);
+});
+
+t.test('a direct chain cancelled while its triggers are out ends CANCELLED and cancels the runs they created', async (t) => {
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds', labels: ['dependsOn:vpc'] }]);
+  t.teardown(() => stopSpacelift(sl));
+  const held = holdTriggers(sl.client);
+  await withWorker(env, held.spacelift, async ({ client, taskQueue }) => {
+    const handle = await client.workflow.start(CHAIN_WORKFLOW_TYPE, { taskQueue, workflowId: `chain-cancel-${process.pid}`, args: [{ stack_id: 'vpc' }] });
+    await until(() => held.waiting() === 2, 'both triggers are out');
+    await handle.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    held.release();
+    const err = await handle.result().catch((e: unknown) => e);
+    t.type(err, WorkflowFailedError);
+    t.type((err as WorkflowFailedError).cause, CancelledFailure, 'cancelled, not completed with failed dependents');
+    t.equal((await handle.describe()).status.name, 'CANCELLED');
+  });
+  t.equal(sl.fake.triggers.length, 2);
+  t.same(sl.fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED'], 'no run left queued');
 });

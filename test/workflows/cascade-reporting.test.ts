@@ -121,7 +121,7 @@ t.test('a receiver answering 500 never fails the cascade: three attempts per eve
   ]);
   t.same(withoutTime(status.decisions as unknown as Record<string, unknown>[]).map((d) => [d.stackId, d.decision, d.reason]), [
     ['eks', 'triggered', undefined],
-    ['eks', 'failed', 'run timed out'],
+    ['eks', 'failed', 'run timed out; it is still QUEUED in Spacelift and was not cancelled'],
     ['app', 'skipped', 'upstream eks TIMED_OUT'],
   ]);
 });

@@ -3,6 +3,7 @@
 import t from 'tap';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
 import { observe, startSpacelift, stopSpacelift } from '../support/spacelift-setup';
@@ -96,14 +97,25 @@ t.test('a schema violation fails the chain at once, naming the JSON path', async
   t.equal(sl.fake.triggers.length, 0);
 });
 
-t.test('discovery that keeps failing fails the chain after exactly 3 attempts', async (t) => {
+t.test('discovery is a read: it rides out an outage, and fails only once the outage outlasts the 1 h deadline', async (t) => {
   const sl = await startSpacelift(account);
   t.teardown(() => stopSpacelift(sl));
+  const searches = () => sl.fake.requests.filter((r) => r.operation === 'searchStacks').length;
   sl.fake.inject({ operation: 'searchStacks', kind: 'http500', times: 10 });
-  await withWorker(env, sl.client, async ({ runChain }) => {
-    await t.rejects(runChain({ stack_id: 'vpc' }), WorkflowFailedError);
+  await withWorker(env, sl.client, async ({ client, runChain }) => {
+    const result = await runChain({ stack_id: 'vpc' });
+    t.same(result.dependents.map((d) => d.status), ['triggered', 'triggered', 'triggered'], 'ten failed reads in a row lose nothing');
+    t.equal(searches(), 11);
+
+    sl.fake.inject({ operation: 'searchStacks', kind: 'http500', times: 100_000 });
+    await t.rejects(runChain({ stack_id: 'vpc' }, 'chain-outage'), WorkflowFailedError);
+    // Server time, from the history: the read was scheduled, then given up when the next retry would pass 1 h.
+    const events = (await client.workflow.getHandle('chain-outage').fetchHistory()).events ?? [];
+    const at = (type: string) => Number(events.find((e) => e.eventType === temporal.api.enums.v1.EventType[type as 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'])?.eventTime?.seconds);
+    const waited = at('EVENT_TYPE_ACTIVITY_TASK_FAILED') - at('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
+    t.ok(waited >= 58 * 60 && waited <= 3600, `gave up at the 1 h deadline: after ${(waited / 60).toFixed(1)} simulated minutes`);
   });
-  t.equal(sl.fake.requests.filter((r) => r.operation === 'searchStacks').length, 3);
+  t.ok(searches() - 11 > 50 && searches() - 11 < 80, `retried with backoff capped at 60 s: ${searches() - 11} reads`);
 });
 
 t.test('the JWT expires hours into a long chain: the client refreshes and nothing is lost', async (t) => {
