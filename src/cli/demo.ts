@@ -75,6 +75,7 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
       shutdownGraceMs: DEMO_GRACE_MS,
     };
     const runtime = await step(teardown.track('worker and listener', startServe(demoConfig, logger, createCascadeMetrics()), (r) => r.stop(DEMO_GRACE_MS)));
+    await step(runtime.worker.started);
     const base = `http://127.0.0.1:${runtime.listener.address.port}`;
     say(`spacelift-cascade is serving: worker on task queue ${TASK_QUEUE}, webhooks at ${base}/webhooks/spacelift and ${base}/webhooks/terraform`);
 

@@ -2,16 +2,18 @@ import { configSecrets } from '../config/config-secrets';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
-import { describeError } from '../webhook/describe-error';
 import type { CommandContext } from './command-context';
-import { EXIT, type ExitCode } from './exit-codes';
-import { stopWithin } from './runtime/graceful-stop';
+import type { ExitCode } from './exit-codes';
 import { installRuntime } from './runtime/install-runtime';
+import { runUntilSignal } from './runtime/run-until-signal';
 import { listenForShutdown } from './runtime/shutdown-signal';
 import { startServe } from './runtime/start-serve';
 import { checkSpaceliftAtStart, warnIfUnsigned } from './runtime/startup-checks';
 
-/** The production entry: webhook listener + worker in one process, until SIGTERM/SIGINT. */
+/**
+ * The production entry: webhook listener + worker in one process, until SIGTERM/SIGINT. The listener is up at once
+ * (`listening`); `ready` follows when the worker runs, however long Temporal takes to answer.
+ */
 export async function runServe(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'serve' });
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
@@ -20,24 +22,18 @@ export async function runServe(context: CommandContext): Promise<ExitCode> {
   try {
     warnIfUnsigned(config, logger);
     await checkSpaceliftAtStart(config, logger);
-    const metrics = createCascadeMetrics();
-    const runtime = await startServe(config, logger, metrics);
+    const runtime = await startServe(config, logger, createCascadeMetrics());
     const { host, port } = runtime.listener.address;
-    logger.info('ready', { host, port, temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
-
-    const ending = await Promise.race([
-      shutdown.received.then((signal) => ({ kind: 'signal' as const, signal })),
-      runtime.worker.running.then(
-        () => ({ kind: 'worker-stopped' as const, error: 'worker stopped unexpectedly' }),
-        (err: unknown) => ({ kind: 'worker-stopped' as const, error: describeError(err) }),
-      ),
-    ]);
-    if (ending.kind === 'signal') logger.info('shutting down', { signal: ending.signal, graceMs: config.shutdownGraceMs });
-    else logger.error('worker failed; shutting down', { error: ending.error });
-
-    const clean = await stopWithin(config.shutdownGraceMs, logger, () => runtime.stop(config.shutdownGraceMs));
-    if (clean) logger.info('stopped');
-    return ending.kind === 'signal' && clean ? EXIT.ok : EXIT.failure;
+    const about = { host, port, temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue };
+    logger.info('listening', about);
+    void runtime.worker.started.then(() => logger.info('ready', about), () => undefined);
+    return await runUntilSignal({
+      shutdown,
+      logger,
+      graceMs: config.shutdownGraceMs,
+      failed: runtime.worker.running,
+      stop: () => runtime.stop(config.shutdownGraceMs),
+    });
   } finally {
     shutdown.dispose();
   }

@@ -3,13 +3,16 @@ import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
 import type { CommandContext } from './command-context';
-import { EXIT, type ExitCode } from './exit-codes';
+import type { ExitCode } from './exit-codes';
 import { warnIfCascadeRunsUnrecognisable, warnIfUnsigned } from './runtime/startup-checks';
-import { stopWithin } from './runtime/graceful-stop';
+import { runUntilSignal } from './runtime/run-until-signal';
 import { listenForShutdown } from './runtime/shutdown-signal';
 import { startListener } from './runtime/start-listener';
 
-/** Only the listener and a Temporal client: starts chains that workers elsewhere execute. */
+/**
+ * Only the listener and a Temporal client: starts chains that workers elsewhere execute. It listens at once; while
+ * Temporal does not answer, /readyz and webhooks answer 503 with the reason.
+ */
 export async function runWebhook(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'webhook' });
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
@@ -20,11 +23,7 @@ export async function runWebhook(context: CommandContext): Promise<ExitCode> {
     const listener = await startListener({ config, logger, metrics: createCascadeMetrics() });
     const { host, port } = listener.address;
     logger.info('ready', { host, port, temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
-    const signal = await shutdown.received;
-    logger.info('shutting down', { signal, graceMs: config.shutdownGraceMs });
-    const clean = await stopWithin(config.shutdownGraceMs, logger, () => listener.close(config.shutdownGraceMs));
-    if (clean) logger.info('stopped');
-    return clean ? EXIT.ok : EXIT.failure;
+    return await runUntilSignal({ shutdown, logger, graceMs: config.shutdownGraceMs, stop: () => listener.close(config.shutdownGraceMs) });
   } finally {
     shutdown.dispose();
   }

@@ -3,12 +3,11 @@ import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
 import { serveMetrics } from '../metrics/serve-metrics';
-import { describeError } from '../webhook/describe-error';
 import type { CommandContext } from './command-context';
-import { EXIT, type ExitCode } from './exit-codes';
+import type { ExitCode } from './exit-codes';
 import { checkSpaceliftAtStart } from './runtime/startup-checks';
-import { stopWithin } from './runtime/graceful-stop';
 import { installRuntime } from './runtime/install-runtime';
+import { runUntilSignal } from './runtime/run-until-signal';
 import { listenForShutdown } from './runtime/shutdown-signal';
 import { startWorker } from './runtime/start-worker';
 
@@ -21,27 +20,28 @@ export async function runWorker(context: CommandContext): Promise<ExitCode> {
   try {
     await checkSpaceliftAtStart(config, logger);
     const metrics = createCascadeMetrics();
-    const worker = await startWorker(config, logger.child({ component: 'worker' }), metrics);
     const metricsServer = config.metricsPort !== undefined ? await serveMetrics(metrics.registry, { host: config.webhook.host, port: config.metricsPort }) : undefined;
-    logger.info('ready', {
+    const worker = startWorker(config, logger.child({ component: 'worker' }), metrics);
+    const about = {
       temporal: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       ...(metricsServer ? { metrics: `http://${metricsServer.address.host}:${metricsServer.address.port}/metrics` } : {}),
+    };
+    void worker.started.then(() => logger.info('ready', about), () => undefined);
+    return await runUntilSignal({
+      shutdown,
+      logger,
+      graceMs: config.shutdownGraceMs,
+      failed: worker.running,
+      stop: async () => {
+        try {
+          await worker.stop();
+        } finally {
+          await metricsServer?.close();
+        }
+      },
     });
-    const ending = await Promise.race([
-      shutdown.received.then((signal) => ({ signal, error: undefined })),
-      worker.running.then(
-        () => ({ signal: undefined, error: 'worker stopped unexpectedly' }),
-        (err: unknown) => ({ signal: undefined, error: describeError(err) }),
-      ),
-    ]);
-    if (ending.signal) logger.info('shutting down', { signal: ending.signal, graceMs: config.shutdownGraceMs });
-    else logger.error('worker failed', { error: ending.error });
-    const clean = await stopWithin(config.shutdownGraceMs, logger, () => worker.stop());
-    await metricsServer?.close();
-    if (clean) logger.info('stopped');
-    return ending.signal && clean ? EXIT.ok : EXIT.failure;
   } finally {
     shutdown.dispose();
   }

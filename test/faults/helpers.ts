@@ -65,10 +65,13 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** `serve` (or another long-running command) from source through tsx, like test/cli/serve.test.ts, until it logs "ready". */
+/**
+ * `serve` (or another long-running command) from source through tsx, like test/cli/serve.test.ts, until it logs
+ * "ready" (or `readyLine`). `spaceliftUrl` points it somewhere else than the fake itself (a proxy in front of it).
+ */
 export async function startCli(
   command: 'serve' | 'worker' | 'webhook',
-  options: { temporal: string; taskQueue: string; fake: FakeSpacelift; env?: Record<string, string> },
+  options: { temporal: string; taskQueue: string; fake: FakeSpacelift; spaceliftUrl?: string; env?: Record<string, string>; readyLine?: RegExp },
 ): Promise<ServeProcess> {
   const port = await freePort();
   const listenerFlags = command === 'worker' ? [] : ['--webhook-host', '127.0.0.1', '--webhook-port', String(port)];
@@ -77,7 +80,7 @@ export async function startCli(
     cliEnv({
       TEMPORAL_URL: options.temporal,
       TEMPORAL_TASK_QUEUE: options.taskQueue,
-      SPACELIFT_API_ENDPOINT: options.fake.url,
+      SPACELIFT_API_ENDPOINT: options.spaceliftUrl ?? options.fake.url,
       SPACELIFT_API_KEY_ID: options.fake.apiKeyId,
       SPACELIFT_API_KEY_SECRET: options.fake.apiKeySecret,
       SPACELIFT_WEBHOOK_SECRET: SECRET,
@@ -85,7 +88,7 @@ export async function startCli(
       ...options.env,
     }),
   );
-  await cli.waitFor(/"msg":"ready"/, 90_000);
+  await cli.waitFor(options.readyLine ?? /"msg":"ready"/, 90_000);
   return {
     cli,
     port,

@@ -20,6 +20,18 @@ export async function connectClient(config: TemporalConfig): Promise<Connection>
   }
 }
 
+/**
+ * The listener's connection: created at once, connected on first use, so the listener can bind while Temporal is
+ * down. A call made meanwhile fails (the webhook is answered 503); the channel keeps reconnecting, at most 5 s apart.
+ */
+export function lazyClient(config: TemporalConfig): Connection {
+  return Connection.lazy({
+    ...connectionOptions(config),
+    connectTimeout: CONNECT_TIMEOUT,
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 5_000 },
+  });
+}
+
 /** The worker's native (Rust core) connection. */
 export async function connectNative(config: TemporalConfig): Promise<NativeConnection> {
   try {

@@ -4,7 +4,7 @@ import type { Logger } from '../../log/logger';
 import type { CascadeMetrics } from '../../metrics';
 import { startChain, type StartChainRequest } from '../../temporal/start-chain';
 import { createWebhookServer, type Readiness, type RunStateUpdate } from '../../webhook';
-import { connectClient } from './connect-temporal';
+import { lazyClient } from './connect-temporal';
 import { createMonitorRouter } from './monitor-router';
 import { createTemporalProbe } from './temporal-probe';
 
@@ -33,7 +33,7 @@ export async function startListener(options: {
   workerReady?: () => Readiness;
 }): Promise<RunningListener> {
   const { config, logger, metrics } = options;
-  const connection = await connectClient(config.temporal);
+  const connection = lazyClient(config.temporal);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const probe = createTemporalProbe(connection, config.temporal.address);
   const routeToMonitor = createMonitorRouter(client);

@@ -12,23 +12,13 @@ export interface ServeRuntime {
 }
 
 /**
- * serve's pieces, shared with the demo: the worker first (so the listener is never ready without it),
- * then the listener, whose readiness requires the worker to be RUNNING and Temporal to answer.
+ * serve's pieces, shared with the demo. The listener binds at once, even while Temporal is down: /healthz answers,
+ * /readyz and webhooks answer 503 with the reason until Temporal answers and the worker is RUNNING. The worker
+ * connects in the background, retrying until it can (`worker.started`).
  */
 export async function startServe(config: Config & { spacelift: SpaceliftConfig }, logger: Logger, metrics: CascadeMetrics): Promise<ServeRuntime> {
-  const worker = await startWorker(config, logger.child({ component: 'worker' }), metrics);
-  let listener: RunningListener;
-  try {
-    listener = await startListener({
-      config,
-      logger,
-      metrics,
-      workerReady: () => (worker.isRunning() ? true : { ready: false, reason: `worker is ${worker.worker.getState()}` }),
-    });
-  } catch (err) {
-    await worker.stop().catch(() => undefined);
-    throw err;
-  }
+  const listener = await startListener({ config, logger, metrics, workerReady: () => worker.readiness() });
+  const worker = startWorker(config, logger.child({ component: 'worker' }), metrics);
   return {
     worker,
     listener,

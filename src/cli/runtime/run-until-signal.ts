@@ -1,0 +1,34 @@
+import type { Logger } from '../../log/logger';
+import { describeError } from '../../webhook/describe-error';
+import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes';
+import { stopWithin } from './graceful-stop';
+import type { ShutdownSignal } from './shutdown-signal';
+
+/**
+ * The life of a long-running command once it has started: wait for SIGTERM/SIGINT, or for a component that stops by
+ * itself (`failed`, e.g. the worker), then stop everything within the grace period. Exit 0 after a signal and a clean
+ * stop; after a component's failure, that failure's exit code (3 for Temporal refusing the worker, else 1).
+ */
+export async function runUntilSignal(options: {
+  shutdown: ShutdownSignal;
+  logger: Logger;
+  graceMs: number;
+  /** Settles if a component stops without being asked: either way, that ends the process. */
+  failed?: Promise<unknown>;
+  stop: () => Promise<void>;
+}): Promise<ExitCode> {
+  const { logger, graceMs } = options;
+  const ending = await Promise.race([
+    options.shutdown.received.then((signal) => ({ signal, error: undefined })),
+    (options.failed ?? new Promise<never>(() => undefined)).then(
+      () => ({ signal: undefined, error: new Error('worker stopped unexpectedly') as unknown }),
+      (error: unknown) => ({ signal: undefined, error }),
+    ),
+  ]);
+  if (ending.signal) logger.info('shutting down', { signal: ending.signal, graceMs });
+  else logger.error('worker failed; shutting down', { error: describeError(ending.error) });
+  const clean = await stopWithin(graceMs, logger, options.stop);
+  if (clean) logger.info('stopped');
+  if (!ending.signal) return exitCodeFor(ending.error) === EXIT.temporalUnreachable ? EXIT.temporalUnreachable : EXIT.failure;
+  return clean ? EXIT.ok : EXIT.failure;
+}
