@@ -73,7 +73,7 @@ t.test('the cascade variables are listed where they are read', async (t) => {
     t.match(help('webhook'), name, `webhook: ${name}`);
     t.notMatch(help('worker'), name, `worker: ${name}`);
   }
-  t.match(help('worker'), /SPACELIFT_TRIGGER_RATE +Most runTrigger calls per second per worker process.*\(default 5\)/);
+  t.match(help('worker'), /SPACELIFT_TRIGGER_RATE +Most runTrigger calls per second, for all workers of the task queue together.*\(default 5\)/);
   t.match(help('serve'), /CASCADE_BLACKOUTS +UTC maintenance windows/);
   t.match(help('webhook'), /SPACELIFT_API_KEY_ID/, 'a split listener may be told the key, to recognise cascade runs');
   t.match(help('webhook'), '--cascade-mode <value>');
