@@ -7,6 +7,7 @@ import { shouldStartChain } from './chain-filter';
 import { describeError } from './describe-error';
 import { BodyTooLargeError, readBody } from './read-body';
 import { routeToMonitor, type RouteRunState } from './route-run-state';
+import type { RunDelta } from '../workflows/cascade-types';
 import type { RunEvent } from './run-event';
 import { validateRunEvent } from './validate-run-event';
 import { verifySignature } from './verify-signature';
@@ -33,10 +34,11 @@ export interface DeliveryDeps {
   startChain: StartChain;
   routeRunState: RouteRunState;
   /**
-   * Graph mode only: the `triggeredBy` of runs the cascade triggers itself (`api::<keyId>`). Such a run never starts
-   * a cascade, even when its webhook beats the start of its monitor: the cascade that triggered it polls it.
+   * Graph mode only: whether a run's `triggeredBy` names the worker's API key (`api::<keyId>` or the shortened
+   * `api::<prefix>::<name>`, src/spacelift/triggered-by.ts). Such a run never starts a cascade, even when its
+   * webhook beats the start of its monitor: the cascade that triggered it polls it.
    */
-  cascadeTriggeredBy?: string;
+  cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
 }
 
 export const rejected = (status: number, outcome: DeliveryOutcome, reason: string, fields?: LogFields): Reply => ({
@@ -69,21 +71,20 @@ export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): 
   const { event } = validation;
   const fields: LogFields = { stackId: event.stack.id, runId: event.run.id, runType: event.run.type, state: event.state, stateVersion: event.stateVersion };
 
-  const delta = event.run.delta;
   const update = {
     unitId: event.stack.id,
     runId: event.run.id,
     state: event.state,
     stateVersion: event.stateVersion,
-    delta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
+    delta: deltaOf(event),
   };
   const routed = await routeToMonitor(update, deps.routeRunState, fields);
   if (routed) return routed;
 
   const decision = shouldStartChain(event, config);
   if (!decision.start) return ignored(decision.reason, fields);
-  if (deps.cascadeTriggeredBy !== undefined && event.run.triggeredBy === deps.cascadeTriggeredBy) {
-    return ignored(`run was triggered by a cascade (${deps.cascadeTriggeredBy}); the cascade that triggered it follows it`, fields);
+  if (deps.cascadeTriggeredBy?.(event.run.triggeredBy) === true) {
+    return ignored(`run was triggered by a cascade (${String(event.run.triggeredBy)}); the cascade that triggered it follows it`, fields);
   }
   return start(event, deps.startChain, fields);
 }
@@ -121,13 +122,7 @@ export async function readSignedJson(
 export const ignored = (reason: string, fields: LogFields): Reply => ({ status: 202, outcome: 'ignored', body: { status: 'ignored', reason }, fields });
 
 function start(event: RunEvent, startChain: StartChain, fields: LogFields): Promise<Reply> {
-  const delta = event.run.delta;
-  const request = {
-    stackId: event.stack.id,
-    runId: event.run.id,
-    runState: event.state,
-    runDelta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
-  };
+  const request = { stackId: event.stack.id, runId: event.run.id, runState: event.state, runDelta: deltaOf(event) };
   return startCascade(request, startChain, fields);
 }
 
@@ -151,6 +146,13 @@ export async function startCascade(request: StartChainRequest, startChain: Start
     body: { status: outcome.status, workflowId: outcome.workflowId },
     fields: { ...fields, workflowId: outcome.workflowId },
   };
+}
+
+/** The run's delta without `resources`; null when the payload has none or any of its counts is null (unknown). */
+function deltaOf(event: RunEvent): RunDelta | null {
+  const delta = event.run.delta;
+  if (!delta || delta.added === null || delta.changed === null || delta.deleted === null) return null;
+  return { added: delta.added, changed: delta.changed, deleted: delta.deleted };
 }
 
 /** `application/json` with any parameters (`; charset=utf-8`), case-insensitive. */

@@ -86,7 +86,7 @@ t.test('0 or absent: unlimited; other operations are never held back', async (t)
   const clock = fakeClock(false);
   const { client } = await setup(t, 1, clock);
   const run = await client.triggerRun('vpc');
-  await Promise.all([client.getRun('vpc', run.id), client.listRecentRuns('vpc'), client.listAllStacks(), client.verifyCredentials()]);
+  await Promise.all([client.getRun('vpc', run.id), client.listRunsSince('vpc', 0), client.listAllStacks(), client.verifyCredentials()]);
   t.same(clock.waits, [], 'reads do not spend trigger tokens');
   await client.triggerRun('vpc');
   t.same(clock.waits, [1000]);

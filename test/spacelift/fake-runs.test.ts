@@ -65,7 +65,7 @@ t.test('afterPolls: that many getRun calls still see the run non-terminal', asyn
 t.test('only getRun of the right stack counts as a poll; listRuns and failed polls do not', async (t) => {
   const { fake, client, poll } = await setup(t, { defaultRunOutcome: { ...FINISHED, afterPolls: 1 } });
   const run = await client.triggerRun('eks');
-  await client.listRecentRuns('eks');
+  await client.listRunsSince('eks', 0);
   await client.getRun('vpc', run.id).catch(() => undefined);
   fake.inject({ operation: 'getRun', kind: 'http500' });
   await client.getRun('eks', run.id).catch(() => undefined);
@@ -235,7 +235,7 @@ t.test('every run answer carries delta in GraphQL names and matches its schema',
     t.ok(matchesSchema(spec.schema, body), spec.operation);
   }
   t.same(fake.requests.map((r) => r.operation), ['apiKeyUser', 'runTrigger', 'getRun', 'listRuns']);
-  t.equal(client.triggeredBy, `api::${fake.apiKeyId}`);
+  t.equal(client.ownsTrigger(`api::${fake.apiKeyId}`), true);
 });
 
 t.test('test/support re-exports the fake from src/fake-spacelift, where the demo loads it', async (t) => {
