@@ -5,6 +5,7 @@ import type { WebhookOutcome } from '../metrics/cascade-metrics';
 import type { StartChainOutcome, StartChainRequest } from '../temporal/start-chain';
 import { shouldStartChain } from './chain-filter';
 import { describeError } from './describe-error';
+import { classifyDelivery, type OtherEventType } from './event-type';
 import { BodyTooLargeError, readBody } from './read-body';
 import { routeToMonitor, type RouteRunState } from './route-run-state';
 import type { RunDelta } from '../workflows/cascade-types';
@@ -24,6 +25,8 @@ export interface Reply {
   body: Record<string, string> | { text: string; contentType: string };
   /** Set on webhook deliveries only: the label counted in spacelift_cascade_webhooks_total. */
   outcome?: DeliveryOutcome;
+  /** A delivery that is not a run state event: counted in spacelift_cascade_webhook_other_events_total. */
+  eventType?: OtherEventType;
   headers?: Record<string, string>;
   /** stackId / runId / workflowId / error, for the request's log line. Never secrets or signatures. */
   fields?: LogFields;
@@ -50,8 +53,8 @@ export const rejected = (status: number, outcome: DeliveryOutcome, reason: strin
 
 /**
  * POST /webhooks/spacelift after routing: content type 415 → size 413 → signature 401 (over the raw bytes,
- * before any parsing) → JSON 400 → schema 422 → a run a cascade watches: its monitor (200 delivered/duplicate)
- * → filter 202 → start the chain (200, or 503 so Spacelift retries).
+ * before any parsing) → JSON 400 → not a run state event 202 (event-type.ts) → schema 422 → a run a cascade
+ * watches: its monitor (200 delivered/duplicate) → filter 202 → start the chain (200, or 503 so Spacelift retries).
  */
 export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): Promise<Reply> {
   const { config } = deps;
@@ -66,6 +69,11 @@ export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): 
   if ('reply' in body) return body.reply;
   const { payload } = body;
 
+  const kind = classifyDelivery(payload);
+  if (!kind.runEvent) {
+    const reason = `not a run state event (${kind.eventType}); only run state changes start cascades`;
+    return { ...ignored(reason, { eventType: kind.eventType }), eventType: kind.eventType };
+  }
   const validation = validateRunEvent(payload);
   if (!validation.ok) return rejected(422, 'invalid_payload', validation.reason, { field: validation.field });
   const { event } = validation;

@@ -120,6 +120,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   const record = (reply: Reply, seconds: number): void => {
     const outcome = reply.outcome ?? 'error';
     metrics.webhooks.inc({ outcome });
+    if (reply.eventType) metrics.webhookOtherEvents.inc({ event_type: reply.eventType });
     metrics.webhookDuration.observe({ outcome }, seconds);
     if (outcome === 'started') metrics.chainsStarted.inc({});
     const reason = 'reason' in reply.body ? reply.body.reason : undefined;
