@@ -99,14 +99,17 @@ export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): 
 
 /**
  * The gate every platform's webhook passes first: content type 415 → size 413 → signature 401 (over the raw bytes,
- * before any parsing; `verify` answers why it failed, or undefined) → JSON 400.
+ * before any parsing; `verify` answers why it failed, or undefined) → JSON 400. `allowMissingContentType` lets a
+ * request without a Content-Type through to the signature check (a wrong one is still 415).
  */
 export async function readSignedJson(
   req: IncomingMessage,
   maxBodyBytes: number,
   verify: (raw: Buffer) => string | undefined,
+  { allowMissingContentType = false }: { allowMissingContentType?: boolean } = {},
 ): Promise<{ payload: unknown } | { reply: Reply }> {
-  if (!isJson(req.headers['content-type'])) {
+  const contentType = req.headers['content-type'];
+  if (!(isJson(contentType) || (allowMissingContentType && contentType === undefined))) {
     return { reply: rejected(415, 'unsupported_media_type', 'content type must be application/json') };
   }
   let raw: Buffer;
