@@ -53,7 +53,7 @@ t.test('the groups do not overlap, and the terminal mapping is unchanged', async
 });
 
 for (const status of [...APPLY_STARTED_STATUSES, 'assessing', 'assessed', 'quantum_applying']) {
-  t.test(`cancelRun leaves a ${status} run alone: refused, non-retryable, nothing sent`, async (t) => {
+  t.test(`cancelRun leaves a run in ${status} alone: refused, non-retryable, nothing sent`, async (t) => {
     const { fake, client } = await setup(t);
     const run = await client.triggerRun('eks');
     fake.setRunStatus(run.id, status);
