@@ -124,11 +124,8 @@ async function findOwnRunSince(platform: PlatformApi, unit: string, intentAtMs: 
   const since = Math.floor((intentAtMs - CLOCK_SKEW_ALLOWANCE_MS) / 1000);
   const runs = await platform.listRunsSince(unit, since);
   const own = runs.filter((run) => platform.ownsTrigger(run.triggeredBy) && isSince(run, since));
-  return own.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0) || compareCodeUnits(b.id, a.id))[0];
-}
-
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  // Newest first; equal seconds fall back to the run ID (ULIDs sort by creation time), compared by code units.
+  return own.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))[0];
 }
 
 /** Non-retryable Spacelift errors fail the activity at once instead of burning the retry budget. */
