@@ -5,10 +5,10 @@ import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { SpaceliftSchemaError } from '../src/spacelift/errors';
-import type { RunDeltaNode, SearchStacksResponse, StackRunResponse } from '../src/spacelift/queries';
+import type { RunDeltaNode, RunNode, SearchStacksResponse, StackNode, StackRunResponse } from '../src/spacelift/queries';
 import { SCHEMA_NAMES, matchesSchema, validateResponse, type SchemaName } from '../src/spacelift/validate';
 import { parseDependsOn } from '../src/spacelift/labels';
-import type { AttachedContext, Run, RunDelta, Stack } from '../src/spacelift/types';
+import type { AttachedContext, RunDelta } from '../src/spacelift/types';
 import { checkBreakages, type Breakage } from './support/schema-breakages';
 
 const DIR = path.join(__dirname, '../fixtures/spacelift');
@@ -41,7 +41,11 @@ t.test('the required scenarios are present', async (t) => {
   for (const f of ['api-key-user.ok.json', 'api-key-user.unknown-key.json', 'search-stacks.page-1.json',
     'search-stacks.page-2.json', 'search-stacks.page-3.json', 'run-trigger.ok.json', 'stack-run.finished.json',
     'stack-runs.recent.json', 'graphql-errors.unauthorized.json', 'graphql-errors.not-found.json', 'account.json',
-    'stack-run.finished-with-delta.json', 'run-cancel.ok.json', 'run-discard.ok.json', 'graphql-errors.run-cancel-refused.json']) {
+    'stack-run.finished-with-delta.json', 'run-cancel.ok.json', 'run-discard.ok.json', 'graphql-errors.run-cancel-refused.json',
+    // The null variants: nothing public says these fields are non-null (schemas/spacelift-*.json).
+    'run-trigger.branch-null.json', 'run-trigger.null.json', 'stack-run.nulls.json', 'stack-runs.nulls.json',
+    'stack-runs.runs-null.json', 'run-cancel.null.json', 'search-stacks.nulls.json', 'viewer.name-null.json',
+    'api-key-user.valid-until-null.json']) {
     t.ok(files.includes(f), f);
   }
 });
@@ -49,11 +53,11 @@ t.test('the required scenarios are present', async (t) => {
 t.test('a deliberately broken copy of each kind of fixture fails validation', async (t) => {
   const breakages: Breakage<SchemaName>[] = [
     ['search-stacks.page-1.json', 'search-stacks', (d) => (d.data.searchStacks.edges[0].node.labels = 'oops'),
-      /at \/data\/searchStacks\/edges\/0\/node\/labels: must be array \(got "oops"\)/],
+      /at \/data\/searchStacks\/edges\/0\/node\/labels: must be array or null \(got "oops"\)/],
     ['search-stacks.page-1.json', 'search-stacks', (d) => delete d.data.searchStacks.pageInfo.hasNextPage,
       /at \/data\/searchStacks\/pageInfo: must have required property 'hasNextPage'$/],
     ['search-stacks.page-1.json', 'search-stacks', (d) => (d.data.searchStacks.edges[1].node.attachedContexts[0].priority = '0'),
-      /edges\/1\/node\/attachedContexts\/0\/priority: must be integer \(got "0"\)/],
+      /edges\/1\/node\/attachedContexts\/0\/priority: must be integer or null \(got "0"\)/],
     ['search-stacks.page-2.json', 'search-stacks', (d) => (d.data.searchStacks.pageInfo.endCursor = 7),
       /pageInfo\/endCursor: must be string or null \(got 7\)/],
     ['run-trigger.ok.json', 'run-trigger', (d) => delete d.data.runTrigger.id, /must have required property 'id'/],
@@ -63,7 +67,7 @@ t.test('a deliberately broken copy of each kind of fixture fails validation', as
     ['viewer.ok.json', 'viewer', (d) => (d.data.viewer = 'me'), /at \/data\/viewer: must be object or null \(got "me"\)/],
     ['graphql-errors.unauthorized.json', 'graphql-errors', (d) => (d.errors[0].message = null), /errors\/0\/message: must be string \(got null\)/],
     ['stack-run.finished-with-delta.json', 'stack-run', (d) => (d.data.stack.run.delta.addCount = '2'),
-      /at \/data\/stack\/run\/delta\/addCount: must be integer \(got "2"\)/],
+      /at \/data\/stack\/run\/delta\/addCount: must be integer or null \(got "2"\)/],
     ['stack-run.finished-with-delta.json', 'stack-run', (d) => (d.data.stack.run.delta.deleteCount = -1),
       /delta\/deleteCount: must be >= 0 \(got -1\)/],
     ['stack-run.finished-with-delta.json', 'stack-run', (d) => delete d.data.stack.run.delta.changeCount,
@@ -72,6 +76,12 @@ t.test('a deliberately broken copy of each kind of fixture fails validation', as
       /at \/data\/stack\/run\/delta: must be object or null \(got 3\)/],
     ['run-cancel.ok.json', 'run-cancel', (d) => (d.data.runCancel.state = ''), /runCancel\/state: must NOT have fewer than 1 characters/],
     ['run-discard.ok.json', 'run-discard', (d) => (d.data = { runCancel: d.data.runDiscard }), /at \/data: must have required property 'runDiscard'$/],
+    // What stays non-null: what the cascade cannot work without.
+    ['run-trigger.branch-null.json', 'run-trigger', (d) => (d.data.runTrigger.state = null), /runTrigger\/state: must be string \(got null\)/],
+    ['stack-runs.nulls.json', 'stack-runs', (d) => (d.data.stack.runs[1].id = null), /runs\/1\/id: must be string \(got null\)/],
+    ['search-stacks.nulls.json', 'search-stacks', (d) => (d.data.searchStacks.edges[0].node.id = null), /node\/id: must be string \(got null\)/],
+    ['search-stacks.nulls.json', 'search-stacks', (d) => (d.data.searchStacks.pageInfo.hasNextPage = null), /hasNextPage: must be boolean \(got null\)/],
+    ['viewer.name-null.json', 'viewer', (d) => (d.data.viewer.id = null), /viewer\/id: must be string \(got null\)/],
   ];
   checkBreakages(t, breakages, {
     load, matches: matchesSchema, error: SpaceliftSchemaError,
@@ -82,8 +92,8 @@ t.test('a deliberately broken copy of each kind of fixture fails validation', as
 t.test('a validated fixture parses into the TypeScript types', async (t) => {
   const page = validateResponse<SearchStacksResponse>('search-stacks', load('account.json'), { operation: 'fixture' });
   const app = page.data.searchStacks.edges.map((e) => e.node).find((s) => s.id === 'app');
-  t.same(app && parseDependsOn(app.labels), ['eks', 'rds']);
-  t.equal(app?.attachedContexts[0]?.priority, 0);
+  t.same(app && parseDependsOn(app.labels ?? []), ['eks', 'rds']);
+  t.equal(app?.attachedContexts?.[0]?.priority, 0);
 });
 
 t.test('the search-stacks pages are the demo account, page by page', async (t) => {
@@ -96,29 +106,36 @@ t.test('the search-stacks pages are the demo account, page by page', async (t) =
 });
 
 /*
- * types.ts and the schemas must agree. Shape<T> makes tsc insist that each table below lists every field of the
- * type and says correctly whether it is optional; the test then compares the tables with the schemas.
+ * The wire types (queries.ts) and the schemas must agree. Shape<T> makes tsc insist that each table below lists
+ * every field of the type and says correctly whether it is optional and whether it may be null; the test then
+ * compares the tables with the schemas (a field is nullable there when one of its anyOf branches is null).
  */
-type Shape<T> = { [K in keyof T]-?: object extends Pick<T, K> ? 'optional' : 'required' };
-const STACK: Shape<Stack> = {
-  id: 'required', name: 'required', labels: 'required', attachedContexts: 'required',
-  state: 'optional', isDisabled: 'optional', lockedBy: 'optional', branch: 'optional',
+type Shape<T> = {
+  [K in keyof T]-?: `${object extends Pick<T, K> ? 'optional' : 'required'} ${null extends T[K] ? 'nullable' : 'non-null'}`;
 };
-const RUN: Shape<Run> = {
-  id: 'required', branch: 'required', state: 'required', type: 'optional', createdAt: 'optional', triggeredBy: 'optional',
-  delta: 'optional',
+const STACK: Shape<StackNode> = {
+  id: 'required non-null', name: 'required nullable', labels: 'required nullable', attachedContexts: 'optional nullable',
+  state: 'optional nullable', isDisabled: 'optional nullable', lockedBy: 'optional nullable', branch: 'optional nullable',
+};
+const RUN: Shape<RunNode> = {
+  id: 'required non-null', state: 'required non-null', branch: 'optional nullable', type: 'optional nullable',
+  createdAt: 'optional nullable', triggeredBy: 'optional nullable', delta: 'optional nullable',
 };
 /** RunDelta's fields and the GraphQL fields the client reads them from (delta keeps its GraphQL names in the schema). */
 const RUN_DELTA: Record<keyof RunDelta, keyof RunDeltaNode> = { added: 'addCount', changed: 'changeCount', deleted: 'deleteCount' };
-const ATTACHED_CONTEXT: Shape<AttachedContext> = { contextId: 'required', contextName: 'required', priority: 'required' };
+const ATTACHED_CONTEXT: Shape<AttachedContext> = {
+  contextId: 'required non-null', contextName: 'optional nullable', priority: 'optional nullable',
+};
 
-interface ObjectSchema { required: string[]; properties: Record<string, { items?: ObjectSchema }> }
+interface PropertySchema { type?: string; items?: ObjectSchema; anyOf?: PropertySchema[] }
+interface ObjectSchema { required: string[]; properties: Record<string, PropertySchema> }
 const schemaFile = (name: string): ObjectSchema =>
   JSON.parse(readFileSync(path.join(__dirname, `../schemas/spacelift-${name}.json`), 'utf8')) as ObjectSchema;
+const isNullable = (property: PropertySchema): boolean => property.anyOf?.some((branch) => branch.type === 'null') ?? false;
 
-t.test('types.ts and the JSON Schemas describe the same fields', async (t) => {
+t.test('the wire types and the JSON Schemas describe the same fields, required and nullable alike', async (t) => {
   const stackSchema = schemaFile('stack');
-  const contextSchema = stackSchema.properties.attachedContexts?.items;
+  const contextSchema = stackSchema.properties.attachedContexts?.anyOf?.find((branch) => branch.type === 'array')?.items;
   const cases: [string, Record<string, string>, ObjectSchema | undefined][] = [
     ['Stack', STACK, stackSchema],
     ['Run', RUN, schemaFile('run')],
@@ -126,9 +143,11 @@ t.test('types.ts and the JSON Schemas describe the same fields', async (t) => {
   ];
   for (const [name, shape, schema] of cases) {
     if (!t.ok(schema, `${name} schema found`) || !schema) continue;
-    const required = Object.keys(shape).filter((k) => shape[k] === 'required').sort();
+    const required = Object.keys(shape).filter((k) => shape[k]?.startsWith('required')).sort();
     t.same([...schema.required].sort(), required, `${name}: required fields agree`);
     t.same(Object.keys(schema.properties).sort(), Object.keys(shape).sort(), `${name}: the same fields are described`);
+    const nullable = Object.keys(shape).filter((k) => shape[k]?.endsWith(' nullable')).sort();
+    t.same(Object.keys(schema.properties).filter((k) => isNullable(schema.properties[k] ?? {})).sort(), nullable, `${name}: nullable fields agree`);
   }
 });
 

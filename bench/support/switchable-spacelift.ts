@@ -16,8 +16,8 @@ export class SwitchableSpacelift implements SpaceliftApi {
     return this.current;
   }
 
-  get triggeredBy(): string {
-    return this.target.triggeredBy;
+  ownsTrigger(triggeredBy: string | null | undefined): boolean {
+    return this.target.ownsTrigger(triggeredBy);
   }
 
   listCandidateDependents(stackId: string) {
@@ -36,8 +36,8 @@ export class SwitchableSpacelift implements SpaceliftApi {
     return this.target.getRun(stackId, runId);
   }
 
-  listRecentRuns(stackId: string) {
-    return this.target.listRecentRuns(stackId);
+  listRunsSince(stackId: string, since: number) {
+    return this.target.listRunsSince(stackId, since);
   }
 
   cancelRun(stackId: string, runId: string) {

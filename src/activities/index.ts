@@ -4,6 +4,7 @@ import { planCascade as buildPlan } from '../cascade/plan';
 import type { CascadePlan } from '../cascade/types';
 import type { DiscoveryMode } from '../config/types';
 import { adapterFor, listAllUnits, listCandidateUnits, type Platforms } from '../platform/router';
+import { isSince } from '../platform/runs-since';
 import type { PlatformApi } from '../platform/types';
 import { dependsOn } from '../spacelift/labels';
 import { SpaceliftError } from '../spacelift/errors';
@@ -114,11 +115,17 @@ async function discoverByLabel(platforms: Platforms, root: string): Promise<Stac
   return [...found.values()];
 }
 
+/**
+ * A run this client triggered since the decision, if any: the newest when there are several. The platform pages
+ * through the unit's runs itself and answers them in no particular order, so every one is checked here.
+ */
 async function findOwnRunSince(platform: PlatformApi, unit: string, intentAtMs: number): Promise<Run | undefined> {
-  const runs = await platform.listRecentRuns(unit);
   // Spacelift stamps createdAt with its own clock in seconds; allow for skew against Temporal's clock.
   const since = Math.floor((intentAtMs - CLOCK_SKEW_ALLOWANCE_MS) / 1000);
-  return runs.find((run) => run.triggeredBy === platform.triggeredBy && (run.createdAt ?? 0) >= since);
+  const runs = await platform.listRunsSince(unit, since);
+  const own = runs.filter((run) => platform.ownsTrigger(run.triggeredBy) && isSince(run, since));
+  // Newest first; equal seconds fall back to the run ID (ULIDs sort by creation time), compared by code units.
+  return own.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))[0];
 }
 
 /** Non-retryable Spacelift errors fail the activity at once instead of burning the retry budget. */

@@ -18,6 +18,6 @@ export function loadFixtureAccount(): FakeStackSpec[] {
   return account.data.searchStacks.edges.map(({ node }) => ({
     id: node.id, name: node.name, labels: node.labels, state: node.state, isDisabled: node.isDisabled,
     lockedBy: node.lockedBy, branch: node.branch,
-    attachedContexts: node.attachedContexts.map(({ contextId, contextName, priority }) => ({ contextId, contextName, priority })),
+    attachedContexts: node.attachedContexts?.map(({ contextId, contextName, priority }) => ({ contextId, contextName, priority })),
   }));
 }

@@ -15,14 +15,20 @@ const DISCARDABLE = new Set(['QUEUED', 'READY', 'UNCONFIRMED']);
 
 interface FakeRun {
   id: string;
-  branch: string;
+  branch: string | null;
   state: string;
   type: string;
   createdAt: number;
   /** Spacelift's runs carry updatedAt; the client does not select it. */
   updatedAt: number;
-  triggeredBy: string;
+  triggeredBy: string | null;
   delta: RunDelta | null;
+}
+
+/** How `Stack.runs(before:)` pages: pages walk back in time; `order` is the order of the runs within a page. */
+export interface RunPaging {
+  pageSize: number;
+  order: 'newest-first' | 'oldest-first';
 }
 
 interface Entry {
@@ -45,12 +51,13 @@ export class RunBook {
     this.defaultOutcome = defaultOutcome && checkOutcome('defaultRunOutcome', defaultOutcome);
   }
 
-  create(stack: FakeStackSpec): Payload {
+  /** A run of `stack`: by default one our key triggers now; `as` seeds somebody else's or an older one. */
+  create(stack: FakeStackSpec, as: { triggeredBy?: string | null; createdAt?: number; state?: string } = {}): Payload {
     const id = `01FAKERUN${String(this.entries.size + 1).padStart(17, '0')}`;
-    const createdAt = this.seconds();
+    const createdAt = as.createdAt ?? this.seconds();
     const run: FakeRun = {
-      id, branch: stack.branch ?? 'main', state: 'QUEUED', type: 'TRACKED', createdAt, updatedAt: createdAt,
-      triggeredBy: this.triggeredBy, delta: null,
+      id, branch: stack.branch === undefined ? 'main' : stack.branch, state: as.state ?? 'QUEUED', type: 'TRACKED', createdAt, updatedAt: createdAt,
+      triggeredBy: as.triggeredBy === undefined ? this.triggeredBy : as.triggeredBy, delta: null,
     };
     this.entries.set(id, { stackId: stack.id, run, polls: 0, settled: false });
     return render(run);
@@ -79,9 +86,17 @@ export class RunBook {
     return render(entry.run);
   }
 
-  /** listRuns: the stack's runs, newest first. */
-  list(stackId: string): Payload[] {
-    return [...this.entries.values()].filter((e) => e.stackId === stackId).map((e) => render(e.run)).reverse();
+  /**
+   * listRuns: one page of the stack's runs, the page after the run `before` (in creation order, newest first: what
+   * spacectl's `runs(before: <last run ID>)` implies), ordered within the page as `paging.order` says. An unknown
+   * `before` answers an empty page.
+   */
+  list(stackId: string, before: unknown, paging: RunPaging): Payload[] {
+    const newestFirst = [...this.entries.values()].filter((e) => e.stackId === stackId).reverse();
+    const start = typeof before === 'string' ? newestFirst.findIndex((e) => e.run.id === before) + 1 : 0;
+    if (start === 0 && typeof before === 'string') return [];
+    const page = newestFirst.slice(start, start + paging.pageSize).map((e) => render(e.run));
+    return paging.order === 'newest-first' ? page : page.reverse();
   }
 
   /** runCancel / runDiscard. A refusal is the message of the GraphQL error Spacelift would answer. */

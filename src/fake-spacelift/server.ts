@@ -10,7 +10,7 @@ import { deliver } from '../fake-http/wire';
 import type { RunDelta } from '../spacelift/types';
 import { matchesSchema } from '../spacelift/validate';
 import { FaultQueue, answerFault, type Fault, type FaultKind } from './faults';
-import { RunBook } from './runs';
+import { RunBook, type RunPaging } from './runs';
 import type {
   FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, RecordedRequest, RecordedTrigger, RunOutcome,
 } from './types';
@@ -45,6 +45,7 @@ class FakeServer implements FakeSpacelift {
   private readonly now: () => number;
   private readonly ttlSeconds: number;
   private readonly pageSizeCap: number;
+  private readonly runPaging: RunPaging;
   private issued = 0;
 
   constructor(options: FakeSpaceliftOptions) {
@@ -53,7 +54,11 @@ class FakeServer implements FakeSpacelift {
     this.now = options.now ?? Date.now;
     this.ttlSeconds = options.tokenTtlSeconds ?? 3600;
     this.pageSizeCap = options.pageSizeCap ?? 50;
-    this.book = new RunBook(() => this.seconds(), `api::${this.apiKeyId}`, options.defaultRunOutcome);
+    this.runPaging = { pageSize: options.runsPageSize ?? 50, order: options.runsOrder ?? 'newest-first' };
+    if (!Number.isInteger(this.runPaging.pageSize) || this.runPaging.pageSize < 1) {
+      throw new Error(`fake-spacelift: runsPageSize must be a positive integer, got ${this.runPaging.pageSize}`);
+    }
+    this.book = new RunBook(() => this.seconds(), ownTriggeredBy(this.apiKeyId, options), options.defaultRunOutcome);
     this.addStacks(options.stacks ?? []);
     this.loopback = new LoopbackServer(
       { name: 'fake-spacelift', contentType: CONTENT_TYPE, latencyMs: options.latencyMs },
@@ -92,6 +97,12 @@ class FakeServer implements FakeSpacelift {
 
   runs(stackId?: string): FakeRunInfo[] {
     return this.book.info(stackId);
+  }
+
+  addRun(stackId: string, run: { triggeredBy?: string | null; createdAt?: number; state?: string } = {}): string {
+    const stack = this.stacks.get(stackId);
+    if (!stack) throw new Error(`fake-spacelift: no stack ${stackId}`);
+    return String(this.book.create(stack, run).id);
   }
 
   onTrigger(fn: (trigger: RecordedTrigger) => void): void {
@@ -144,7 +155,7 @@ class FakeServer implements FakeSpacelift {
       case 'getRun':
         return { data: { stack: stack ? { id: stack.id, run: this.book.poll(stackId, String(variables.run ?? '')) } : null } };
       case 'listRuns':
-        return { data: { stack: stack ? { id: stack.id, runs: this.book.list(stackId) } : null } };
+        return { data: { stack: stack ? { id: stack.id, runs: this.book.list(stackId, variables.before, this.runPaging) } : null } };
       case 'viewer':
         return { data: { viewer: { id: `api::${this.apiKeyId}`, name: 'spacelift-cascade (fake)' } } };
     }
@@ -200,9 +211,9 @@ class FakeServer implements FakeSpacelift {
 
   private node(stack: FakeStackSpec): Payload {
     return {
-      id: stack.id, name: stack.name ?? stack.id, labels: stack.labels ?? [], state: stack.state ?? 'NONE',
-      isDisabled: stack.isDisabled ?? false, lockedBy: stack.lockedBy ?? null, branch: stack.branch ?? 'main',
-      administrative: false, space: 'root', attachedContexts: stack.attachedContexts ?? [],
+      id: stack.id, name: or(stack.name, stack.id), labels: or(stack.labels, []), state: or(stack.state, 'NONE'),
+      isDisabled: or(stack.isDisabled, false), lockedBy: or(stack.lockedBy, null), branch: or(stack.branch, 'main'),
+      administrative: false, space: 'root', attachedContexts: or(stack.attachedContexts, []),
     };
   }
 
@@ -216,4 +227,18 @@ class FakeServer implements FakeSpacelift {
   private seconds(): number {
     return Math.floor(this.now() / 1000);
   }
+}
+
+/** The spec's value, null included; the default only when the spec leaves the field out. */
+function or<T, D>(value: T | undefined, fallback: D): T | D {
+  return value === undefined ? fallback : value;
+}
+
+/**
+ * The triggeredBy the fake stamps on runs our key triggers: `api::<key ID>`, or the shortened form Spacelift's run
+ * details show since 2025-09-16 (user-documentation docs/product/changelog.md: `api::01K56PK::DevopsSpaceKey`).
+ */
+function ownTriggeredBy(apiKeyId: string, options: FakeSpaceliftOptions): string {
+  if ((options.triggeredByForm ?? 'full') === 'full') return `api::${apiKeyId}`;
+  return `api::${apiKeyId.slice(0, 7)}::${options.apiKeyName ?? 'spacelift-cascade'}`;
 }

@@ -3,15 +3,20 @@ import type { SpaceliftOperation } from '../spacelift/queries';
 import type { AttachedContext, RunDelta } from '../spacelift/types';
 import type { Fault } from './faults';
 
+/**
+ * A stack of the fake account. An absent field gets a default (name: the ID, labels: none, branch: main ...);
+ * null is served as null, for the answers no public source rules out (schemas/spacelift-stack.json). A stack's
+ * branch is also its runs' branch.
+ */
 export interface FakeStackSpec {
   id: string;
-  name?: string;
-  labels?: string[];
-  attachedContexts?: AttachedContext[];
-  state?: string;
-  isDisabled?: boolean;
+  name?: string | null;
+  labels?: string[] | null;
+  attachedContexts?: AttachedContext[] | null;
+  state?: string | null;
+  isDisabled?: boolean | null;
   lockedBy?: string | null;
-  branch?: string;
+  branch?: string | null;
 }
 
 export interface RecordedRequest {
@@ -60,6 +65,11 @@ export interface FakeSpacelift {
   /** Every run, or one stack's, in the order they were triggered. */
   runs(stackId?: string): FakeRunInfo[];
   /**
+   * Adds a run to a stack's history without a runTrigger (not recorded in `triggers`): by default one our key
+   * triggered now and QUEUED; `triggeredBy` (null: nobody), `createdAt` (epoch seconds) and `state` change that.
+   */
+  addRun(stackId: string, run?: { triggeredBy?: string | null; createdAt?: number; state?: string }): string;
+  /**
    * Calls `fn` synchronously whenever a runTrigger is accepted, after the run exists and is in `triggers` but
    * before the client has its answer. A listener that throws is logged and does not change the answer.
    */
@@ -78,4 +88,15 @@ export interface FakeSpaceliftOptions {
   now?: () => number;
   /** How runs of stacks without setRunOutcome end. Without either, runs stay QUEUED until setRunState. */
   defaultRunOutcome?: RunOutcome;
+  /**
+   * `Run.triggeredBy` of the runs our key triggers: `full` (default) is `api::<key ID>`; `short` is
+   * `api::<first 7 characters of the key ID>::<apiKeyName>`, the form of Spacelift's changelog of 2025-09-16.
+   */
+  triggeredByForm?: 'full' | 'short';
+  /** The key name in the `short` form (default "spacelift-cascade"). */
+  apiKeyName?: string;
+  /** Runs per page of `Stack.runs(before:)` (default 50; the real size is not documented). */
+  runsPageSize?: number;
+  /** The order of the runs within a page of `Stack.runs`; pages always walk back in time. Default newest-first. */
+  runsOrder?: 'newest-first' | 'oldest-first';
 }

@@ -40,6 +40,7 @@ class FakeTerraformServer implements FakeTerraform {
   private readonly loopback: LoopbackServer;
   private readonly now: () => number;
   private readonly pageSizeCap: number;
+  private readonly runsOrder: 'newest-first' | 'oldest-first';
   private readonly username: string;
 
   constructor(options: FakeTerraformOptions) {
@@ -47,6 +48,7 @@ class FakeTerraformServer implements FakeTerraform {
     this.token = options.token ?? 'fake-tfc-token.atlasv1.0000000000';
     this.now = options.now ?? Date.now;
     this.pageSizeCap = options.pageSizeCap ?? 100;
+    this.runsOrder = options.runsOrder ?? 'newest-first';
     this.username = options.username ?? 'api-team_fake';
     this.book = new TerraformRunBook(this.now, options.defaultRunOutcome);
     this.addWorkspaces(options.workspaces ?? []);
@@ -188,9 +190,15 @@ class FakeTerraformServer implements FakeTerraform {
     const workspace = [...this.workspaces.values()].find((w) => w.id === workspaceId);
     if (!workspace) return errorReply(404);
     const size = Math.min(positive(query['page[size]']) ?? DEFAULT_PAGE_SIZE, this.pageSizeCap);
-    const entries = this.book.list(workspace.name).slice(0, size);
+    const page = positive(query['page[number]']) ?? 1;
+    const all = this.book.list(workspace.name);
+    const entries = all.slice((page - 1) * size, page * size);
+    if (this.runsOrder === 'oldest-first') entries.reverse();
     const included = query.include === 'plan' ? { included: entries.map(renderPlan) } : {};
-    return this.ok('listRuns', { data: entries.map(renderRun), ...included });
+    const pagination = {
+      'current-page': page, 'page-size': size, 'prev-page': page > 1 ? page - 1 : null, 'next-page': page * size < all.length ? page + 1 : null,
+    };
+    return this.ok('listRuns', { data: entries.map(renderRun), ...included, meta: { pagination } });
   }
 
   private recordTrigger(entry: RunEntry): void {

@@ -96,6 +96,11 @@ export interface FakeTerraformOptions {
   defaultRunOutcome?: TerraformRunOutcome;
   /** Largest page[size] honoured (default 100, the real maximum). */
   pageSizeCap?: number;
+  /**
+   * The order of the runs within a page of GET /workspaces/:id/runs (undocumented); pages always walk back in time
+   * (page 1 holds the newest). Default newest-first.
+   */
+  runsOrder?: 'newest-first' | 'oldest-first';
   /** The username of the token's account (default "api-team_fake"). */
   username?: string;
   latencyMs?: number;

@@ -1,3 +1,4 @@
+import { OTHER_EVENT_TYPES } from '../webhook/event-type';
 import type { CascadeOutcome } from '../workflows/sinks';
 import { Registry, type Counter, type Gauge, type Histogram } from './registry';
 
@@ -26,6 +27,8 @@ export interface PlatformCallMetrics {
 export interface CascadeMetrics {
   registry: Registry;
   webhooks: Counter<'outcome'>;
+  /** Signed deliveries that are not run state events (internal errors, audit events, custom payloads), by type. */
+  webhookOtherEvents: Counter<'event_type'>;
   chainsStarted: Counter;
   webhookDuration: Histogram<'outcome'>;
   spaceliftCalls: Counter<'operation'>;
@@ -50,9 +53,16 @@ export function createCascadeMetrics(): CascadeMetrics {
   const cascades = registry.counter('spacelift_cascade_cascades_total', 'Cascades ended, by outcome (failed: any stack failed).', ['outcome']);
   // Every outcome exported as 0 from the start, so rate() and alerts see the series before the first cascade ends.
   for (const outcome of CASCADE_OUTCOMES) cascades.inc({ outcome }, 0);
+  const webhookOtherEvents = registry.counter(
+    'spacelift_cascade_webhook_other_events_total',
+    'Signed webhook deliveries that are not run state events (answered 202 ignored), by event type.',
+    ['event_type'],
+  );
+  for (const eventType of OTHER_EVENT_TYPES) webhookOtherEvents.inc({ event_type: eventType }, 0);
   return {
     registry,
     webhooks: registry.counter('spacelift_cascade_webhooks_total', 'Webhook deliveries by outcome.', ['outcome']),
+    webhookOtherEvents,
     chainsStarted: registry.counter('spacelift_cascade_chains_started_total', 'Dependency chain workflows started.'),
     webhookDuration: registry.histogram('spacelift_cascade_webhook_duration_seconds', 'Time to answer a webhook delivery.', ['outcome'], WEBHOOK_BUCKETS),
     spaceliftCalls: registry.counter('spacelift_cascade_spacelift_requests_total', 'Spacelift API calls by operation.', ['operation']),

@@ -1,7 +1,7 @@
 import type { PlatformApi } from '../platform/types';
 import type { CascadeMetrics, PlatformCallMetrics } from './cascade-metrics';
 
-type Operation = Exclude<keyof PlatformApi, 'triggeredBy'>;
+type Operation = Exclude<keyof PlatformApi, 'ownsTrigger'>;
 type Method = (...args: never[]) => Promise<unknown>;
 
 /**
@@ -13,7 +13,7 @@ const OPERATIONS: Record<Operation, true> = {
   listAllStacks: true,
   triggerRun: true,
   getRun: true,
-  listRecentRuns: true,
+  listRunsSince: true,
   cancelRun: true,
   verifyCredentials: true,
 };
@@ -50,9 +50,7 @@ function instrumentPlatform(api: PlatformApi, metrics: PlatformCallMetrics): Pla
   const wrapped = Object.fromEntries((Object.keys(OPERATIONS) as Operation[]).map((operation) => [operation, timed(operation)]));
   return {
     ...(wrapped as Pick<PlatformApi, Operation>),
-    get triggeredBy() {
-      return api.triggeredBy;
-    },
+    ownsTrigger: (triggeredBy) => api.ownsTrigger(triggeredBy),
   };
 }
 

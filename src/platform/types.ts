@@ -17,12 +17,19 @@ export interface PlatformApi {
   listAllStacks(): Promise<Stack[]>;
   triggerRun(unitId: string): Promise<Run>;
   getRun(unitId: string, runId: string): Promise<Run>;
-  /** Most recent runs of a unit, newest first (used by the at-most-once guard with `triggeredBy`). */
-  listRecentRuns(unitId: string): Promise<Run[]>;
+  /**
+   * Every run of a unit created at or after `sinceEpochSeconds`, in no particular order (the at-most-once guard
+   * looks for its own among them with `ownsTrigger`). Adapters page through the unit's runs while a page still
+   * holds such runs, up to a page cap, because no platform documents the order of its run list.
+   */
+  listRunsSince(unitId: string, sinceEpochSeconds: number): Promise<Run[]>;
   /** Stops a run that has not started applying; resolves with the stopped run, throws non-retryable if refused. */
   cancelRun(unitId: string, runId: string): Promise<Run>;
   /** A cheap read-only call proving the credentials work; returns the identity when known. */
   verifyCredentials(): Promise<{ viewer: string | null }>;
-  /** The `Run.triggeredBy` of runs this client triggers, so a retry can recognise a run it already started. */
-  readonly triggeredBy: string;
+  /**
+   * Whether a run's `triggeredBy` says this client triggered it, so a retry can recognise a run it already
+   * started and a webhook for it never starts a cascade of its own.
+   */
+  ownsTrigger(triggeredBy: string | null | undefined): boolean;
 }

@@ -5,16 +5,21 @@
  */
 import { Pool, type Dispatcher } from 'undici';
 import { silentLogger, type Logger } from '../log/logger';
+import { collectRunsSince, type RunPage } from '../platform/runs-since';
+import { classifyGraphQLErrors, toGrant, toRun, toStack } from './answers';
 import { JwtCache, type TokenGrant } from './auth';
-import { SpaceliftAuthError, SpaceliftError, SpaceliftNotFoundError, SpaceliftTransientError } from './errors';
+import {
+  SpaceliftAuthError, SpaceliftError, SpaceliftNotFoundError, SpaceliftRefusedError, SpaceliftTransientError,
+} from './errors';
 import type { SpaceliftErrorContext } from './errors';
 import {
   API_KEY_USER, GET_RUN, LIST_RUNS, RUN_CANCEL, RUN_DISCARD, RUN_TRIGGER, SEARCH_STACKS, VIEWER, labelPredicates,
-  type ApiKeyUserResponse, type GraphQLErrorsResponse, type OperationSpec, type RunNode, type RunStopResponse,
+  type ApiKeyUserResponse, type GraphQLErrorsResponse, type OperationSpec, type RunStopResponse,
   type RunTriggerResponse, type SearchInput, type SearchStacksResponse, type StackRunResponse, type StackRunsResponse,
   type ViewerResponse,
 } from './queries';
 import type { Run, SpaceliftApi, Stack } from './types';
+import { isOwnTrigger } from './triggered-by';
 import { validateResponse } from './validate';
 
 export interface SpaceliftClientOptions {
@@ -38,19 +43,14 @@ type Reply = { kind: 'data'; status: number; body: unknown } | { kind: 'unauthor
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_PAGE_SIZE = 50;
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
+/** Pages of `Stack.runs` listRunsSince reads at most; its page size is not documented (spacectl asks for none). */
+const MAX_RUN_PAGES = 10;
 /** The note Spacelift records on runs this service cancels or discards. */
 export const STOP_NOTE = 'cancelled by spacelift-cascade';
 /** States in which a run is already stopped: a cancelRun retry after a lost answer finds it there. */
 const STOPPED_STATES = new Set(['CANCELED', 'DISCARDED']);
 
-/**
- * Errors that are a GraphQL `errors[]` answer (Spacelift refused the operation), as opposed to an HTTP, network
- * or JSON failure, with the server's own message. Kept outside the error objects so their shape is unchanged.
- */
-const graphqlRefusals = new WeakMap<SpaceliftError, string>();
-
 export class SpaceliftClient implements SpaceliftApi {
-  readonly triggeredBy: string;
   private readonly origin: string;
   private readonly path: string;
   private readonly dispatcher: Dispatcher;
@@ -60,6 +60,7 @@ export class SpaceliftClient implements SpaceliftApi {
   private readonly discovery: 'scan' | 'label';
   private readonly pageSize: number;
   private readonly log: Logger;
+  private readonly now: () => number;
 
   constructor(private readonly options: SpaceliftClientOptions) {
     const url = parseEndpoint(options.endpoint);
@@ -74,7 +75,7 @@ export class SpaceliftClient implements SpaceliftApi {
     this.dispatcher =
       options.dispatcher ?? new Pool(url.origin, { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
     this.log = options.logger ?? silentLogger;
-    this.triggeredBy = `api::${options.apiKeyId}`;
+    this.now = options.now ?? Date.now;
     this.auth = new JwtCache(() => this.exchangeKey(), options.now ?? Date.now);
   }
 
@@ -95,6 +96,10 @@ export class SpaceliftClient implements SpaceliftApi {
   async triggerRun(stackId: string): Promise<Run> {
     const context = { operation: 'runTrigger', stackId };
     const reply = await this.call<RunTriggerResponse>(RUN_TRIGGER, { stack: stackId }, context);
+    if (!reply.data.runTrigger) {
+      // The run may exist all the same: the retry's at-most-once guard looks for it before triggering again.
+      throw new SpaceliftTransientError(`${describe(context)} answered no run and no error`, context);
+    }
     this.log.info('spacelift run triggered', { stackId, runId: reply.data.runTrigger.id });
     return toRun(reply.data.runTrigger);
   }
@@ -107,19 +112,38 @@ export class SpaceliftClient implements SpaceliftApi {
     return toRun(data.stack.run);
   }
 
-  async listRecentRuns(stackId: string): Promise<Run[]> {
-    const context = { operation: 'listRuns', stackId };
-    const { data } = await this.call<StackRunsResponse>(LIST_RUNS, { stack: stackId }, context);
-    if (!data.stack) throw new SpaceliftNotFoundError(`${this.stackMissing(stackId)} (listRuns)`, context);
-    return data.stack.runs.map(toRun);
+  /** `api::<our key ID>`, or the shortened `api::<prefix>::<key name>` (src/spacelift/triggered-by.ts). */
+  ownsTrigger(triggeredBy: string | null | undefined): boolean {
+    return isOwnTrigger(triggeredBy, this.options.apiKeyId);
   }
 
   /**
-   * runCancel first (a run that has not started: QUEUED/READY → CANCELED); when Spacelift refuses it with a
-   * GraphQL error, runDiscard (a run waiting to be applied, e.g. UNCONFIRMED → DISCARDED). When both are refused,
+   * Tracked runs created at or after `since` (epoch seconds), paging back with `runs(before: <run ID>)` as spacectl
+   * does. The cursor is the page's oldest run by ID (run IDs are ULIDs, which sort by creation time): under
+   * newest-first that is spacectl's "last run of the page", and it stays right whatever order a page comes in.
+   */
+  async listRunsSince(stackId: string, since: number): Promise<Run[]> {
+    const context = { operation: 'listRuns', stackId };
+    const fetchPage = async (before: string | null): Promise<RunPage<string | null>> => {
+      const { data } = await this.call<StackRunsResponse>(LIST_RUNS, { stack: stackId, before }, context);
+      if (!data.stack) throw new SpaceliftNotFoundError(`${this.stackMissing(stackId)} (listRuns)`, context);
+      const runs = (data.stack.runs ?? []).map(toRun);
+      const oldest = runs.reduce<string | undefined>((min, run) => (min === undefined || run.id < min ? run.id : min), undefined);
+      // A server that ignores `before` would hand back the same page for ever.
+      return { runs, next: oldest === undefined || oldest === before ? undefined : oldest };
+    };
+    const { runs, complete } = await collectRunsSince(since, null, fetchPage, MAX_RUN_PAGES);
+    if (!complete) this.log.warn('spacelift runs since the trigger decision fill more pages than are read', { ...context, since, pages: MAX_RUN_PAGES });
+    return runs;
+  }
+
+  /**
+   * runCancel first (a run that has not started: QUEUED/READY → CANCELED); when Spacelift refuses it
+   * (SpaceliftRefusedError), runDiscard (a run waiting to be applied, e.g. UNCONFIRMED → DISCARDED). When both are refused,
    * the run is read back: already CANCELED/DISCARDED (an earlier attempt whose answer was lost) resolves with it;
    * any other state is a non-retryable SpaceliftError naming that state, since retrying will not change Spacelift's
-   * mind. Transport failures, "not found" and auth errors are thrown as they are, before trying anything else.
+   * mind. Transport failures, server failures, "not found" and auth errors are thrown as they are, before trying
+   * anything else.
    */
   async cancelRun(stackId: string, runId: string): Promise<Run> {
     const refusals: string[] = [];
@@ -127,10 +151,9 @@ export class SpaceliftClient implements SpaceliftApi {
       try {
         return await this.stopRun(spec, stackId, runId);
       } catch (err) {
-        const refusal = err instanceof SpaceliftError ? graphqlRefusals.get(err) : undefined;
-        if (refusal === undefined) throw err;
-        this.log.info('spacelift refused to stop the run this way', { operation: spec.operation, stackId, runId, reason: refusal });
-        refusals.push(`${spec.operation}: ${refusal}`);
+        if (!(err instanceof SpaceliftRefusedError)) throw err;
+        this.log.info('spacelift refused to stop the run this way', { operation: spec.operation, stackId, runId, reason: err.reason });
+        refusals.push(`${spec.operation}: ${err.reason}`);
       }
     }
     const run = await this.getRun(stackId, runId);
@@ -146,7 +169,9 @@ export class SpaceliftClient implements SpaceliftApi {
     const context = { operation: spec.operation, stackId, runId };
     const variables = { stack: stackId, run: runId, note: STOP_NOTE };
     const { data } = await this.call<RunStopResponse<typeof spec.operation>>(spec, variables, context);
-    const run = toRun(data[spec.operation]);
+    const answer = data[spec.operation];
+    if (!answer) throw new SpaceliftRefusedError(`${describe(context)} answered no run`, context, 'answered no run');
+    const run = toRun(answer);
     this.log.info(`spacelift run ${run.state.toLowerCase()}`, { stackId, runId, operation: spec.operation });
     return run;
   }
@@ -188,7 +213,7 @@ export class SpaceliftClient implements SpaceliftApi {
     for (let page = 1; ; page++) {
       const input: SearchInput = { first: this.pageSize, ...(after ? { after } : {}), ...(predicates ? { predicates } : {}) };
       const { data } = await this.call<SearchStacksResponse>(SEARCH_STACKS, { input }, context);
-      for (const edge of data.searchStacks.edges) stacks.push(edge.node);
+      for (const edge of data.searchStacks.edges) stacks.push(toStack(edge.node));
       onPage?.(stacks.length);
       const { hasNextPage, endCursor } = data.searchStacks.pageInfo;
       if (!hasNextPage || !endCursor) return stacks;
@@ -237,8 +262,10 @@ export class SpaceliftClient implements SpaceliftApi {
     if (!data.apiKeyUser) {
       throw new SpaceliftAuthError(`invalid API key id ${keyId}: Spacelift knows no such key (apiKeyUser is null)`, context);
     }
-    this.log.debug('spacelift API key exchanged', { apiKeyId: keyId, validUntil: data.apiKeyUser.validUntil });
-    return data.apiKeyUser;
+    const grant = toGrant(data.apiKeyUser, this.now());
+    if (!grant) throw new SpaceliftAuthError(`API key ${keyId} was not exchanged: apiKeyUser answered no jwt`, context);
+    this.log.debug('spacelift API key exchanged', { apiKeyId: keyId, validUntil: grant.validUntil, assumed: data.apiKeyUser.validUntil === null });
+    return grant;
   }
 
   /** One HTTP round trip. Returns data or "unauthorized"; every other failure becomes a typed error. */
@@ -299,14 +326,13 @@ export class SpaceliftClient implements SpaceliftApi {
     const { errors } = validateResponse<GraphQLErrorsResponse>('graphql-errors', body, context, {
       echoValues: mayQuoteBody,
     });
-    if (errors.some((e) => /unauthorized/i.test(e.message))) return { kind: 'unauthorized', status };
-    const first = errors.find((e) => /not found/i.test(e.message)) ?? errors[0];
-    const withPath = { ...context, ...(first.path ? { path: first.path.join('.') } : {}) };
-    const message = `${describe(context)} failed: ${first.message}`;
-    if (/not found/i.test(first.message)) throw new SpaceliftNotFoundError(message, withPath);
-    const refused = new SpaceliftTransientError(message, withPath);
-    graphqlRefusals.set(refused, first.message);
-    throw refused;
+    const { kind, error } = classifyGraphQLErrors(errors);
+    if (kind === 'unauthorized') return { kind: 'unauthorized', status };
+    const withPath = { ...context, ...(error.path ? { path: error.path.join('.') } : {}) };
+    const message = `${describe(context)} failed: ${error.message}`;
+    if (kind === 'not-found') throw new SpaceliftNotFoundError(message, withPath);
+    if (kind === 'server-failed') throw new SpaceliftTransientError(message, withPath);
+    throw new SpaceliftRefusedError(message, withPath, error.message);
   }
 
   private networkError(err: unknown, context: SpaceliftErrorContext): SpaceliftTransientError {
@@ -325,13 +351,6 @@ export class SpaceliftClient implements SpaceliftApi {
 function describe(context: SpaceliftErrorContext): string {
   const parts = [context.stackId && `stack ${context.stackId}`, context.runId && `run ${context.runId}`].filter(Boolean);
   return parts.length > 0 ? `${context.operation} (${parts.join(', ')})` : context.operation;
-}
-
-/** The API's Run with delta renamed (addCount → added, ...); every other field passes through as it came. */
-function toRun(node: RunNode): Run {
-  const { delta, ...rest } = node;
-  if (delta === undefined) return rest;
-  return { ...rest, delta: delta && { added: delta.addCount, changed: delta.changeCount, deleted: delta.deleteCount } };
 }
 
 /** `errors: []` or `errors: null` mean no errors; anything else goes through the error-envelope schema. */

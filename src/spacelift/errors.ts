@@ -20,10 +20,21 @@ export class SpaceliftError extends Error {
   }
 }
 
-/** HTTP 5xx/429, GraphQL errors[], timeouts, connection resets. */
+/** HTTP 5xx/429, timeouts, connection resets, and GraphQL errors[] that say the server failed ("internal error"). */
 export class SpaceliftTransientError extends SpaceliftError {
   constructor(message: string, context: SpaceliftErrorContext, options?: { cause?: unknown }) {
     super(message, context, true, options);
+  }
+}
+
+/**
+ * Spacelift refused the operation with a GraphQL `errors[]` answer (HTTP 200), e.g. "no runs found that can be
+ * discarded": asking again will get the same answer, like HCP Terraform's 4xx (TerraformRejectedError).
+ * `reason` is the server's own message.
+ */
+export class SpaceliftRefusedError extends SpaceliftError {
+  constructor(message: string, context: SpaceliftErrorContext, readonly reason: string) {
+    super(message, context, false);
   }
 }
 

@@ -6,6 +6,7 @@ export {
   SpaceliftTransientError,
   SpaceliftAuthError,
   SpaceliftNotFoundError,
+  SpaceliftRefusedError,
   SpaceliftSchemaError,
   type SpaceliftErrorContext,
 } from './errors';

@@ -2,7 +2,7 @@
  * Every GraphQL document we send, the variables it takes, the response shape it returns and the schema that
  * checks it. Selections follow spacectl and the Terraform provider (see shared/reference/spacelift-api.md).
  */
-import type { Run, Stack } from './types';
+import type { AttachedContext, Run } from './types';
 import type { SchemaName } from './validate';
 
 /** Names used in logs, error contexts and the fake server's fault injection. */
@@ -42,9 +42,14 @@ export const GET_RUN = {
   schema: 'stack-run',
 } as const satisfies OperationSpec;
 
+/**
+ * One page of a stack's tracked runs. spacectl pages with `runs(before: $before)`, `$before` being the ID of the
+ * last run of the previous page and typed `ID` (internal/cmd/stack/run_list.go; spacelift-io/graphql maps a Go
+ * string to ID); a null `before` asks for the first page. Neither the order within a page nor its size is documented.
+ */
 export const LIST_RUNS = {
   operation: 'listRuns',
-  query: `query ListRuns($stack: ID!) { stack(id: $stack) { id runs { ${RUN_FIELDS} } } }`,
+  query: `query ListRuns($stack: ID!, $before: ID) { stack(id: $stack) { id runs(before: $before) { ${RUN_FIELDS} } } }`,
   schema: 'stack-runs',
 } as const satisfies OperationSpec;
 
@@ -85,46 +90,58 @@ export function labelPredicates(stackId: string): NonNullable<SearchInput['predi
 }
 
 export interface ApiKeyUserResponse {
-  data: { apiKeyUser: { jwt: string; validUntil: number } | null };
+  data: { apiKeyUser: { jwt: string | null; validUntil: number | null } | null };
+}
+
+/** A Stack as the API answers it (schemas/spacelift-stack.json); SpaceliftClient turns it into a Stack. */
+export interface StackNode {
+  id: string;
+  name: string | null;
+  labels: string[] | null;
+  attachedContexts?: AttachedContext[] | null;
+  state?: string | null;
+  isDisabled?: boolean | null;
+  lockedBy?: string | null;
+  branch?: string | null;
 }
 
 export interface SearchStacksResponse {
   data: {
     searchStacks: {
-      edges: { node: Stack }[];
-      pageInfo: { endCursor: string | null; hasNextPage: boolean; hasPreviousPage?: boolean };
+      edges: { node: StackNode }[];
+      pageInfo: { endCursor: string | null; hasNextPage: boolean; hasPreviousPage?: boolean | null };
     };
   };
 }
 
 /** `delta` as GraphQL names it. `resources` is selected (spacectl does) but not used. */
 export interface RunDeltaNode {
-  addCount: number;
-  changeCount: number;
-  deleteCount: number;
-  resources?: number;
+  addCount: number | null;
+  changeCount: number | null;
+  deleteCount: number | null;
+  resources?: number | null;
 }
 
 /** A Run as the API answers it (schemas/spacelift-run.json); SpaceliftClient turns it into a Run. */
 export type RunNode = Omit<Run, 'delta'> & { delta?: RunDeltaNode | null };
 
 export interface RunTriggerResponse {
-  data: { runTrigger: RunNode };
+  data: { runTrigger: RunNode | null };
 }
 
 export interface StackRunResponse {
-  data: { stack: { id?: string; run: RunNode | null } | null };
+  data: { stack: { id?: string | null; run: RunNode | null } | null };
 }
 
 export interface StackRunsResponse {
-  data: { stack: { id?: string; runs: RunNode[] } | null };
+  data: { stack: { id?: string | null; runs: RunNode[] | null } | null };
 }
 
 /** runCancel and runDiscard both answer the Run they stopped, under their own root field. */
-export type RunStopResponse<K extends 'runCancel' | 'runDiscard'> = { data: { [key in K]: RunNode } };
+export type RunStopResponse<K extends 'runCancel' | 'runDiscard'> = { data: { [key in K]: RunNode | null } };
 
 export interface ViewerResponse {
-  data: { viewer: { id: string; name: string } | null };
+  data: { viewer: { id: string; name?: string | null } | null };
 }
 
 export interface GraphQLErrorItem {

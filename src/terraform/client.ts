@@ -3,17 +3,16 @@
  * JSON:API over one keep-alive undici Pool, a bearer token, typed errors and validated responses. Units are
  * workspaces, named natively by their workspace name; the run they carry is mapped onto the Spacelift-shaped Run.
  * Like SpaceliftClient it never retries by itself: Temporal's retry policy owns retries, because creating a run is
- * not idempotent and only the activity knows how to look for an earlier one (listRecentRuns + triggeredBy).
+ * not idempotent and only the activity knows how to look for an earlier one (listRunsSince + ownsTrigger).
  */
 import { Pool, type Dispatcher } from 'undici';
 import { silentLogger, type Logger } from '../log/logger';
+import { collectRunsSince, type RunPage } from '../platform/runs-since';
 import type { PlatformApi } from '../platform/types';
 import type { Run, Stack } from '../spacelift/types';
 import { TerraformNotFoundError, TerraformRejectedError, type TerraformErrorContext } from './errors';
 import { runFromResource, stackFromWorkspace } from './mapping';
-import {
-  APPLY_STARTED_STATUSES, DISCARDABLE_STATUSES, TERRAFORM_RUN_MESSAGE, TERRAFORM_TRIGGERED_BY, isTerminalRunStatus,
-} from './states';
+import { TERRAFORM_RUN_MESSAGE, TERRAFORM_TRIGGERED_BY, stopRuleOf, type StopRule } from './states';
 import { TerraformTransport, describe, type TransportOptions } from './transport';
 import type {
   AccountDetailsResponse, RunListResponse, RunShowResponse, WorkspaceListResponse, WorkspaceResource, WorkspaceShowResponse,
@@ -37,14 +36,21 @@ export const DEFAULT_TERRAFORM_URL = 'https://app.terraform.io';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 100;
-/** Runs read by listRecentRuns: one page. That endpoint is limited to 30 requests per minute. */
-const RECENT_RUNS = 20;
+/** listRunsSince reads pages of 20 runs, at most 5: the list endpoint is limited to 30 requests per minute. */
+const RUN_PAGE_SIZE = 20;
+const MAX_RUN_PAGES = 5;
 /** The comment recorded on runs this service cancels or discards. */
 export const TERRAFORM_STOP_COMMENT = 'cancelled by spacelift-cascade';
 type StopAction = 'cancel' | 'discard';
+/** Why cancelRun leaves a run alone, by its status's stop rule (src/terraform/states.ts). */
+const LEFT_ALONE: Readonly<Record<Exclude<StopRule, StopAction | 'stopped'> | 'unknown', string>> = {
+  'apply-started': 'its apply has been confirmed or has started',
+  ended: 'it has ended',
+  leave: 'it is a health assessment',
+  unknown: 'this service does not know that status, so it leaves the run alone',
+};
 
 export class TerraformClient implements PlatformApi {
-  readonly triggeredBy = TERRAFORM_TRIGGERED_BY;
   readonly organization: string;
   private readonly transport: TerraformTransport;
   private readonly pageSize: number;
@@ -109,36 +115,49 @@ export class TerraformClient implements PlatformApi {
     return run;
   }
 
-  /** The workspace's most recent runs, newest first (one page of 20, plan included for delta). */
-  async listRecentRuns(workspace: string): Promise<Run[]> {
-    const context = { operation: 'listRuns', stackId: workspace };
-    const workspaceId = await this.workspaceId(workspace);
-    const path = `/workspaces/${encodeURIComponent(workspaceId)}/runs?${pageQuery(1, RECENT_RUNS)}&include=plan`;
-    const reply = await this.withWorkspaceId(workspace, () => this.transport.call<RunListResponse>('GET', path, 'run-list', context));
-    return reply.data
-      .map((resource) => ({ run: runFromResource(resource, reply.included), at: Date.parse(resource.attributes['created-at']) }))
-      .sort((a, b) => b.at - a.at)
-      .map((entry) => entry.run);
+  /** Runs carry our message marker (TERRAFORM_RUN_MESSAGE), which runFromResource turns into TERRAFORM_TRIGGERED_BY. */
+  ownsTrigger(triggeredBy: string | null | undefined): boolean {
+    return triggeredBy === TERRAFORM_TRIGGERED_BY;
   }
 
   /**
-   * Stops a run that has not started applying: discard while it waits for confirmation or priority (pending,
-   * planned, policy_checked ...), cancel while it is being planned. A run whose apply is confirmed or running is
-   * refused (non-retryable). When HCP Terraform answers 409 the other action is tried, then the run is read back:
+   * The workspace's runs created at or after `since` (epoch seconds), plan included for delta. The list's order is
+   * not documented, so pages (`meta.pagination.next-page`) are read while they hold such runs, up to 5.
+   */
+  async listRunsSince(workspace: string, since: number): Promise<Run[]> {
+    const context = { operation: 'listRuns', stackId: workspace };
+    const workspaceId = await this.workspaceId(workspace);
+    const fetchPage = async (page: number): Promise<RunPage<number>> => {
+      const path = `/workspaces/${encodeURIComponent(workspaceId)}/runs?${pageQuery(page, RUN_PAGE_SIZE)}&include=plan`;
+      const reply = await this.withWorkspaceId(workspace, () => this.transport.call<RunListResponse>('GET', path, 'run-list', context));
+      const next = reply.meta?.pagination?.['next-page'] ?? null;
+      return { runs: reply.data.map((resource) => runFromResource(resource, reply.included)), next: next !== null && next > page ? next : undefined };
+    };
+    const { runs, complete } = await collectRunsSince(since, 1, fetchPage, MAX_RUN_PAGES);
+    if (!complete) this.log.warn('terraform runs since the trigger decision fill more pages than are read', { ...context, since, pages: MAX_RUN_PAGES });
+    return runs;
+  }
+
+  /**
+   * Stops a run that has not started applying: discard while it waits for confirmation, a decision or priority
+   * (pending, planned, policy_checked ...), cancel while it is being planned. A run whose apply is confirmed or
+   * running, a final run, and a run in a status this service does not know are refused (non-retryable) without
+   * sending anything. When HCP Terraform answers 409 the other action is tried, then the run is read back:
    * already canceled/discarded (an earlier attempt whose answer was lost) resolves with it, anything else is a
    * TerraformRejectedError naming its status. The action is queued by HCP Terraform, so the run returned may still
    * show the status it had; the run monitor sees the final one.
    */
   async cancelRun(workspace: string, runId: string): Promise<Run> {
     const first = await this.readRun(workspace, runId, 'cancelRun');
-    if (isStopped(first.status)) return first.run;
+    const rule = stopRuleOf(first.status);
+    if (rule === 'stopped') return first.run;
     const refuse = (status: string, why: string): never => {
       throw new TerraformRejectedError(`run ${runId} on workspace ${workspace} could not be stopped: it is ${status} (${why})`, {
         operation: 'cancelRun', stackId: workspace, runId,
       });
     };
-    if (APPLY_STARTED_STATUSES.has(first.status) || isTerminalRunStatus(first.status)) refuse(first.status, 'its apply has started or it has ended');
-    const preferred: StopAction = DISCARDABLE_STATUSES.has(first.status) ? 'discard' : 'cancel';
+    if (rule !== 'discard' && rule !== 'cancel') return refuse(first.status, LEFT_ALONE[rule]);
+    const preferred: StopAction = rule;
     const refusals: string[] = [];
     for (const action of [preferred, preferred === 'discard' ? 'cancel' : 'discard'] as const) {
       const refusal = await this.stop(action, workspace, runId);
@@ -146,7 +165,7 @@ export class TerraformClient implements PlatformApi {
       refusals.push(`${action}: ${refusal}`);
     }
     const after = await this.readRun(workspace, runId, 'cancelRun');
-    if (isStopped(after.status)) return after.run;
+    if (stopRuleOf(after.status) === 'stopped') return after.run;
     return refuse(after.status, refusals.join('; '));
   }
 
@@ -249,10 +268,6 @@ export class TerraformClient implements PlatformApi {
   private remember(resource: WorkspaceResource): void {
     this.workspaceIds.set(resource.attributes.name, resource.id);
   }
-}
-
-function isStopped(status: string): boolean {
-  return status === 'canceled' || status === 'force_canceled' || status === 'discarded';
 }
 
 function pageQuery(page: number, size: number): string {

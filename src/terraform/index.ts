@@ -6,7 +6,7 @@ export {
 } from './errors';
 export {
   TERRAFORM_RUN_MESSAGE, TERRAFORM_TRIGGERED_BY, TERMINAL_RUN_STATUSES, DISCARDABLE_STATUSES, APPLY_STARTED_STATUSES,
-  mapRunStatus, isTerminalRunStatus, triggeredByOf,
+  CANCELABLE_STATUSES, RUN_STATUSES, mapRunStatus, isTerminalRunStatus, stopRuleOf, triggeredByOf, type StopRule,
 } from './states';
 export { runFromResource, stackFromWorkspace } from './mapping';
 export {

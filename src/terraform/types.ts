@@ -50,8 +50,8 @@ export interface Pagination {
 export interface WorkspaceListResponse { data: WorkspaceResource[]; meta: { pagination: Pagination } }
 export interface WorkspaceShowResponse { data: WorkspaceResource }
 export interface RunShowResponse { data: RunResource; included?: IncludedResource[] }
-export interface RunListResponse { data: RunResource[]; included?: IncludedResource[] }
-export interface AccountDetailsResponse { data: { id: string; type: 'users'; attributes: { username: string; 'is-service-account'?: boolean } } }
+export interface RunListResponse { data: RunResource[]; included?: IncludedResource[]; meta?: { pagination?: Partial<Pagination> } }
+export interface AccountDetailsResponse { data: { id: string; type: 'users'; attributes: { username: string | null; 'is-service-account'?: boolean } } }
 export interface ErrorsResponse { errors: { status?: string | number; title?: string; detail?: string | null }[] }
 
 /** A run notification (payload_version 1); verification pings carry nulls in the run fields. */

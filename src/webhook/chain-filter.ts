@@ -8,8 +8,8 @@ export type FilterDecision = { start: true } | { start: false; reason: string };
  * FINISHED). Proposed runs, tasks and intermediate states are acknowledged and ignored.
  */
 export function shouldStartChain(event: RunEvent, config: Pick<WebhookConfig, 'runTypes' | 'triggerStates'>): FilterDecision {
-  if (!config.runTypes.includes(event.run.type)) {
-    return { start: false, reason: `run type ${event.run.type} does not start a chain` };
+  if (event.run.type === null || !config.runTypes.includes(event.run.type)) {
+    return { start: false, reason: `run type ${String(event.run.type)} does not start a chain` };
   }
   if (!config.triggerStates.includes(event.state)) {
     return { start: false, reason: `state ${event.state} does not start a chain` };

@@ -5,8 +5,10 @@ import type { WebhookOutcome } from '../metrics/cascade-metrics';
 import type { StartChainOutcome, StartChainRequest } from '../temporal/start-chain';
 import { shouldStartChain } from './chain-filter';
 import { describeError } from './describe-error';
+import { classifyDelivery, type OtherEventType } from './event-type';
 import { BodyTooLargeError, readBody } from './read-body';
 import { routeToMonitor, type RouteRunState } from './route-run-state';
+import type { RunDelta } from '../workflows/cascade-types';
 import type { RunEvent } from './run-event';
 import { validateRunEvent } from './validate-run-event';
 import { verifySignature } from './verify-signature';
@@ -23,6 +25,8 @@ export interface Reply {
   body: Record<string, string> | { text: string; contentType: string };
   /** Set on webhook deliveries only: the label counted in spacelift_cascade_webhooks_total. */
   outcome?: DeliveryOutcome;
+  /** A delivery that is not a run state event: counted in spacelift_cascade_webhook_other_events_total. */
+  eventType?: OtherEventType;
   headers?: Record<string, string>;
   /** stackId / runId / workflowId / error, for the request's log line. Never secrets or signatures. */
   fields?: LogFields;
@@ -33,10 +37,11 @@ export interface DeliveryDeps {
   startChain: StartChain;
   routeRunState: RouteRunState;
   /**
-   * Graph mode only: the `triggeredBy` of runs the cascade triggers itself (`api::<keyId>`). Such a run never starts
-   * a cascade, even when its webhook beats the start of its monitor: the cascade that triggered it polls it.
+   * Graph mode only: whether a run's `triggeredBy` names the worker's API key (`api::<keyId>` or the shortened
+   * `api::<prefix>::<name>`, src/spacelift/triggered-by.ts). Such a run never starts a cascade, even when its
+   * webhook beats the start of its monitor: the cascade that triggered it polls it.
    */
-  cascadeTriggeredBy?: string;
+  cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
 }
 
 export const rejected = (status: number, outcome: DeliveryOutcome, reason: string, fields?: LogFields): Reply => ({
@@ -48,8 +53,8 @@ export const rejected = (status: number, outcome: DeliveryOutcome, reason: strin
 
 /**
  * POST /webhooks/spacelift after routing: content type 415 → size 413 → signature 401 (over the raw bytes,
- * before any parsing) → JSON 400 → schema 422 → a run a cascade watches: its monitor (200 delivered/duplicate)
- * → filter 202 → start the chain (200, or 503 so Spacelift retries).
+ * before any parsing) → JSON 400 → not a run state event 202 (event-type.ts) → schema 422 → a run a cascade
+ * watches: its monitor (200 delivered/duplicate) → filter 202 → start the chain (200, or 503 so Spacelift retries).
  */
 export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): Promise<Reply> {
   const { config } = deps;
@@ -64,40 +69,47 @@ export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): 
   if ('reply' in body) return body.reply;
   const { payload } = body;
 
+  const kind = classifyDelivery(payload);
+  if (!kind.runEvent) {
+    const reason = `not a run state event (${kind.eventType}); only run state changes start cascades`;
+    return { ...ignored(reason, { eventType: kind.eventType }), eventType: kind.eventType };
+  }
   const validation = validateRunEvent(payload);
   if (!validation.ok) return rejected(422, 'invalid_payload', validation.reason, { field: validation.field });
   const { event } = validation;
   const fields: LogFields = { stackId: event.stack.id, runId: event.run.id, runType: event.run.type, state: event.state, stateVersion: event.stateVersion };
 
-  const delta = event.run.delta;
   const update = {
     unitId: event.stack.id,
     runId: event.run.id,
     state: event.state,
     stateVersion: event.stateVersion,
-    delta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
+    delta: deltaOf(event),
   };
   const routed = await routeToMonitor(update, deps.routeRunState, fields);
   if (routed) return routed;
 
   const decision = shouldStartChain(event, config);
   if (!decision.start) return ignored(decision.reason, fields);
-  if (deps.cascadeTriggeredBy !== undefined && event.run.triggeredBy === deps.cascadeTriggeredBy) {
-    return ignored(`run was triggered by a cascade (${deps.cascadeTriggeredBy}); the cascade that triggered it follows it`, fields);
+  if (deps.cascadeTriggeredBy?.(event.run.triggeredBy) === true) {
+    return ignored(`run was triggered by a cascade (${String(event.run.triggeredBy)}); the cascade that triggered it follows it`, fields);
   }
   return start(event, deps.startChain, fields);
 }
 
 /**
  * The gate every platform's webhook passes first: content type 415 → size 413 → signature 401 (over the raw bytes,
- * before any parsing; `verify` answers why it failed, or undefined) → JSON 400.
+ * before any parsing; `verify` answers why it failed, or undefined) → JSON 400. `allowMissingContentType` lets a
+ * request without a Content-Type through to the signature check (a wrong one is still 415).
  */
 export async function readSignedJson(
   req: IncomingMessage,
   maxBodyBytes: number,
   verify: (raw: Buffer) => string | undefined,
+  { allowMissingContentType = false }: { allowMissingContentType?: boolean } = {},
 ): Promise<{ payload: unknown } | { reply: Reply }> {
-  if (!isJson(req.headers['content-type'])) {
+  const contentType = req.headers['content-type'];
+  if (!(isJson(contentType) || (allowMissingContentType && contentType === undefined))) {
     return { reply: rejected(415, 'unsupported_media_type', 'content type must be application/json') };
   }
   let raw: Buffer;
@@ -121,13 +133,7 @@ export async function readSignedJson(
 export const ignored = (reason: string, fields: LogFields): Reply => ({ status: 202, outcome: 'ignored', body: { status: 'ignored', reason }, fields });
 
 function start(event: RunEvent, startChain: StartChain, fields: LogFields): Promise<Reply> {
-  const delta = event.run.delta;
-  const request = {
-    stackId: event.stack.id,
-    runId: event.run.id,
-    runState: event.state,
-    runDelta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
-  };
+  const request = { stackId: event.stack.id, runId: event.run.id, runState: event.state, runDelta: deltaOf(event) };
   return startCascade(request, startChain, fields);
 }
 
@@ -151,6 +157,13 @@ export async function startCascade(request: StartChainRequest, startChain: Start
     body: { status: outcome.status, workflowId: outcome.workflowId },
     fields: { ...fields, workflowId: outcome.workflowId },
   };
+}
+
+/** The run's delta without `resources`; null when the payload has none or any of its counts is null (unknown). */
+function deltaOf(event: RunEvent): RunDelta | null {
+  const delta = event.run.delta;
+  if (!delta || delta.added === null || delta.changed === null || delta.deleted === null) return null;
+  return { added: delta.added, changed: delta.changed, deleted: delta.deleted };
 }
 
 /** `application/json` with any parameters (`; charset=utf-8`), case-insensitive. */

@@ -10,7 +10,9 @@ export const TERRAFORM_WEBHOOK_PATH = '/webhooks/terraform';
 
 /**
  * POST /webhooks/terraform: an HCP Terraform generic notification (docs/platforms.md). The same gate as
- * Spacelift's, with the signature in X-TFE-Notification-Signature (hex HMAC-SHA512, TFC_WEBHOOK_SECRET) → schema
+ * Spacelift's, with the signature in X-TFE-Notification-Signature (hex HMAC-SHA512, TFC_WEBHOOK_SECRET). HCP
+ * Terraform does not document the Content-Type it sends, so a request without one is accepted when its signature
+ * verifies (not under --insecure-skip-signature, where nothing would vouch for it); a non-JSON type is 415 → schema
  * 422 → a verification ping or a notification about no run: 200 → a run a cascade watches: its monitor → a run
  * this service created, or a state that does not start a cascade: 202 → start the cascade of `tfc:<workspace>`.
  */
@@ -23,7 +25,7 @@ export async function handleTerraformDelivery(req: IncomingMessage, deps: Delive
     if (check === 'malformed') return 'X-TFE-Notification-Signature must be 128 hex digits (HMAC-SHA512)';
     if (check === 'mismatch') return 'X-TFE-Notification-Signature does not match the body';
     return undefined;
-  });
+  }, { allowMissingContentType: !config.insecureSkipSignature });
   if ('reply' in body) return body.reply;
 
   const parsed = parseTerraformNotification(body.payload);

@@ -38,8 +38,8 @@ export interface WebhookServerOptions {
   startChain: StartChain;
   /** The fast path: hands a run's state to the cascade monitor watching it, if any (see route-run-state.ts). */
   routeRunState: RouteRunState;
-  /** Graph mode: `api::<keyId>` of the worker's Spacelift key; runs it triggered never start a cascade. */
-  cascadeTriggeredBy?: string;
+  /** Graph mode: recognises the worker's Spacelift key in a run's `triggeredBy`; runs it triggered never start a cascade. */
+  cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
   isReady: ReadinessCheck;
   metrics: CascadeMetrics;
   logger: Logger;
@@ -120,6 +120,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   const record = (reply: Reply, seconds: number): void => {
     const outcome = reply.outcome ?? 'error';
     metrics.webhooks.inc({ outcome });
+    if (reply.eventType) metrics.webhookOtherEvents.inc({ event_type: reply.eventType });
     metrics.webhookDuration.observe({ outcome }, seconds);
     if (outcome === 'started') metrics.chainsStarted.inc({});
     const reason = 'reason' in reply.body ? reply.body.reason : undefined;

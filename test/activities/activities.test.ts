@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities';
 import { SpaceliftNotFoundError, SpaceliftTransientError } from '../../src/spacelift/errors';
 import type { Run, SpaceliftApi, Stack } from '../../src/spacelift/types';
+import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 
 const NOW = 1_767_100_000_000;
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
@@ -14,7 +15,7 @@ function memorySpacelift(stacks: Stack[], runs: Run[] = []): SpaceliftApi & { tr
   const triggered: string[] = [];
   return {
     triggered,
-    triggeredBy: 'api::OURKEY',
+    ownsTrigger: (triggeredBy) => triggeredBy === 'api::OURKEY',
     listCandidateDependents: async () => stacks,
     listAllStacks: async () => stacks,
     cancelRun: async () => { throw new Error('unused'); },
@@ -23,7 +24,7 @@ function memorySpacelift(stacks: Stack[], runs: Run[] = []): SpaceliftApi & { tr
       return { id: `RUN-${triggered.length}`, branch: 'main', state: 'QUEUED' };
     },
     getRun: async () => { throw new Error('unused'); },
-    listRecentRuns: async () => runs,
+    listRunsSince: async () => runs,
     verifyCredentials: async () => ({ viewer: null }),
   };
 }
@@ -64,6 +65,35 @@ t.test('a retry ignores runs by someone else and runs from long before the inten
   t.equal(run.id, 'RUN-1');
   t.same(api.triggered, ['eks']);
 });
+
+t.test('a retry adopts the newest of our runs, wherever it is in the answer', async (t) => {
+  const at = (id: string, offset: number): Run => ({ id, state: 'QUEUED', createdAt: NOW / 1000 + offset, triggeredBy: 'api::OURKEY' });
+  const api = memorySpacelift([], [at('FIRST', 1), at('NEWEST', 9), { ...at('NO-TIME', 0), createdAt: null }, at('MIDDLE', 5)]);
+  const run: Run = await mockEnv({ attempt: 2 }).run(createActivities({ spacelift: api }).triggerStackRun, { stackId: 'eks', intentAt: NOW });
+  t.equal(run.id, 'NEWEST');
+});
+
+// The guard against a real client and the fake: runs of others are newer than ours, so ours is on page 2.
+for (const runsOrder of ['newest-first', 'oldest-first'] as const) {
+  for (const triggeredByForm of ['full', 'short'] as const) {
+    t.test(`a retry finds its run on page 2 of Stack.runs (${runsOrder} within a page, ${triggeredByForm} triggeredBy)`, async (t) => {
+      let clock = NOW;
+      const sl = await startSpacelift([{ id: 'eks' }], { now: () => clock, runsPageSize: 2, runsOrder, triggeredByForm });
+      t.teardown(() => stopSpacelift(sl));
+      sl.fake.addRun('eks', { createdAt: NOW / 1000 - 3600 }); // ours, but from long before the intent
+      clock += 1_000;
+      const lost = sl.fake.addRun('eks'); // created by the first attempt, whose answer was lost
+      for (let i = 0; i < 3; i++) {
+        clock += 1_000;
+        sl.fake.addRun('eks', { triggeredBy: 'jane@acme.example' });
+      }
+      const run: Run = await mockEnv({ attempt: 2 }).run(createActivities({ spacelift: sl.client }).triggerStackRun, { stackId: 'eks', intentAt: NOW });
+      t.equal(run.id, lost);
+      t.equal(sl.fake.triggers.length, 0, 'nothing triggered again');
+      t.equal(sl.fake.requests.filter((r) => r.operation === 'listRuns').length, 3, 'page 2 held ours, page 3 nothing recent');
+    });
+  }
+}
 
 t.test('non-retryable Spacelift errors become non-retryable failures; transient ones stay retryable', async (t) => {
   const failing = (err: Error): SpaceliftApi => ({ ...memorySpacelift([]), triggerRun: async () => { throw err; } });

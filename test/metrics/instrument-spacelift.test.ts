@@ -9,7 +9,7 @@ function fakeApi(): SpaceliftApi & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
-    triggeredBy: 'api::KEY',
+    ownsTrigger: (triggeredBy) => triggeredBy === 'api::KEY',
     async listCandidateDependents(stackId) {
       calls.push(`list:${stackId}`);
       return [] as Stack[];
@@ -28,7 +28,7 @@ function fakeApi(): SpaceliftApi & { calls: string[] } {
     async getRun() {
       throw 'not an error';
     },
-    async listRecentRuns() {
+    async listRunsSince() {
       return [run];
     },
     async verifyCredentials() {
@@ -41,7 +41,8 @@ t.test('passes results and errors through and counts them by operation', async (
   const metrics = createCascadeMetrics();
   const api = fakeApi();
   const wrapped = instrumentSpacelift(api, metrics);
-  t.equal(wrapped.triggeredBy, 'api::KEY');
+  t.equal(wrapped.ownsTrigger('api::KEY'), true);
+  t.equal(wrapped.ownsTrigger('api::OTHER'), false, 'ownsTrigger passes through');
   t.same(await wrapped.triggerRun('vpc'), run);
   t.same(await wrapped.listCandidateDependents('vpc'), []);
   t.same(await wrapped.verifyCredentials(), { viewer: 'bot' });

@@ -7,6 +7,8 @@ import { MockAgent } from 'undici';
 import { startFakeSpacelift, type FakeSpacelift, type FakeSpaceliftOptions } from '../support/fake-spacelift';
 
 const STACKS = [{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }];
+/** No run is this recent (year 2096), so listRunsSince reads exactly one page: one request to count. */
+const ONE_PAGE = 4_000_000_000;
 
 async function setup(t: tap.Test, fakeOptions: FakeSpaceliftOptions = {}, clientOptions: Partial<SpaceliftClientOptions> = {}) {
   const fake = await startFakeSpacelift({ stacks: STACKS, ...fakeOptions });
@@ -30,9 +32,9 @@ t.test('one apiKeyUser exchange serves many calls, and every call carries the be
   const { fake, client } = await setup(t);
   await client.listCandidateDependents('vpc');
   await client.triggerRun('eks');
-  await client.listRecentRuns('eks');
+  await client.listRunsSince('eks', ONE_PAGE);
   await client.verifyCredentials();
-  await Promise.all([client.triggerRun('vpc'), client.listRecentRuns('vpc'), client.listCandidateDependents('eks')]);
+  await Promise.all([client.triggerRun('vpc'), client.listRunsSince('vpc', ONE_PAGE), client.listCandidateDependents('eks')]);
   t.equal(count(fake, 'apiKeyUser'), 1);
   const authed = fake.requests.filter((r) => r.operation !== 'apiKeyUser');
   t.equal(authed.length, 7);
@@ -43,7 +45,7 @@ t.test('one apiKeyUser exchange serves many calls, and every call carries the be
 
 t.test('concurrent first calls share a single exchange', async (t) => {
   const { fake, client } = await setup(t);
-  await Promise.all(Array.from({ length: 8 }, () => client.listRecentRuns('vpc')));
+  await Promise.all(Array.from({ length: 8 }, () => client.listRunsSince('vpc', ONE_PAGE)));
   t.equal(count(fake, 'apiKeyUser'), 1);
 });
 
@@ -51,12 +53,12 @@ t.test('the token is refreshed 60 s before validUntil, by the clock', async (t) 
   let clock = Date.now();
   const now = () => clock;
   const { fake, client } = await setup(t, { now, tokenTtlSeconds: 3600 }, { now });
-  await client.listRecentRuns('vpc');
+  await client.listRunsSince('vpc', ONE_PAGE);
   clock += 3_600_000 - 61_000;
-  await client.listRecentRuns('vpc');
+  await client.listRunsSince('vpc', ONE_PAGE);
   t.equal(count(fake, 'apiKeyUser'), 1, 'still valid 61 s before expiry');
   clock += 2_000;
-  await client.listRecentRuns('vpc');
+  await client.listRunsSince('vpc', ONE_PAGE);
   t.equal(count(fake, 'apiKeyUser'), 2, 'refreshed 59 s before expiry, before the server would refuse it');
   t.equal(fake.requests.filter((r) => r.operation === 'listRuns').length, 3, 'no request was refused and repeated');
 });
@@ -76,7 +78,7 @@ t.test('after expireTokens, parallel calls refresh only once', async (t) => {
   const { fake, client } = await setup(t);
   await client.verifyCredentials();
   fake.expireTokens();
-  await Promise.all([client.triggerRun('vpc'), client.triggerRun('eks'), client.listRecentRuns('vpc')]);
+  await Promise.all([client.triggerRun('vpc'), client.triggerRun('eks'), client.listRunsSince('vpc', ONE_PAGE)]);
   t.equal(count(fake, 'apiKeyUser'), 2);
   t.equal(fake.triggers.length, 2);
 });

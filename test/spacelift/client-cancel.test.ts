@@ -32,7 +32,7 @@ t.test('a QUEUED or READY run is cancelled with runCancel and a note; runDiscard
     const run = await client.triggerRun('eks');
     fake.setRunState(run.id, state);
     const stopped = await client.cancelRun('eks', run.id);
-    t.match(stopped, { id: run.id, state: 'CANCELED', branch: 'main', triggeredBy: client.triggeredBy, delta: null }, state);
+    t.match(stopped, { id: run.id, state: 'CANCELED', branch: 'main', triggeredBy: `api::${fake.apiKeyId}`, delta: null }, state);
     t.match(fake.requests.at(-1), { operation: 'runCancel' });
     t.same(fake.requests.at(-1)?.variables, { stack: 'eks', run: run.id, note: STOP_NOTE });
   }
@@ -133,12 +133,23 @@ t.test('a transient failure of the runDiscard fallback, or of the getRun read-ba
   t.same(calls(fake), ['runTrigger', 'runCancel', 'runDiscard', 'runCancel', 'runDiscard', 'getRun']);
 });
 
-t.test('any other GraphQL error on runCancel also falls back to runDiscard', async (t) => {
+t.test('any other refusal of runCancel also falls back to runDiscard', async (t) => {
+  const { fake, client } = await setup(t);
+  const run = await client.triggerRun('eks');
+  fake.inject({ operation: 'runCancel', kind: 'graphqlError', message: 'stack is locked by jane@acme.example' });
+  t.equal((await client.cancelRun('eks', run.id)).state, 'DISCARDED', 'a QUEUED run can be discarded too');
+  t.same(calls(fake), ['runTrigger', 'runCancel', 'runDiscard']);
+});
+
+t.test('a GraphQL error saying the server failed is thrown, retryable, without trying runDiscard', async (t) => {
   const { fake, client } = await setup(t);
   const run = await client.triggerRun('eks');
   fake.inject({ operation: 'runCancel', kind: 'graphqlError', message: 'internal error' });
-  t.equal((await client.cancelRun('eks', run.id)).state, 'DISCARDED', 'a QUEUED run can be discarded too');
-  t.same(calls(fake), ['runTrigger', 'runCancel', 'runDiscard']);
+  const err = await failure(client.cancelRun('eks', run.id));
+  t.type(err, SpaceliftTransientError);
+  t.equal(err.retryable, true);
+  t.same(calls(fake), ['runTrigger', 'runCancel']);
+  t.equal((await client.cancelRun('eks', run.id)).state, 'CANCELED', 'the retry cancels it');
 });
 
 t.test('an unknown run or stack is a SpaceliftNotFoundError from runCancel', async (t) => {

@@ -5,6 +5,7 @@ import { SpaceliftClient } from '../../src/spacelift/client';
 import {
   SpaceliftError,
   SpaceliftNotFoundError,
+  SpaceliftRefusedError,
   SpaceliftSchemaError,
   SpaceliftTransientError,
 } from '../../src/spacelift/errors';
@@ -57,14 +58,49 @@ for (const [kind, message, status] of transient) {
   });
 }
 
+// Real refusals quoted in shared/reference/spacelift-api.md §5.1 ("Real messages seen"), plus the fake's own.
+const refusals = [
+  'no runs found that can be discarded',
+  "can't delete stack when it has dependencies; please delete them first",
+  'Cannot query field "spaces" on type "Query". Did you mean "space"?',
+  'run 01JQ7ZB1EXAMPLERUN00000002 cannot be canceled in state UNCONFIRMED',
+];
+// The server saying it failed: the fixture's "internal error", and the upstream graph-gophers/graphql-go phrasings.
+const serverFailures = [
+  'internal error',
+  'Internal Server Error',
+  'panic occurred: runtime error: invalid memory address or nil pointer dereference',
+  'context deadline exceeded',
+  'graphql: got nil for non-null "Run"',
+  'request timed out, please try again',
+  'service unavailable',
+];
+
+t.test('a GraphQL refusal is a non-retryable SpaceliftRefusedError; a server failure stays transient', async (t) => {
+  const { fake, client } = await setup(t);
+  for (const message of refusals) {
+    fake.inject({ operation: 'runTrigger', kind: 'graphqlError', stackId: 'eks', message });
+    const err = await failure(client.triggerRun('eks'));
+    t.type(err, SpaceliftRefusedError, message);
+    t.match(err, { retryable: false, reason: message, message: `runTrigger (stack eks) failed: ${message}`, context: { path: 'runTrigger', status: 200 } });
+  }
+  for (const message of serverFailures) {
+    fake.inject({ operation: 'runTrigger', kind: 'graphqlError', stackId: 'eks', message });
+    const err = await failure(client.triggerRun('eks'));
+    t.type(err, SpaceliftTransientError, message);
+    t.equal(err.retryable, true);
+  }
+  t.equal(fake.triggerCount('eks'), 0, 'no fault created a run');
+});
+
 t.test('faults on the API key exchange surface the same way', async (t) => {
   const { fake, client } = await setup(t, 300);
   fake.inject({ operation: 'apiKeyUser', kind: 'http500' });
-  const err = await failure(client.listRecentRuns('vpc'));
+  const err = await failure(client.listRunsSince('vpc', 0));
   t.type(err, SpaceliftTransientError);
   t.match(err, { context: { operation: 'apiKeyUser', status: 500 } });
   t.notMatch(err.message, fake.apiKeySecret);
-  t.same(await client.listRecentRuns('vpc'), []);
+  t.same(await client.listRunsSince('vpc', 0), []);
 });
 
 t.test('a schema violation is a non-retryable SpaceliftSchemaError naming the path and value', async (t) => {
@@ -73,7 +109,7 @@ t.test('a schema violation is a non-retryable SpaceliftSchemaError naming the pa
   const err = await failure(client.listCandidateDependents('vpc'));
   t.type(err, SpaceliftSchemaError);
   t.equal(err.retryable, false);
-  t.equal(err.message, 'searchStacks response invalid at /data/searchStacks/edges/0/node/labels: must be array (got "oops")');
+  t.equal(err.message, 'searchStacks response invalid at /data/searchStacks/edges/0/node/labels: must be array or null (got "oops")');
   t.same(err.context, { operation: 'searchStacks', stackId: 'vpc', status: 200, path: '/data/searchStacks/edges/0/node/labels' });
 });
 
@@ -88,7 +124,7 @@ t.test('schema violations in run responses name the run field', async (t) => {
   fake.inject({ operation: 'runTrigger', kind: 'schemaViolation' });
   t.match(await failure(client.triggerRun('eks')), { message: /\/data\/runTrigger\/state: must be string \(got 42\)/ });
   fake.inject({ operation: 'listRuns', kind: 'schemaViolation' });
-  t.match(await failure(client.listRecentRuns('eks')), { message: /\/data\/stack\/runs: must be array \(got "oops"\)/ });
+  t.match(await failure(client.listRunsSince('eks', 0)), { message: /\/data\/stack\/runs: must be array or null \(got "oops"\)/ });
 });
 
 t.test('an unknown stack is a SpaceliftNotFoundError (error message or null stack)', async (t) => {
@@ -98,7 +134,7 @@ t.test('an unknown stack is a SpaceliftNotFoundError (error message or null stac
   t.equal(trigger.retryable, false);
   t.match(trigger.message, /runTrigger \(stack ghost\) failed: not found: stack ghost/);
   t.same(trigger.context, { operation: 'runTrigger', stackId: 'ghost', status: 200, path: 'runTrigger' });
-  const runs = await failure(client.listRecentRuns('ghost'));
+  const runs = await failure(client.listRunsSince('ghost', 0));
   t.type(runs, SpaceliftNotFoundError);
   t.match(runs.message, /stack ghost not found \(or not visible to API key FAKEKEYID/);
   const getRun = await failure(client.getRun('ghost', '01FAKERUN00000000000000001'));
@@ -129,7 +165,7 @@ t.test('the notFound fault works on every stack operation', async (t) => {
   ];
   for (const fault of faults) fake.inject(fault);
   t.type(await failure(client.triggerRun('eks')), SpaceliftNotFoundError);
-  t.type(await failure(client.listRecentRuns('eks')), SpaceliftNotFoundError);
+  t.type(await failure(client.listRunsSince('eks', 0)), SpaceliftNotFoundError);
   t.type(await failure(client.getRun('eks', 'x')), SpaceliftNotFoundError);
 });
 
@@ -139,9 +175,9 @@ t.test('afterMutation500: the run exists although the client saw HTTP 500', asyn
   const err = await failure(client.triggerRun('eks'));
   t.type(err, SpaceliftTransientError);
   t.equal(fake.triggerCount('eks'), 1, 'Spacelift created the run');
-  const [adopted] = await client.listRecentRuns('eks');
+  const [adopted] = await client.listRunsSince('eks', 0);
   t.equal(adopted?.id, fake.triggers[0]?.runId);
-  t.equal(adopted?.triggeredBy, client.triggeredBy, 'recognisable as ours');
+  t.equal(client.ownsTrigger(adopted?.triggeredBy), true, 'recognisable as ours');
 });
 
 t.test('faults filter by operation and stack, and `times` repeats them', async (t) => {
@@ -152,7 +188,7 @@ t.test('faults filter by operation and stack, and `times` repeats them', async (
   t.type(await failure(client.triggerRun('vpc')), SpaceliftTransientError);
   t.equal((await client.triggerRun('vpc')).state, 'QUEUED', 'the fault is used up');
   fake.inject({ operation: 'any', kind: 'graphqlError', message: 'something broke' });
-  t.match(await failure(client.listRecentRuns('vpc')), { message: /something broke/, context: { operation: 'listRuns' } });
+  t.match(await failure(client.listRunsSince('vpc', 0)), { message: /something broke/, context: { operation: 'listRuns' } });
 });
 
 t.test('an HTTP 4xx other than 401/403/408/429 is not retryable and is not mistaken for a missing stack', async (t) => {
@@ -162,7 +198,7 @@ t.test('an HTTP 4xx other than 401/403/408/429 is not retryable and is not mista
   const pool = agent.get('https://acme.app.spacelift.io');
   pool.intercept({ path: '/wrong/graphql', method: 'POST' }).reply(404, 'no such route');
   const client = new SpaceliftClient({ endpoint: 'https://acme.app.spacelift.io/wrong', apiKeyId: 'K', apiKeySecret: 'S', dispatcher: agent });
-  const err = await failure(client.listRecentRuns('vpc'));
+  const err = await failure(client.listRunsSince('vpc', 0));
   t.equal(err.constructor, SpaceliftError);
   t.equal(err.retryable, false);
   t.match(err.message, /apiKeyUser failed with HTTP 404 from https:\/\/acme\.app\.spacelift\.io\/wrong\/graphql$/);

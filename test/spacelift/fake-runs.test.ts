@@ -65,7 +65,7 @@ t.test('afterPolls: that many getRun calls still see the run non-terminal', asyn
 t.test('only getRun of the right stack counts as a poll; listRuns and failed polls do not', async (t) => {
   const { fake, client, poll } = await setup(t, { defaultRunOutcome: { ...FINISHED, afterPolls: 1 } });
   const run = await client.triggerRun('eks');
-  await client.listRecentRuns('eks');
+  await client.listRunsSince('eks', 0);
   await client.getRun('vpc', run.id).catch(() => undefined);
   fake.inject({ operation: 'getRun', kind: 'http500' });
   await client.getRun('eks', run.id).catch(() => undefined);
@@ -235,7 +235,7 @@ t.test('every run answer carries delta in GraphQL names and matches its schema',
     t.ok(matchesSchema(spec.schema, body), spec.operation);
   }
   t.same(fake.requests.map((r) => r.operation), ['apiKeyUser', 'runTrigger', 'getRun', 'listRuns']);
-  t.equal(client.triggeredBy, `api::${fake.apiKeyId}`);
+  t.equal(client.ownsTrigger(`api::${fake.apiKeyId}`), true);
 });
 
 t.test('test/support re-exports the fake from src/fake-spacelift, where the demo loads it', async (t) => {
@@ -245,4 +245,17 @@ t.test('test/support re-exports the fake from src/fake-spacelift, where the demo
   const account = loadFixtureAccount();
   account[0]?.labels?.push('meddled');
   t.notOk(loadFixtureAccount()[0]?.labels?.includes('meddled'), 'each call returns a fresh copy of the account');
+});
+
+t.test('Stack.runs(before:) pages back in time; order within a page, page size and addRun are options', async (t) => {
+  const { fake, post } = await setup(t, { runsPageSize: 2, runsOrder: 'oldest-first' });
+  const ids = [0, 1, 2].map((i) => fake.addRun('eks', { createdAt: 1_767_000_000 + i, triggeredBy: i === 1 ? null : 'jane@acme.example', state: 'FINISHED' }));
+  const page = async (before: string | null) => ((await post(LIST_RUNS, { stack: 'eks', before })).data.stack.runs as Body[]).map((r) => r.id);
+  t.same(await page(null), [ids[1], ids[2]], 'the newest two, oldest first within the page');
+  t.same(await page(ids[1] ?? ''), [ids[0]], 'before: the page after that run, back in time');
+  t.same(await page('01NOSUCHRUN000000000000000'), [], 'an unknown cursor answers an empty page');
+  t.same(fake.triggers, [], 'addRun is not a runTrigger');
+  t.same(fake.runs('eks').map((r) => r.state), ['FINISHED', 'FINISHED', 'FINISHED']);
+  t.throws(() => fake.addRun('ghost'), { message: 'fake-spacelift: no stack ghost' });
+  await t.rejects(startFakeSpacelift({ runsPageSize: 0 }), { message: 'fake-spacelift: runsPageSize must be a positive integer, got 0' });
 });

@@ -17,7 +17,7 @@ t.test('the error names the operation, the JSON path and the offending value', a
     validateResponse('search-stacks', page({ ...good, labels: 'oops' }), { operation: 'searchStacks', stackId: 'vpc' }),
   ) as SpaceliftSchemaError;
   t.type(err, SpaceliftSchemaError);
-  t.equal(err.message, 'searchStacks response invalid at /data/searchStacks/edges/0/node/labels: must be array (got "oops")');
+  t.equal(err.message, 'searchStacks response invalid at /data/searchStacks/edges/0/node/labels: must be array or null (got "oops")');
   t.equal(err.retryable, false);
   t.same(err.context, { operation: 'searchStacks', stackId: 'vpc', path: '/data/searchStacks/edges/0/node/labels' });
 });
@@ -58,5 +58,5 @@ t.test('long values are shortened', async (t) => {
 t.test('echoValues:false names the type but never the value (for responses carrying a JWT)', async (t) => {
   const body = { data: { apiKeyUser: { jwt: 12345678, validUntil: 1 } } };
   const err = t.throws(() => validateResponse('api-key-user', body, { operation: 'apiKeyUser' }, { echoValues: false })) as Error;
-  t.equal(err.message, 'apiKeyUser response invalid at /data/apiKeyUser/jwt: must be string (got number)');
+  t.equal(err.message, 'apiKeyUser response invalid at /data/apiKeyUser/jwt: must be string or null (got number)');
 });

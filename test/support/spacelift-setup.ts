@@ -15,14 +15,16 @@ export async function startSpacelift(
     requestTimeoutMs?: number;
     discovery?: 'scan' | 'label';
     tokenTtlSeconds?: number;
-    defaultRunOutcome?: FakeSpaceliftOptions['defaultRunOutcome'];
-  } = {},
+  } & Pick<FakeSpaceliftOptions, 'defaultRunOutcome' | 'runsPageSize' | 'runsOrder' | 'triggeredByForm'> = {},
 ): Promise<SpaceliftPair> {
   const fake = await startFakeSpacelift({
     stacks,
     ...(options.now ? { now: options.now } : {}),
     ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
     ...(options.defaultRunOutcome ? { defaultRunOutcome: options.defaultRunOutcome } : {}),
+    ...(options.runsPageSize ? { runsPageSize: options.runsPageSize } : {}),
+    ...(options.runsOrder ? { runsOrder: options.runsOrder } : {}),
+    ...(options.triggeredByForm ? { triggeredByForm: options.triggeredByForm } : {}),
   });
   const client = new SpaceliftClient({
     endpoint: fake.url,
@@ -43,12 +45,12 @@ export async function stopSpacelift({ fake, client }: SpaceliftPair): Promise<vo
 /** Wraps a SpaceliftApi so a test can watch (and interfere with) each call. */
 export function observe(api: SpaceliftApi, hooks: { beforeTrigger?: (stackId: string) => void | Promise<void> }): SpaceliftApi {
   return {
-    triggeredBy: api.triggeredBy,
+    ownsTrigger: (triggeredBy) => api.ownsTrigger(triggeredBy),
     listCandidateDependents: (stackId) => api.listCandidateDependents(stackId),
     listAllStacks: () => api.listAllStacks(),
     cancelRun: (stackId, runId) => api.cancelRun(stackId, runId),
     getRun: (stackId, runId) => api.getRun(stackId, runId),
-    listRecentRuns: (stackId) => api.listRecentRuns(stackId),
+    listRunsSince: (stackId, since) => api.listRunsSince(stackId, since),
     verifyCredentials: () => api.verifyCredentials(),
     triggerRun: async (stackId) => {
       await hooks.beforeTrigger?.(stackId);

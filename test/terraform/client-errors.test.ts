@@ -1,5 +1,7 @@
 // How every kind of HCP Terraform failure surfaces: typed error, retryable flag, context, and never the token.
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MockAgent } from 'undici';
 import { SpaceliftAuthError, SpaceliftError, SpaceliftNotFoundError } from '../../src/spacelift/errors';
 import { TerraformClient } from '../../src/terraform/client';
@@ -133,7 +135,7 @@ t.test('schema mismatches are non-retryable TerraformSchemaErrors naming the pat
     name: 'TerraformSchemaError', message: 'getRun response invalid at /data/attributes/status: must be string (got 42)',
   });
   fake.inject({ route: 'accountDetails', kind: 'schemaViolation' });
-  t.match(await failure(client.verifyCredentials()), { message: /\/data\/attributes\/username: must be string \(got 42\)/ });
+  t.match(await failure(client.verifyCredentials()), { message: /\/data\/attributes\/username: must be string or null \(got 42\)/ });
 });
 
 t.test('a create whose answer is lost leaves the run created: the retry can find it by its message', async (t) => {
@@ -142,8 +144,8 @@ t.test('a create whose answer is lost leaves the run created: the retry can find
   fake.inject({ route: 'createRun', kind: 'afterCreate500' });
   t.type(await failure(client.triggerRun('eks')), TerraformTransientError);
   t.equal(fake.triggerCount('eks'), 1);
-  const [recent] = await client.listRecentRuns('eks');
-  t.equal(recent?.triggeredBy, client.triggeredBy);
+  const [recent] = await client.listRunsSince('eks', 0);
+  t.equal(client.ownsTrigger(recent?.triggeredBy), true);
 });
 
 t.test('a server stuck on one page is an error, not an endless loop', async (t) => {
@@ -156,6 +158,35 @@ t.test('a server stuck on one page is an error, not an endless loop', async (t) 
   const err = await failure(client.listAllStacks());
   t.type(err, TerraformRejectedError);
   t.match(err.message, 'listWorkspaces pagination stuck: page 2 says the next page is 2');
+});
+
+t.test('a run list without meta.pagination is one page; a next-page that does not advance ends the paging', async (t) => {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  t.teardown(() => agent.close());
+  const origin = agent.get('https://tfe.example.com');
+  origin.intercept({ path: '/api/v2/organizations/acme/workspaces/eks', method: 'GET' })
+    .reply(200, { data: { id: 'ws-1', type: 'workspaces', attributes: { name: 'eks', 'tag-names': [] } } });
+  const run = (id: string) => ({ id, type: 'runs', attributes: { status: 'pending', 'created-at': '2026-11-01T00:00:00Z', message: 'Triggered by spacelift-cascade' } });
+  origin.intercept({ path: /\/api\/v2\/workspaces\/ws-1\/runs\?.*page%5Bnumber%5D=1/, method: 'GET' }).reply(200, { data: [run('run-a')] });
+  origin.intercept({ path: /\/api\/v2\/workspaces\/ws-1\/runs\?.*page%5Bnumber%5D=1/, method: 'GET' })
+    .reply(200, { data: [run('run-b')], meta: { pagination: { 'current-page': 1, 'next-page': 1 } } });
+  const client = new TerraformClient({ baseUrl: 'https://tfe.example.com', token: 'tok', organization: 'acme', dispatcher: agent });
+  t.same((await client.listRunsSince('eks', 0)).map((r) => r.id), ['run-a']);
+  t.same((await client.listRunsSince('eks', 0)).map((r) => r.id), ['run-b']);
+  agent.assertNoPendingInterceptors();
+});
+
+t.test('a null username (go-tfe v2/openapi/spec.json marks it nullable) reads as an unknown viewer', async (t) => {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  t.teardown(() => agent.close());
+  const body = JSON.parse(readFileSync(join(__dirname, '../../fixtures/terraform/account-details.username-null.json'), 'utf8')) as object;
+  agent.get('https://tfe.example.com').intercept({ path: '/api/v2/account/details', method: 'GET' }).reply(200, body);
+  agent.get('https://tfe.example.com').intercept({ path: /\/api\/v2\/organizations\/acme\/workspaces\?/, method: 'GET' })
+    .reply(200, { data: [], meta: { pagination: { 'current-page': 1, 'next-page': null } } });
+  const client = new TerraformClient({ baseUrl: 'https://tfe.example.com', token: 'tok', organization: 'acme', dispatcher: agent });
+  t.same(await client.verifyCredentials(), { viewer: null });
 });
 
 t.test('a Terraform Enterprise base URL with a path keeps it in front of /api/v2', async (t) => {

@@ -31,7 +31,10 @@ t.test('triggerRun creates a pending run with the cascade message on the named w
   t.match(run.id, /^run-/);
   t.same(fake.triggers, [{ workspace: 'eks', runId: run.id, at: clock }]);
   t.same(fake.runs('eks').map((r) => r.message), [TERRAFORM_RUN_MESSAGE]);
-  t.equal(client.triggeredBy, TERRAFORM_TRIGGERED_BY);
+  t.equal(client.ownsTrigger(run.triggeredBy), true, 'ours, by the message marker');
+  t.equal(client.ownsTrigger(TERRAFORM_TRIGGERED_BY), true);
+  t.equal(client.ownsTrigger(null), false);
+  t.equal(client.ownsTrigger(`api::${TERRAFORM_TRIGGERED_BY}`), false);
   t.same(fake.requests.map((r) => r.route), ['showWorkspace', 'createRun'], 'the workspace ID is looked up first');
   await client.triggerRun('eks');
   t.same(fake.requests.map((r) => r.route).slice(2), ['createRun'], 'then cached');
@@ -78,7 +81,7 @@ t.test('delta comes from the finished plan; without one it is null', async (t) =
   t.equal((await client.getRun('network', other.id)).delta, null);
 });
 
-t.test('listRecentRuns lists the workspace’s runs newest first, with triggeredBy recognised by message', async (t) => {
+t.test('listRunsSince answers the workspace’s runs created since, with triggeredBy recognised by message', async (t) => {
   let clock = Date.UTC(2026, 10, 1);
   const { fake, client } = await setup(t, { now: () => clock });
   const first = await client.triggerRun('eks');
@@ -86,13 +89,40 @@ t.test('listRecentRuns lists the workspace’s runs newest first, with triggered
   await client.triggerRun('network');
   const second = await client.triggerRun('eks');
   fake.setRunStatus(second.id, 'applied', { additions: 0, changes: 3, destructions: 1 });
-  const runs = await client.listRecentRuns('eks');
+  const runs = await client.listRunsSince('eks', 0);
   t.same(runs.map((r) => r.id), [second.id, first.id]);
   t.same(runs.map((r) => r.state), ['FINISHED', 'PENDING']);
   t.same(runs[0]?.delta, { added: 0, changed: 3, deleted: 1 });
   t.equal(runs[1]?.createdAt, Math.floor(Date.UTC(2026, 10, 1) / 1000));
-  t.ok(runs.every((r) => r.triggeredBy === 'spacelift-cascade'));
-  t.match(fake.requests.at(-1), { route: 'listRuns', query: { include: 'plan', 'page[size]': '20' } });
+  t.ok(runs.every((r) => client.ownsTrigger(r.triggeredBy)));
+  t.match(fake.requests.at(-1), { route: 'listRuns', query: { include: 'plan', 'page[size]': '20', 'page[number]': '1' } });
+  t.same((await client.listRunsSince('eks', Math.floor(clock / 1000))).map((r) => r.id), [second.id], 'older runs are left out');
+});
+
+for (const runsOrder of ['newest-first', 'oldest-first'] as const) {
+  t.test(`listRunsSince pages on while a page holds recent runs (${runsOrder} within a page)`, async (t) => {
+    let clock = Date.UTC(2026, 10, 1);
+    const { fake, client } = await setup(t, { now: () => clock, runsOrder });
+    for (let i = 0; i < 25; i++) await client.triggerRun('eks'); // 20 on page 2 and 5 on page 3, once 25 more follow
+    clock += 3_600_000;
+    const ours = await client.triggerRun('eks');
+    clock += 1_000;
+    for (let i = 0; i < 24; i++) await client.triggerRun('eks');
+    // Newest first, pages of 20: page 1 = 20 newer runs, page 2 = 4 newer + ours + 15 old, page 3 = 10 old.
+    const runs = await client.listRunsSince('eks', Math.floor(Date.UTC(2026, 10, 1, 1) / 1000));
+    t.equal(runs.length, 25, 'every recent run, each once');
+    t.ok(runs.some((run) => run.id === ours.id), 'ours is found on page 2');
+    const pages = fake.requests.filter((r) => r.route === 'listRuns').map((r) => r.query['page[number]']);
+    t.same(pages, ['1', '2', '3'], 'page 3 is read because page 2 still held recent runs; it holds none, so paging stops');
+  });
+}
+
+t.test('listRunsSince reads at most 5 pages', async (t) => {
+  const clock = Date.UTC(2026, 10, 1);
+  const { fake, client } = await setup(t, { now: () => clock });
+  for (let i = 0; i < 130; i++) await client.triggerRun('eks');
+  t.equal((await client.listRunsSince('eks', 0)).length, 100, '5 pages of 20');
+  t.equal(fake.requests.filter((r) => r.route === 'listRuns').length, 5);
 });
 
 t.test('runs created by others are not ours: triggeredBy null', async (t) => {
@@ -105,8 +135,8 @@ t.test('runs created by others are not ours: triggeredBy null', async (t) => {
     body: JSON.stringify({ data: { type: 'runs', attributes: { message: 'Queued by hand' }, relationships: { workspace: { data: { type: 'workspaces', id: 'ws-FAKE000000000002' } } } } }),
   });
   t.equal(raw.status, 201);
-  const runs = await client.listRecentRuns('eks');
-  t.same(runs.map((r) => [r.id === ours.id, r.triggeredBy]), [[false, null], [true, 'spacelift-cascade']]);
+  const runs = await client.listRunsSince('eks', 0);
+  t.same(runs.map((r) => [r.id === ours.id, r.triggeredBy, client.ownsTrigger(r.triggeredBy)]), [[false, null, false], [true, 'spacelift-cascade', true]]);
 });
 
 t.test('verifyCredentials names the token’s user and checks the organization', async (t) => {

@@ -1,6 +1,8 @@
 // The fast path: a webhook for a run a graph cascade triggered goes to that run's RunMonitorWorkflow
 // (`spacelift-run-<runId>`), before the trigger-state filter, and never starts a cascade of its own.
 import t from 'tap';
+import { cascadeTriggeredBy } from '../../src/cli/runtime/start-listener';
+import type { Config } from '../../src/config/types';
 import type { RouteOutcome } from '../../src/webhook';
 import { deliver, fixture, send, startHarness } from './harness';
 
@@ -79,17 +81,26 @@ t.test('the router failing is a 503 (Spacelift redelivers), and nothing starts',
   t.same([(await deliver(broken.port, finished)).status, broken.starts.length], [500, 0], 'an unknown answer starts nothing');
 });
 
+/** The listener's own predicate, as `serve` builds it from the worker's Spacelift settings. */
+const listenerPredicate = (mode: 'graph' | 'direct') =>
+  cascadeTriggeredBy({ cascade: { mode }, spacelift: { apiKeyId: '01HZZZEXAMPLEKEY0000000000' } } as unknown as Pick<Config, 'cascade' | 'spacelift'>);
+
 t.test('graph mode: a run the cascade triggered never starts a cascade, even before its monitor exists', async (t) => {
-  const h = await startHarness(t, { cascadeTriggeredBy: 'api::01HZZZEXAMPLEKEY0000000000' });
+  const h = await startHarness(t, { cascadeTriggeredBy: listenerPredicate('graph') });
   const res = await deliver(h.port, ourRun());
   t.same([res.status, res.json], [202, {
     status: 'ignored',
     reason: 'run was triggered by a cascade (api::01HZZZEXAMPLEKEY0000000000); the cascade that triggered it follows it',
   }]);
   t.equal(h.starts.length, 0);
+  // The shortened form of Spacelift's changelog (2025-09-16), `api::01K56PK::DevopsSpaceKey`, with our key's prefix.
+  const short = await deliver(h.port, ourRun({ triggeredBy: 'api::01HZZZE::cascade-key' }));
+  t.same([short.status, short.json.reason], [202, 'run was triggered by a cascade (api::01HZZZE::cascade-key); the cascade that triggered it follows it']);
   t.equal((await deliver(h.port, ourRun({ triggeredBy: 'api::SOMEOTHERKEY' }))).status, 200, 'another key still starts one');
+  t.equal((await deliver(h.port, ourRun({ triggeredBy: 'api::01HZZZX::cascade-key' }))).status, 200, 'another key’s prefix still starts one');
   t.equal((await deliver(h.port, ourRun({ triggeredBy: null }))).status, 200);
-  t.equal(h.starts.length, 2);
+  t.equal(h.starts.length, 3);
+  t.equal(listenerPredicate('direct'), undefined, 'direct mode has no predicate');
 
   const direct = await startHarness(t);
   t.equal((await deliver(direct.port, ourRun())).status, 200, 'direct mode: our runs continue the chain, as before');

@@ -31,6 +31,16 @@ t.test('a custom policy payload with the required fields starts a chain', async 
   t.same([res.status, res.json], [200, { status: 'started', workflowId: 'cascade-eks-01JQ7Z9EXAMPLERUNEKS00001' }]);
 });
 
+t.test('null where the docs only show an example: the run still starts a chain; a null count makes delta unknown', async (t) => {
+  const h = await startHarness(t);
+  const res = await deliver(h.port, fixture('run-finished-nulls.json'));
+  t.same([res.status, res.json], [200, { status: 'started', workflowId: 'cascade-dns-01JQ7Z9EXAMPLERUNDNS00001' }]);
+  t.same(h.starts, [{ stackId: 'dns', runId: '01JQ7Z9EXAMPLERUNDNS00001', runState: 'FINISHED', runDelta: null }]);
+  const event = JSON.parse(fixture('run-finished-nulls.json').toString()) as { run: Record<string, unknown> };
+  const untyped = await deliver(h.port, JSON.stringify({ ...event, run: { ...event.run, type: null } }));
+  t.same([untyped.status, untyped.json], [202, { status: 'ignored', reason: 'run type null does not start a chain' }]);
+});
+
 t.test('duplicate: a redelivery maps onto the existing chain', async (t) => {
   const h = await startHarness(t, { startChain: async (req) => ({ status: 'duplicate', workflowId: `cascade-${req.stackId}-${req.runId}` }) });
   const res = await deliver(h.port, fixture('run-finished-tracked.json'));

@@ -35,7 +35,7 @@ t.test('the schema names the fields the cascade reads as required', async (t) =>
     required: string[];
     properties: { run: { required: string[] }; stack: { required: string[] } };
   };
-  t.same(schema.required, ['account', 'state', 'stateVersion', 'run', 'stack']);
+  t.same(schema.required, ['state', 'stateVersion', 'run', 'stack']);
   t.same(schema.properties.run.required, ['id', 'type']);
   t.same(schema.properties.stack.required, ['id']);
 });

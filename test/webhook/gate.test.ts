@@ -98,7 +98,6 @@ t.test('422 names the field and the value', async (t) => {
     [JSON.parse(fixture('invalid/state-version-string.json').toString()), 'stateVersion must be integer, got "7"'],
     [{ ...JSON.parse(finished.toString()), run: { id: 'r1', type: 42 } }, 'run.type must be string, got 42'],
     [{ ...JSON.parse(finished.toString()), stack: { id: '' } }, 'stack.id must NOT have fewer than 1 characters, got ""'],
-    [[1, 2], 'payload must be object, got an array of 2'],
     [JSON.parse(fixture('invalid/policy-input-shape.json').toString()), 'state is required'],
     [{ ...JSON.parse(finished.toString()), account: { name: 'acme' } }, 'account must be string, got an object'],
   ];

@@ -43,7 +43,7 @@ export interface HarnessOptions {
   startChain?: (req: StartChainRequest) => Promise<StartChainOutcome>;
   /** Default: no cascade watches any run ('not-ours'). */
   routeRunState?: RouteRunState;
-  cascadeTriggeredBy?: string;
+  cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
   isReady?: ReadinessCheck;
   logger?: Logger;
 }

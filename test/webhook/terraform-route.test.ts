@@ -51,6 +51,29 @@ t.test('the signature is checked over the raw body, before parsing', async (t) =
   t.notMatch(h.logs.join('\n'), TFC_SECRET, 'the token never reaches the logs');
 });
 
+t.test('Content-Type (undocumented for notifications): application/json with or without parameters, or none if signed', async (t) => {
+  const h = await startHarness(t, withTfc);
+  const signature = { 'x-tfe-notification-signature': signTerraformPayload(applied, TFC_SECRET) };
+  const post = (headers: Record<string, string>) => send(h.port, { path: '/webhooks/terraform', body: applied, headers: { ...signature, ...headers } });
+  t.equal((await post({ 'content-type': 'application/json' })).status, 200);
+  t.equal((await post({ 'content-type': 'application/json; charset=utf-8' })).status, 200, 'with a parameter');
+  t.equal((await post({})).status, 200, 'no Content-Type at all: the signature vouches for the body');
+  t.equal(h.starts.length, 3);
+  const unsigned = await send(h.port, { path: '/webhooks/terraform', body: applied, headers: {} });
+  t.same([unsigned.status, unsigned.json.reason], [401, 'missing X-TFE-Notification-Signature header'], 'no Content-Type and no signature');
+  const forged = await send(h.port, { path: '/webhooks/terraform', body: applied, headers: { 'x-tfe-notification-signature': signTerraformPayload(applied, 'guess') } });
+  t.equal(forged.status, 401);
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+    const res = await post({ 'content-type': type });
+    t.same([res.status, res.json.reason], [415, 'content type must be application/json'], type);
+  }
+  t.equal(h.starts.length, 3);
+
+  const insecure = await startHarness(t, { config: { terraformSecrets: [], insecureSkipSignature: true } });
+  t.equal((await send(insecure.port, { path: '/webhooks/terraform', body: applied, headers: {} })).status, 415, 'unsigned mode: nothing vouches for a body without a type');
+  t.equal((await send(insecure.port, { path: '/webhooks/terraform', body: applied, headers: { 'content-type': 'application/json' } })).status, 200);
+});
+
 t.test('verification pings and non-run notifications are acknowledged and start nothing', async (t) => {
   const h = await startHarness(t, withTfc);
   for (const name of ['verification', 'assessment-drifted']) {

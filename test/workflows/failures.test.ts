@@ -65,6 +65,15 @@ t.test('a non-retryable error (unknown stack) fails at once, after one attempt',
   t.equal(sl.fake.requests.filter((r) => r.operation === 'runTrigger' && r.variables.stack === 'cdn').length, 1);
 });
 
+t.test('a GraphQL refusal of runTrigger fails at once, after one attempt, like an HCP Terraform 4xx', async (t) => {
+  const sl = await startSpacelift(account);
+  t.teardown(() => stopSpacelift(sl));
+  sl.fake.inject({ operation: 'runTrigger', stackId: 'cdn', kind: 'graphqlError', message: 'stack is disabled', times: 3 });
+  const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'vpc' }));
+  t.match(result.dependents.find((d) => d.stack_id === 'cdn'), { status: 'failed', error: /stack is disabled/ });
+  t.equal(sl.fake.requests.filter((r) => r.operation === 'runTrigger' && r.variables.stack === 'cdn').length, 1);
+});
+
 t.test('partial failure: every sibling is reported, the failed one with its reason', async (t) => {
   const sl = await startSpacelift(account);
   t.teardown(() => stopSpacelift(sl));

@@ -2,8 +2,8 @@ import { parseDependsOn } from '../../spacelift/labels';
 
 interface StackLike {
   id: string;
-  name?: string;
-  labels?: string[];
+  name?: string | null;
+  labels?: string[] | null;
 }
 
 /** `eks (EKS cluster) depends on vpc` lines for the fixture account, roots first. */

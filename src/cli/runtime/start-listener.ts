@@ -2,6 +2,7 @@ import { Client, type Connection } from '@temporalio/client';
 import type { Config } from '../../config/types';
 import type { Logger } from '../../log/logger';
 import type { CascadeMetrics } from '../../metrics';
+import { isOwnTrigger } from '../../spacelift/triggered-by';
 import { startChain, type StartChainRequest } from '../../temporal/start-chain';
 import { createWebhookServer, type Readiness, type RunStateUpdate } from '../../webhook';
 import { lazyClient } from './connect-temporal';
@@ -77,7 +78,11 @@ export async function startListener(options: {
 /**
  * In graph mode, runs triggered with the worker's API key belong to a cascade and must never start one. The
  * listener knows the key only when it has the Spacelift settings (serve always; `webhook` when they are given).
+ * Both forms of `triggeredBy` are recognised (src/spacelift/triggered-by.ts).
  */
-export function cascadeTriggeredBy(config: Pick<Config, 'cascade' | 'spacelift'>): string | undefined {
-  return config.cascade.mode === 'graph' && config.spacelift ? `api::${config.spacelift.apiKeyId}` : undefined;
+export function cascadeTriggeredBy(
+  config: Pick<Config, 'cascade' | 'spacelift'>,
+): ((triggeredBy: string | null | undefined) => boolean) | undefined {
+  const spacelift = config.cascade.mode === 'graph' ? config.spacelift : undefined;
+  return spacelift ? (triggeredBy) => isOwnTrigger(triggeredBy, spacelift.apiKeyId) : undefined;
 }
