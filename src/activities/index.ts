@@ -1,4 +1,5 @@
-import { ApplicationFailure, activityInfo, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, activityInfo, log } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { parseEdges } from '../cascade/edges';
 import { planCascade as buildPlan } from '../cascade/plan';
 import type { CascadePlan } from '../cascade/types';
@@ -10,6 +11,7 @@ import { dependsOn } from '../spacelift/labels';
 import { SpaceliftError } from '../spacelift/errors';
 import type { Run, RunDelta, SpaceliftApi, Stack } from '../spacelift/types';
 import type { DependentStackInfo } from '../workflows/types';
+import { STACK_RUNS_WORKFLOW_TYPE, stackRunsWorkflowId } from '../workflows/stack-runs-types';
 import { createReportingActivities, type ReportingDeps } from './reporting';
 
 export type { AuditInput } from './reporting';
@@ -18,6 +20,8 @@ export interface TriggerInput {
   stackId: string;
   /** Epoch ms when the workflow decided to trigger; runs created since then by us count as ours. */
   intentAt: number;
+  /** Runs a retry must never adopt: the ones StackRunsWorkflow already tracks for other cascades. */
+  excludeRunIds?: string[];
 }
 
 export interface ActivityDeps extends ReportingDeps {
@@ -64,6 +68,24 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', ...
       return { state: run.state };
     },
 
+    /**
+     * Makes sure the unit's StackRunsWorkflow runs (on the cascade's task queue), so that a cascade's signal finds it:
+     * a signal to a workflow that has ended fails, and a workflow cannot start another that outlives it.
+     */
+    async startStackRuns({ unitId, taskQueue }: { unitId: string; taskQueue: string }): Promise<{ started: boolean }> {
+      try {
+        await Context.current().client.workflow.start(STACK_RUNS_WORKFLOW_TYPE, {
+          workflowId: stackRunsWorkflowId(unitId),
+          taskQueue,
+          args: [{ unit_id: unitId }],
+        });
+        return { started: true };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
+        throw err;
+      }
+    },
+
     async findDependentStacks(stackId: string): Promise<DependentStackInfo[]> {
       const candidates = await withFailureMapping(() => spacelift.listCandidateDependents(stackId));
       return candidates
@@ -71,12 +93,12 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', ...
         .map(({ id, name, labels, attachedContexts }) => ({ id, name, labels, attachedContexts }));
     },
 
-    async triggerStackRun({ stackId, intentAt }: TriggerInput): Promise<Run> {
+    async triggerStackRun({ stackId, intentAt, excludeRunIds = [] }: TriggerInput): Promise<Run> {
       // A retry may follow a runTrigger that Spacelift accepted but whose answer we never recorded
       // (timeout, worker crash). Adopt that run instead of starting a second one.
       return onUnit(stackId, async (api, id) => {
         if (activityInfo().attempt > 1) {
-          const earlier = await findOwnRunSince(api, id, intentAt);
+          const earlier = await findOwnRunSince(api, id, intentAt, new Set(excludeRunIds));
           if (earlier) {
             log.info('adopting run triggered by an earlier attempt', { stackId, runId: earlier.id });
             return earlier;
@@ -117,13 +139,14 @@ async function discoverByLabel(platforms: Platforms, root: string): Promise<Stac
 
 /**
  * A run this client triggered since the decision, if any: the newest when there are several. The platform pages
- * through the unit's runs itself and answers them in no particular order, so every one is checked here.
+ * through the unit's runs itself and answers them in no particular order, so every one is checked here. Runs in
+ * `exclude` belong to other cascades (StackRunsWorkflow tracks them) and are never adopted.
  */
-async function findOwnRunSince(platform: PlatformApi, unit: string, intentAtMs: number): Promise<Run | undefined> {
+async function findOwnRunSince(platform: PlatformApi, unit: string, intentAtMs: number, exclude: ReadonlySet<string>): Promise<Run | undefined> {
   // Spacelift stamps createdAt with its own clock in seconds; allow for skew against Temporal's clock.
   const since = Math.floor((intentAtMs - CLOCK_SKEW_ALLOWANCE_MS) / 1000);
   const runs = await platform.listRunsSince(unit, since);
-  const own = runs.filter((run) => platform.ownsTrigger(run.triggeredBy) && isSince(run, since));
+  const own = runs.filter((run) => platform.ownsTrigger(run.triggeredBy) && isSince(run, since) && !exclude.has(run.id));
   // Newest first; equal seconds fall back to the run ID (ULIDs sort by creation time), compared by code units.
   return own.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))[0];
 }

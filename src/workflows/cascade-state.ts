@@ -99,8 +99,8 @@ export class CascadeState {
     return cancelled;
   }
 
-  cancel(id: string, reason: string): void {
-    this.update(id, { state: 'cancelled', reason });
+  cancel(id: string, reason: string, runId?: string): void {
+    this.update(id, { state: 'cancelled', reason, ...(runId ? { runId } : {}) });
     this.reporter.decide(id, 'cancelled', { reason, runId: this.stacks.get(id)?.runId });
   }
 

@@ -66,10 +66,12 @@ export interface StackStatus {
   /** The Spacelift run state last seen (FINISHED, FAILED, TIMED_OUT…). */
   runState?: string;
   approvedBy?: string;
+  /** Set when this cascade joined a run that another cascade triggered (it had not started): that cascade's ID. */
+  sharedFrom?: string;
 }
 
 /** What the cascade decided about a stack; `finished` records the outcome of a run it triggered. */
-export type DecisionKind = 'triggered' | 'finished' | 'failed' | 'skipped' | 'approved' | 'rejected' | 'cancelled';
+export type DecisionKind = 'triggered' | 'joined' | 'finished' | 'failed' | 'skipped' | 'approved' | 'rejected' | 'cancelled';
 
 /** One entry of the audit trail, kept in the status and written to the audit log (AUDIT_LOG_PATH). */
 export interface Decision {

@@ -1,5 +1,5 @@
 import {
-  CancellationScope, condition, executeChild, isCancellation, proxyActivities, setHandler, sleep, workflowInfo,
+  CancellationScope, condition, executeChild, isCancellation, patched, proxyActivities, setHandler, sleep, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { nextAllowedTime } from '../cascade/blackout';
@@ -11,11 +11,15 @@ import {
   ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, DEFAULT_PLAN_TIMEOUT_MS, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue,
 } from './policies';
 import { RunMonitorWorkflow } from './run-monitor';
+import { SharedRuns } from './shared-runs';
 import { causeMessage, requireStackId } from './stack-execution';
 import {
   approveSignal, cascadeStatusQuery, rejectSignal, runMonitorWorkflowId, type CascadeInput, type CascadeOptions, type CascadeStatus,
   type RunDelta, type StackStatus,
 } from './cascade-types';
+
+/** Cascades started before run sharing triggered and watched each run themselves; replaying them must too. */
+const RUN_SHARING_PATCH = 'cascade-shares-runs';
 
 type Options = Required<Omit<CascadeOptions, 'blackouts' | 'globalWhen'>> & Pick<CascadeOptions, 'blackouts' | 'globalWhen'>;
 
@@ -50,15 +54,17 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
   setHandler(cascadeStatusQuery, () => state.snapshot());
   setHandler(approveSignal, ({ stackId, by }) => state.answer(stackId, { approved: true, ...(by ? { by } : {}) }));
   setHandler(rejectSignal, ({ stackId, by, reason }) => state.answer(stackId, { approved: false, ...(by ? { by } : {}), ...(reason ? { reason } : {}) }));
+  const shared = patched(RUN_SHARING_PATCH) ? new SharedRuns() : undefined;
+  const run: RunStep = shared ? (stack) => requestAndAwaitRun(stack, state, shared, options) : (stack) => triggerAndMonitor(stack, state, options);
 
   const plan = await planCascade(root, options);
   state.load(plan);
   const slots = new ConcurrencySlots(options.maxInFlight);
   try {
-    await Promise.all(plan.stacks.map((stack) => runStack(stack, state, slots, options)));
+    await Promise.all(plan.stacks.map((stack) => runStack(stack, state, slots, options, run)));
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    await CancellationScope.nonCancellable(() => stopCascade(state));
+    await CancellationScope.nonCancellable(() => (shared ? releaseRuns(state, shared) : stopCascade(state)));
     state.end();
     throw err;
   }
@@ -76,8 +82,11 @@ async function planCascade(root: string, options: Options): Promise<CascadePlan>
   return plan({ stackId: root, globalWhen: options.globalWhen ?? 'always' });
 }
 
-/** One stack, start to end: parents → approval → slot → window → trigger → monitor. */
-async function runStack(stack: PlannedStack, state: CascadeState, slots: ConcurrencySlots, options: Options): Promise<void> {
+/** Gets the stack a run and waits for its end, settling the stack. */
+type RunStep = (stack: PlannedStack) => Promise<void>;
+
+/** One stack, start to end: parents → approval → slot → window → run (triggered or joined) → its end. */
+async function runStack(stack: PlannedStack, state: CascadeState, slots: ConcurrencySlots, options: Options, run: RunStep): Promise<void> {
   const blocked = await waitForParents(stack, state);
   if (blocked) return state.skip(stack.id, blocked);
   const rejected = await awaitApproval(stack, state, options);
@@ -85,7 +94,7 @@ async function runStack(stack: PlannedStack, state: CascadeState, slots: Concurr
   await slots.acquire(stack, () => state.update(stack.id, { state: 'waiting_for_slot' }));
   try {
     await waitForWindow(stack, state, options);
-    await triggerAndMonitor(stack, state, options);
+    await run(stack);
   } catch (err) {
     if (isCancellation(err)) throw err;
     state.settle(stack.id, { state: 'FAILED', delta: null }, { state: 'failed', reason: causeMessage(err) });
@@ -124,8 +133,33 @@ async function waitForWindow(stack: PlannedStack, state: CascadeState, options: 
 }
 
 /**
- * Triggers the stack's run and watches it to its end. The trigger is never cut short by cancellation: the run it
- * creates must be known, so that stopCascade can stop it instead of leaving it queued with nobody watching.
+ * Asks the stack's StackRunsWorkflow for a run, and waits for its end. The answer is a run triggered for this
+ * cascade, or one another cascade triggered that has not started yet, which this cascade then joins.
+ */
+async function requestAndAwaitRun(stack: PlannedStack, state: CascadeState, runs: SharedRuns, options: Options): Promise<void> {
+  state.update(stack.id, { state: 'triggering', reason: undefined });
+  const assignment = await runs.request(stack.id, {
+    triggerAttempts: stack.settings.maxAttempts ?? options.triggerAttempts,
+    monitor: { timeout_ms: options.runTimeoutMs, poll_initial_ms: options.pollInitialMs, poll_max_ms: options.pollMaxMs },
+  });
+  if ('error' in assignment) throw new Error(assignment.error);
+  recordAssignment(state, assignment);
+  const end = await runs.ended(stack.id);
+  if (end.error) throw new Error(end.error);
+  settleRun(stack, state, assignment.runId, end);
+}
+
+/** The stack has its run: triggered for this cascade, or joined (another cascade's, not started yet). */
+function recordAssignment(state: CascadeState, { unitId, runId, runState, triggeredFor }: { unitId: string; runId: string; runState: string; triggeredFor: string }): void {
+  const joined = triggeredFor !== workflowInfo().workflowId;
+  state.update(unitId, { state: 'running', runId, runState, ...(joined ? { sharedFrom: triggeredFor } : {}) });
+  if (joined) state.reporter.decide(unitId, 'joined', { runId, reason: `run triggered by ${triggeredFor}; it had not started (${runState})` });
+  else state.reporter.decide(unitId, 'triggered', { runId });
+}
+
+/**
+ * Cascades started before run sharing: triggers the stack's run and watches it to its end. The trigger is never cut
+ * short by cancellation: the run it creates must be known, so that stopCascade can stop it.
  */
 async function triggerAndMonitor(stack: PlannedStack, state: CascadeState, options: Options): Promise<void> {
   state.update(stack.id, { state: 'triggering', reason: undefined });
@@ -136,11 +170,16 @@ async function triggerAndMonitor(stack: PlannedStack, state: CascadeState, optio
     workflowId: runMonitorWorkflowId(run.id, stack.id),
     args: [{ stack_id: stack.id, run_id: run.id, timeout_ms: options.runTimeoutMs, poll_initial_ms: options.pollInitialMs, poll_max_ms: options.pollMaxMs }],
   });
-  const ok = result.state === 'FINISHED';
-  const timedOut = result.state === 'TIMED_OUT';
-  const reason = timedOut ? `run timed out; it is still ${result.lastState ?? 'not finished'} in Spacelift and was not cancelled` : `run ${result.state}`;
-  state.settle(stack.id, { state: result.state, delta: result.delta }, { state: ok ? 'finished' : 'failed', runState: result.state, ...(ok ? {} : { reason }) });
-  if (timedOut) state.reporter.runTimedOut(stack.id, run.id, result.lastState);
+  settleRun(stack, state, run.id, result);
+}
+
+/** The run ended (or timed out, left running in Spacelift): the stack finished or failed, and its children decide. */
+function settleRun(stack: PlannedStack, state: CascadeState, runId: string, end: { state: string; delta: RunDelta | null; lastState?: string }): void {
+  const ok = end.state === 'FINISHED';
+  const timedOut = end.state === 'TIMED_OUT';
+  const reason = timedOut ? `run timed out; it is still ${end.lastState ?? 'not finished'} in Spacelift and was not cancelled` : `run ${end.state}`;
+  state.settle(stack.id, { state: end.state, delta: end.delta }, { state: ok ? 'finished' : 'failed', runState: end.state, ...(ok ? {} : { reason }) });
+  if (timedOut) state.reporter.runTimedOut(stack.id, runId, end.lastState);
 }
 
 /** Trigger attempts: the stack's `cascadeRetries:<n>`, else CASCADE_TRIGGER_ATTEMPTS; always on the trigger queue. */
@@ -160,6 +199,21 @@ async function stopCascade(state: CascadeState): Promise<void> {
   await condition(() => !state.isTriggering());
   const stopped = await Promise.all(state.runsInFlight().map(async (stack) => ({ id: stack.id, reason: await stopRun(stack) })));
   for (const { id, reason } of stopped) state.cancel(id, reason);
+  state.cancelWaiting();
+  await state.reporter.settled();
+}
+
+/**
+ * On cancellation, with run sharing: every run this cascade asked for is released. Its stack's workflow cancels it
+ * unless another cascade still waits for it, and says which; stacks still waiting are cancelled.
+ */
+async function releaseRuns(state: CascadeState, runs: SharedRuns): Promise<void> {
+  for (const { unitId, runId, reason } of await runs.releaseAll()) {
+    // A run assigned while the cascade was being cancelled is recorded first, so the audit trail has it.
+    const assignment = runs.assignmentOf(unitId);
+    if (state.get(unitId)?.state === 'triggering' && assignment && !('error' in assignment)) recordAssignment(state, assignment);
+    state.cancel(unitId, reason, runId);
+  }
   state.cancelWaiting();
   await state.reporter.settled();
 }

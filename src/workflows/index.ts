@@ -3,3 +3,4 @@ export { StackDependencyChainWorkflow } from './stack-dependency-chain';
 export { StackExecutionWorkflow } from './stack-execution';
 export { CascadeWorkflow } from './cascade';
 export { RunMonitorWorkflow } from './run-monitor';
+export { StackRunsWorkflow } from './stack-runs';

@@ -1,0 +1,172 @@
+import {
+  CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, proxyActivities, setHandler,
+  workflowInfo, type SignalDefinition,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { runMonitorWorkflowId } from '../platform/units';
+import { ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue } from './policies';
+import { RunMonitorWorkflow } from './run-monitor';
+import { causeMessage } from './stack-execution';
+import {
+  releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, stackRunsQuery,
+  type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput,
+} from './stack-runs-types';
+
+/** A run that has not started (waiting for the stack's lock, a worker, …) can still serve another cascade. */
+const NOT_STARTED: ReadonlySet<string> = new Set(['QUEUED', 'READY']);
+/** A new StackRunsWorkflow waits this long for the request of the cascade that started it. */
+const FIRST_MESSAGE_WAIT = '1 minute';
+/** How long the check whether a run has started may take; past it, a new run is triggered instead of joining. */
+const JOIN_CHECK_DEADLINE = '2m';
+
+const { getRunState } = proxyActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
+  scheduleToCloseTimeout: JOIN_CHECK_DEADLINE,
+  retry: READ_RETRY,
+});
+const { cancelRun } = proxyActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
+  scheduleToCloseTimeout: CANCEL_DEADLINE,
+  retry: READ_RETRY,
+});
+
+interface TrackedRun {
+  runId: string;
+  /** The cascade whose request triggered it. */
+  triggeredFor: string;
+  /** The cascades waiting for its end; empty once every one of them was cancelled. */
+  cascades: Set<string>;
+  /** Cancelling it stops watching the run (after the run itself was stopped). */
+  watching: CancellationScope;
+  /** Set once its monitor has ended, while the cascades are being told. */
+  end?: RunEnd;
+}
+
+type Message = ({ kind: 'request' } & RunRequest) | ({ kind: 'release' } & RunRelease);
+
+/**
+ * One per stack (or workspace), `stack-runs-<unit>`: the only place that triggers runs of that unit for graph
+ * cascades. Requests are handled one at a time, so two cascades can never trigger the unit at once, and a retried
+ * trigger can only ever adopt this workflow's own run. A cascade that asks while the newest run this workflow
+ * triggered has not started yet joins that run instead of triggering another: both wait for the same end. Each run
+ * is watched by a child RunMonitorWorkflow (`spacelift-run-<runId>`, where webhooks are routed) and its end is
+ * signalled to every cascade that waits for it. A cancelled cascade releases its claim: the run is cancelled once no
+ * cascade waits for it any more. Idle (nothing queued, no run in flight), the workflow ends; the next request starts
+ * a new one.
+ */
+export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
+  const unitId = input.unit_id;
+  const inbox: Message[] = [];
+  const runs = new Map<string, TrackedRun>();
+  let newest: TrackedRun | undefined;
+  setHandler(requestRunSignal, (request) => void inbox.push({ kind: 'request', ...request }));
+  setHandler(releaseRunSignal, (release) => void inbox.push({ kind: 'release', ...release }));
+  setHandler(stackRunsQuery, () => ({
+    unitId,
+    runs: [...runs.values()].map((run) => ({ runId: run.runId, triggeredFor: run.triggeredFor, cascades: [...run.cascades], joinable: run === newest })),
+    queued: inbox.length,
+  }));
+
+  const handleRequest = async (request: RunRequest): Promise<void> => {
+    if (inbox.some((m) => m.kind === 'release' && m.cascadeId === request.cascadeId)) return; // cancelled first: the release answers
+    const candidate = newest && runs.get(newest.runId) === newest ? newest : undefined;
+    const state = candidate ? await stateOf(unitId, candidate.runId) : undefined;
+    if (candidate && state !== undefined && NOT_STARTED.has(state)) {
+      candidate.cascades.add(request.cascadeId);
+      log.info('cascade joins a run that has not started', { unitId, runId: candidate.runId, cascadeId: request.cascadeId, triggeredFor: candidate.triggeredFor });
+      await tell(request.cascadeId, runAssignedSignal, { unitId, runId: candidate.runId, runState: state, triggeredFor: candidate.triggeredFor });
+      return;
+    }
+    let run: { id: string; state: string };
+    try {
+      run = await triggerRun(unitId, request.triggerAttempts, [...runs.keys()]);
+    } catch (err) {
+      await tell(request.cascadeId, runAssignedSignal, { unitId, error: causeMessage(err) });
+      return;
+    }
+    const tracked: TrackedRun = { runId: run.id, triggeredFor: request.cascadeId, cascades: new Set([request.cascadeId]), watching: new CancellationScope() };
+    runs.set(run.id, tracked);
+    newest = tracked;
+    void watch(tracked, request.monitor).finally(() => runs.delete(tracked.runId));
+    await tell(request.cascadeId, runAssignedSignal, { unitId, runId: run.id, runState: run.state, triggeredFor: request.cascadeId });
+  };
+
+  const handleRelease = async ({ cascadeId }: RunRelease): Promise<void> => {
+    const claimed = [...runs.values()].filter((run) => run.cascades.has(cascadeId));
+    if (claimed.length === 0) return tell(cascadeId, runReleasedSignal, { unitId, reason: 'nothing to stop: no run of this cascade is in flight' });
+    for (const run of claimed) {
+      run.cascades.delete(cascadeId);
+      const reason = run.end
+        ? `run ${run.end.state}`
+        : run.cascades.size > 0
+          ? `run continues for ${[...run.cascades].join(', ')}`
+          : await stop(unitId, run);
+      await tell(cascadeId, runReleasedSignal, { unitId, runId: run.runId, reason });
+    }
+  };
+
+  const watch = async (run: TrackedRun, monitor: MonitorSettings): Promise<void> => {
+    const end = await run.watching.run(() => monitorRun(unitId, run.runId, monitor)).catch((err: unknown): RunEnd => {
+      if (isCancellation(err)) return { unitId, runId: run.runId, state: 'CANCELED', delta: null };
+      return { unitId, runId: run.runId, state: 'FAILED', delta: null, error: causeMessage(err) };
+    });
+    run.end = end;
+    await Promise.all([...run.cascades].map((cascadeId) => tell(cascadeId, runEndedSignal, end)));
+  };
+
+  // Started by a cascade just before its request: wait for it. Nothing within the minute: the cascade found another.
+  if (!(await condition(() => inbox.length > 0, FIRST_MESSAGE_WAIT))) return;
+  for (;;) {
+    await condition(() => inbox.length > 0 || runs.size === 0);
+    const message = inbox.shift();
+    if (!message) return; // idle: nothing queued, no run in flight
+    if (message.kind === 'request') await handleRequest(message);
+    else await handleRelease(message);
+  }
+}
+
+async function monitorRun(unitId: string, runId: string, monitor: MonitorSettings): Promise<RunEnd> {
+  const result = await executeChild(RunMonitorWorkflow, {
+    workflowId: runMonitorWorkflowId(runId, unitId),
+    args: [{ stack_id: unitId, run_id: runId, ...monitor }],
+  });
+  return { unitId, runId, state: result.state, delta: result.delta, ...(result.lastState ? { lastState: result.lastState } : {}) };
+}
+
+/** The run's state now, or undefined when Spacelift does not say within JOIN_CHECK_DEADLINE. */
+async function stateOf(unitId: string, runId: string): Promise<string | undefined> {
+  try {
+    return (await getRunState({ stackId: unitId, runId })).state;
+  } catch (err) {
+    log.warn('could not read the state of the run to join; triggering a new one', { unitId, runId, error: causeMessage(err) });
+    return undefined;
+  }
+}
+
+/** `ownRuns`: runs this workflow already tracks, which a retried trigger must never adopt as the one it created. */
+function triggerRun(unitId: string, attempts: number, ownRuns: string[]): Promise<{ id: string; state: string }> {
+  const { triggerStackRun } = proxyActivities<Activities>({
+    taskQueue: triggerTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
+    retry: { ...TRIGGER_RETRY, maximumAttempts: attempts },
+  });
+  return triggerStackRun({ stackId: unitId, intentAt: Date.now(), ...(ownRuns.length > 0 ? { excludeRunIds: ownRuns } : {}) });
+}
+
+/** No cascade waits for the run any more: cancel (or discard) it, and stop watching it once it is stopped. */
+async function stop(unitId: string, run: TrackedRun): Promise<string> {
+  try {
+    const { state } = await cancelRun({ stackId: unitId, runId: run.runId });
+    run.watching.cancel();
+    return `run ${state}`;
+  } catch (err) {
+    return `not cancelled: ${causeMessage(err)}`;
+  }
+}
+
+/** Signals a cascade; one that has ended meanwhile (terminated, say) no longer listens, which is fine. */
+async function tell<T>(cascadeId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {
+  await getExternalWorkflowHandle(cascadeId)
+    .signal(signal, payload)
+    .catch((err: unknown) => log.warn('could not signal the cascade', { cascadeId, signal: signal.name, error: causeMessage(err) }));
+}
