@@ -15,12 +15,12 @@ import { checkSpaceliftAtStart, warnIfUnsigned } from './runtime/startup-checks'
 export async function runServe(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'serve' });
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  installRuntime(logger, config.logLevel);
+  const { metricsBuffer } = installRuntime(logger, config.logLevel);
   const shutdown = listenForShutdown();
   try {
     warnIfUnsigned(config, logger);
     await checkSpaceliftAtStart(config, logger);
-    const metrics = createCascadeMetrics();
+    const metrics = createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer });
     const runtime = await startServe(config, logger, metrics);
     const { host, port } = runtime.listener.address;
     logger.info('ready', { host, port, temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });

@@ -17,7 +17,7 @@ export async function runWebhook(context: CommandContext): Promise<ExitCode> {
   try {
     warnIfUnsigned(config, logger);
     warnIfCascadeRunsUnrecognisable(config, logger);
-    const listener = await startListener({ config, logger, metrics: createCascadeMetrics() });
+    const listener = await startListener({ config, logger, metrics: createCascadeMetrics({ processMetrics: true }) });
     const { host, port } = listener.address;
     logger.info('ready', { host, port, temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
     const signal = await shutdown.received;

@@ -16,13 +16,13 @@ import { startWorker } from './runtime/start-worker';
 export async function runWorker(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'worker' });
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  installRuntime(logger, config.logLevel);
+  const { metricsBuffer } = installRuntime(logger, config.logLevel);
   const shutdown = listenForShutdown();
   try {
     await checkSpaceliftAtStart(config, logger);
-    const metrics = createCascadeMetrics();
+    const metrics = createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer });
     const worker = await startWorker(config, logger.child({ component: 'worker' }), metrics);
-    const metricsServer = config.metricsPort !== undefined ? await serveMetrics(metrics.registry, { host: config.webhook.host, port: config.metricsPort }) : undefined;
+    const metricsServer = config.metricsPort !== undefined ? await serveMetrics(metrics, { host: config.webhook.host, port: config.metricsPort }) : undefined;
     logger.info('ready', {
       temporal: config.temporal.address,
       namespace: config.temporal.namespace,
