@@ -2,6 +2,7 @@ import { configSecrets } from '../config/config-secrets';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
+import { startConfiguredTracing } from '../tracing';
 import { describeError } from '../webhook/describe-error';
 import type { CommandContext } from './command-context';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -17,6 +18,7 @@ export async function runServe(context: CommandContext): Promise<ExitCode> {
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const { metricsBuffer } = installRuntime(logger, config.logLevel);
   const shutdown = listenForShutdown();
+  const tracing = await startConfiguredTracing(config, logger);
   try {
     warnIfUnsigned(config, logger);
     await checkSpaceliftAtStart(config, logger);
@@ -40,5 +42,6 @@ export async function runServe(context: CommandContext): Promise<ExitCode> {
     return ending.kind === 'signal' && clean ? EXIT.ok : EXIT.failure;
   } finally {
     shutdown.dispose();
+    await tracing?.shutdown();
   }
 }

@@ -2,6 +2,7 @@ import { configSecrets } from '../config/config-secrets';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
+import { startConfiguredTracing } from '../tracing';
 import type { CommandContext } from './command-context';
 import { EXIT, type ExitCode } from './exit-codes';
 import { warnIfCascadeRunsUnrecognisable, warnIfUnsigned } from './runtime/startup-checks';
@@ -14,6 +15,7 @@ export async function runWebhook(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'webhook' });
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const shutdown = listenForShutdown();
+  const tracing = await startConfiguredTracing(config, logger);
   try {
     warnIfUnsigned(config, logger);
     warnIfCascadeRunsUnrecognisable(config, logger);
@@ -27,5 +29,6 @@ export async function runWebhook(context: CommandContext): Promise<ExitCode> {
     return clean ? EXIT.ok : EXIT.failure;
   } finally {
     shutdown.dispose();
+    await tracing?.shutdown();
   }
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
 import { serveMetrics } from '../metrics/serve-metrics';
+import { startConfiguredTracing } from '../tracing';
 import { describeError } from '../webhook/describe-error';
 import type { CommandContext } from './command-context';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -18,6 +19,7 @@ export async function runWorker(context: CommandContext): Promise<ExitCode> {
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const { metricsBuffer } = installRuntime(logger, config.logLevel);
   const shutdown = listenForShutdown();
+  const tracing = await startConfiguredTracing(config, logger);
   try {
     await checkSpaceliftAtStart(config, logger);
     const metrics = createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer });
@@ -44,5 +46,6 @@ export async function runWorker(context: CommandContext): Promise<ExitCode> {
     return ending.signal && clean ? EXIT.ok : EXIT.failure;
   } finally {
     shutdown.dispose();
+    await tracing?.shutdown();
   }
 }

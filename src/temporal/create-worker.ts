@@ -6,6 +6,7 @@ import type { DiscoveryMode } from '../config/types';
 import { createCascadeMetrics, createWorkflowSinks, type CascadeMetrics } from '../metrics';
 import type { PlatformApi } from '../platform/types';
 import type { SpaceliftApi } from '../spacelift/types';
+import { installedTracing, workflowInterceptorModules, workflowSpanSinks } from '../tracing';
 
 export type WorkflowSource = { bundlePath: string } | { bundleCode: string } | { workflowsPath: string };
 
@@ -31,7 +32,12 @@ export interface CreateWorkerOptions {
   overrides?: Partial<WorkerOptions>;
 }
 
+/**
+ * Tracing, when this process installed it (src/tracing), adds the activity interceptors and sends the workflow
+ * interceptors' spans to its exporter; the workflow interceptors themselves are in every bundle.
+ */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const tracing = installedTracing();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -44,7 +50,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ...(options.auditLog ? { auditLog: options.auditLog } : {}),
     }),
     // Always registered: the SDK logs every call to an unregistered sink as an error.
-    sinks: createWorkflowSinks(options.metrics ?? createCascadeMetrics()),
+    sinks: { ...createWorkflowSinks(options.metrics ?? createCascadeMetrics()), ...workflowSpanSinks(tracing) },
+    interceptors: {
+      ...(tracing ? { activity: tracing.activityInterceptors } : {}),
+      // A pre-built bundle already holds them (the SDK warns when they are given with one).
+      ...('workflowsPath' in options.workflows ? { workflowModules: workflowInterceptorModules() } : {}),
+    },
     ...workflowOptions(options.workflows),
     ...options.overrides,
   });

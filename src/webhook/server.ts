@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { WebhookConfig } from '../config/types';
 import type { Logger } from '../log/logger';
+import { traceDelivery } from '../tracing/trace-delivery';
 import { PROMETHEUS_CONTENT_TYPE, type CascadeMetrics } from '../metrics/cascade-metrics';
 import { describeError } from './describe-error';
 import { handleDelivery, type Reply, type StartChain } from './handle-delivery';
@@ -103,7 +104,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let reply: Reply;
     try {
-      reply = await route(req, path);
+      // Deliveries only: a probe or a scrape every few seconds would bury them.
+      reply = isWebhook(path) ? await traceDelivery(req.method ?? 'POST', path, () => route(req, path)) : await route(req, path);
     } catch (err) {
       if (err instanceof BodyAbortedError) {
         logger.debug('webhook client went away mid-body', { path });

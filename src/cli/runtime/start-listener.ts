@@ -3,6 +3,7 @@ import type { Config } from '../../config/types';
 import type { Logger } from '../../log/logger';
 import type { CascadeMetrics } from '../../metrics';
 import { startChain, type StartChainRequest } from '../../temporal/start-chain';
+import { installedTracing } from '../../tracing';
 import { createWebhookServer, type Readiness, type RunStateUpdate } from '../../webhook';
 import { connectClient } from './connect-temporal';
 import { createMonitorRouter } from './monitor-router';
@@ -34,7 +35,7 @@ export async function startListener(options: {
 }): Promise<RunningListener> {
   const { config, logger, metrics } = options;
   const connection = await connectClient(config.temporal);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: installedTracing()?.clientInterceptors ?? [] } });
   const probe = createTemporalProbe(connection, config.temporal.address);
   const routeToMonitor = createMonitorRouter(client);
   const startSettings = { taskQueue: config.temporal.taskQueue, cascade: config.cascade };
