@@ -1,19 +1,23 @@
 // One webhook delivery, one trace: the delivery span → StartWorkflow → RunWorkflow → StartActivity → RunActivity →
 // each Spacelift HTTP call, with the run monitor (a child workflow) and its polls in the same tree. Spans go to an
 // in-memory exporter; the cascade runs on the time-skipping server with the production workflow interceptors.
+// test/tracing/signal-trace.test.ts follows a run-state webhook into a waiting monitor.
 import t from 'tap';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultCascadeConfig } from '../../src/config';
 import { startChain } from '../../src/temporal/start-chain';
-import { installTracing, type Tracing } from '../../src/tracing';
+import { installTracing, workflowSpanSinks, type Tracing } from '../../src/tracing';
+import { createCascadeMetrics, createWorkflowSinks } from '../../src/metrics';
 import type { CascadeStatus } from '../../src/workflows/cascade-types';
 import { FINISHED } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift, type SpaceliftPair } from '../support/spacelift-setup';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { createTimeSkippingEnv, workflowBundleCode } from '../support/temporal';
 import { deliver, SECRET, startHarness } from '../webhook/harness';
+import { ancestry, runEvent } from './trace-support';
 
 const RUN_ID = '01JTRACEROOTRUN0000000001';
 const WORKFLOW_ID = `cascade-vpc-${RUN_ID}`;
@@ -33,34 +37,12 @@ t.teardown(async () => {
   if (sl) await stopSpacelift(sl);
 });
 
-/** A run-state webhook as Spacelift sends it (spacelift-api.md §4.2). */
-const webhook = Buffer.from(JSON.stringify({
-  account: 'acme',
-  state: 'FINISHED',
-  stateVersion: 9,
-  timestamp: 1767101634,
-  run: { id: RUN_ID, branch: 'main', createdAt: 1767101000, type: 'TRACKED', triggeredBy: 'jdoe', delta: { added: 1, changed: 0, deleted: 0, resources: 3 } },
-  stack: { id: 'vpc', name: 'vpc', description: '', labels: [] },
-}));
-
-/** Names from a span up to its root, e.g. ['POST', 'RunActivity:planCascade', …, 'POST /webhooks/spacelift']. */
-function ancestry(span: ReadableSpan, byId: Map<string, ReadableSpan>): string[] {
-  const names = [span.name];
-  for (let parent = span.parentSpanId; parent !== undefined; ) {
-    const next = byId.get(parent);
-    if (!next) return [...names, `<missing parent ${parent}>`];
-    names.push(next.name);
-    parent = next.parentSpanId;
-  }
-  return names;
-}
-
 t.test('a delivery and the cascade it starts form one connected trace', async (t) => {
   const status = await withWorker(env, sl.client, async ({ taskQueue }) => {
     // The listener's client, as start-listener.ts builds it when tracing is on.
     const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: tracing.clientInterceptors } });
     const webhooks = await startHarness(t, { startChain: (request) => startChain(client, { taskQueue, cascade: defaultCascadeConfig() }, request) });
-    const reply = await deliver(webhooks.port, webhook);
+    const reply = await deliver(webhooks.port, runEvent('vpc', RUN_ID));
     t.same(reply.json, { status: 'started', workflowId: WORKFLOW_ID });
     return (await env.client.workflow.getHandle(WORKFLOW_ID).result()) as CascadeStatus;
   });
@@ -74,7 +56,7 @@ t.test('a delivery and the cascade it starts form one connected trace', async (t
   const [root] = roots as [ReadableSpan];
   t.same(new Set(spans.map((span) => span.spanContext().traceId)), new Set([root.spanContext().traceId]), 'every span in its trace');
   const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
-  for (const span of spans) t.equal(ancestry(span, byId).at(-1), root.name, `${span.name} reaches the delivery`);
+  for (const span of spans) t.equal(ancestry(span, spans).at(-1), root.name, `${span.name} reaches the delivery`);
 
   t.match(root.attributes, {
     'http.request.method': 'POST',
@@ -88,12 +70,12 @@ t.test('a delivery and the cascade it starts form one connected trace', async (t
   const named = (name: string) => spans.filter((span) => span.name === name);
   const [start] = named('StartWorkflow:CascadeWorkflow');
   t.match(start?.attributes, { temporalWorkflowId: WORKFLOW_ID, run_id: String });
-  t.same(ancestry(named('RunWorkflow:CascadeWorkflow')[0]!, byId), ['RunWorkflow:CascadeWorkflow', 'StartWorkflow:CascadeWorkflow', root.name]);
+  t.same(ancestry(named('RunWorkflow:CascadeWorkflow')[0]!, spans), ['RunWorkflow:CascadeWorkflow', 'StartWorkflow:CascadeWorkflow', root.name]);
   t.match(named('RunWorkflow:CascadeWorkflow')[0]?.attributes, { workflowId: WORKFLOW_ID, workflowType: 'CascadeWorkflow' });
 
   const [plan] = named('RunActivity:planCascade');
   t.match(plan?.attributes, { temporalWorkflowId: WORKFLOW_ID, run_id: start?.attributes.run_id });
-  t.same(ancestry(plan!, byId), ['RunActivity:planCascade', 'StartActivity:planCascade', 'RunWorkflow:CascadeWorkflow', 'StartWorkflow:CascadeWorkflow', root.name]);
+  t.same(ancestry(plan!, spans), ['RunActivity:planCascade', 'StartActivity:planCascade', 'RunWorkflow:CascadeWorkflow', 'StartWorkflow:CascadeWorkflow', root.name]);
 
   // Each Spacelift call is an HTTP client span under the activity that made it; the trigger and the monitor's poll too.
   const http = spans.filter((span) => span.attributes['url.full'] === `${sl.fake.url}/graphql`);
@@ -109,10 +91,25 @@ t.test('a delivery and the cascade it starts form one connected trace', async (t
   t.equal(poller?.attributes['cascade.stack_id'], 'eks');
   t.equal(poller?.attributes['cascade.run_id'], eksRun, 'the poll names the run it reads');
   const poll = http.find((call) => byId.get(call.parentSpanId ?? '')?.name === 'RunActivity:getRunState')!;
-  t.same(ancestry(poll, byId).slice(0, 5), ['POST', 'RunActivity:getRunState', 'StartActivity:getRunState', 'RunWorkflow:RunMonitorWorkflow', 'StartChildWorkflow:RunMonitorWorkflow']);
+  t.same(ancestry(poll, spans).slice(0, 5), ['POST', 'RunActivity:getRunState', 'StartActivity:getRunState', 'RunWorkflow:RunMonitorWorkflow', 'StartChildWorkflow:RunMonitorWorkflow']);
 
   const text = JSON.stringify(spans.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status, resource: span.resource.attributes })));
   for (const secret of [sl.fake.apiKeySecret, SECRET]) t.notOk(text.includes(secret), 'no secret in any span');
   t.notMatch(text, /authorization|bearer/i, 'no credential header');
   t.match(root.resource.attributes, { 'service.name': 'cascade-test' });
+});
+
+
+t.test('a traced cascade replays without a determinism error; one started without a trace context builds no spans', async (t) => {
+  const history = await env.client.workflow.getHandle(WORKFLOW_ID).fetchHistory();
+  const replaySinks = { ...createWorkflowSinks(createCascadeMetrics()), ...workflowSpanSinks(tracing) };
+  await t.resolves(Worker.runReplayHistory({ workflowBundle: { code: await workflowBundleCode() }, sinks: replaySinks }, history, WORKFLOW_ID));
+
+  exporter.reset();
+  // A start without trace headers: `temporal workflow start`, an untraced listener, or a cascade from before tracing.
+  await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'vpc' }, 'cascade-untraced'));
+  await tracing.flush();
+  const workflowSpans = exporter.getFinishedSpans().filter((span) => /^(RunWorkflow|StartActivity|StartChildWorkflow|HandleSignal):/.test(span.name));
+  t.same(workflowSpans.map((span) => span.name), [], 'the workflow interceptors stay out of its way');
+  t.ok(exporter.getFinishedSpans().some((span) => span.name === 'RunActivity:planCascade'), 'its activities are still traced, each its own root');
 });
