@@ -43,8 +43,9 @@ const BUCKETS_BY_NAME: Readonly<Record<string, number[]>> = {
   activity_schedule_to_start_latency: SCHEDULE_TO_START_BUCKETS,
 };
 
-/** The buffer holds updates between drains; a drain every second keeps it far below this. */
-export const TEMPORAL_METRICS_BUFFER_SIZE = 100_000;
+/** The buffer holds the updates between two drains (the SDK's default size; core preallocates it). A drain every second
+ * keeps it far below this: a short cascade makes a few hundred updates in all. */
+export const TEMPORAL_METRICS_BUFFER_SIZE = 10_000;
 const DRAIN_INTERVAL_MS = 1_000;
 
 type Recorder = (value: number, labels: Partial<Record<TemporalLabel, string>>) => void;
