@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { createServer as createHttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { cpus, homedir, tmpdir } from 'node:os';
+import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
   },
 });
 const runs = Number(args.runs);
+const loadAtStart = loadavg()[0];
 const deliveries = Number(args.deliveries);
 let runNumber = 0;
 
@@ -194,7 +195,8 @@ function render(rows) {
 What OpenTelemetry tracing costs \`serve\` in the single binary (${mb(statSync(BINARY).size)}; main script
 ${mb(statSync(join(root, 'dist', '.binary-build', 'main.cjs')).size)}, workflow bundle ${mb(bundle.size)} with the
 OpenTelemetry workflow interceptors), off and on, measured on ${cpus().length} × ${cpus()[0]?.model.trim()} on
-${new Date().toISOString().slice(0, 10)}. Command (from the repository root):
+${new Date().toISOString().slice(0, 10)} (1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end: on a
+shared machine, compare the variants of one run, not runs). Command (from the repository root):
 
 \`\`\`sh
 ${COMMAND}

@@ -12,6 +12,9 @@ import {
 import { VERSION } from '../cli/version';
 import { CascadeActivityAttributes } from './activity-attributes';
 import type { Tracing, TracingOptions } from './install-tracing';
+import type { InjectedSink } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
+import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 
 export const TRACER_NAME = 'spacelift-cascade';
 /** The last export on shutdown may wait this long for a slow collector; SIGTERM's grace is for the cascades. */
@@ -42,11 +45,27 @@ export function startTracing(options: TracingOptions): Tracing {
       // After the one above, so that its RunActivity span is the active one.
       () => ({ inbound: new CascadeActivityAttributes() }),
     ],
-    workflowExporter: makeWorkflowExporter(processor, provider.resource),
+    workflowExporter: withWorkflowAttributes(makeWorkflowExporter(processor, provider.resource)),
     flush: () => provider.forceFlush(),
     shutdown: async () => {
       undici.disable();
       await withinMs(SHUTDOWN_EXPORT_MS, provider.shutdown());
+    },
+  };
+}
+
+/**
+ * The interceptors package copies the whole WorkflowInfo onto every workflow span (memo, search attributes, last
+ * result, …): about 1 kB a span, and data nobody asked to export. These identify the workflow; nothing else goes.
+ */
+const WORKFLOW_ATTRIBUTES = ['namespace', 'taskQueue', 'workflowType', 'workflowId', 'runId', 'attempt'] as const;
+
+function withWorkflowAttributes(sink: InjectedSink<OpenTelemetryWorkflowExporter>): InjectedSink<OpenTelemetryWorkflowExporter> {
+  return {
+    export: {
+      ...sink.export,
+      // The sink only spreads `info` into the spans' attributes, so the subset stands in for the whole.
+      fn: (info, spans) => sink.export.fn(Object.fromEntries(WORKFLOW_ATTRIBUTES.map((key) => [key, info[key]])) as unknown as WorkflowInfo, spans),
     },
   };
 }

@@ -71,7 +71,9 @@ t.test('a delivery and the cascade it starts form one connected trace', async (t
   const [start] = named('StartWorkflow:CascadeWorkflow');
   t.match(start?.attributes, { temporalWorkflowId: WORKFLOW_ID, run_id: String });
   t.same(ancestry(named('RunWorkflow:CascadeWorkflow')[0]!, spans), ['RunWorkflow:CascadeWorkflow', 'StartWorkflow:CascadeWorkflow', root.name]);
-  t.match(named('RunWorkflow:CascadeWorkflow')[0]?.attributes, { workflowId: WORKFLOW_ID, workflowType: 'CascadeWorkflow' });
+  const runWorkflow = named('RunWorkflow:CascadeWorkflow')[0];
+  t.match(runWorkflow?.attributes, { workflowId: WORKFLOW_ID, workflowType: 'CascadeWorkflow', namespace: 'default', runId: start?.attributes.run_id });
+  t.same(Object.keys(runWorkflow?.attributes ?? {}).sort(), ['attempt', 'namespace', 'runId', 'taskQueue', 'workflowId', 'workflowType'], 'the workflow\u2019s identity, not its whole WorkflowInfo');
 
   const [plan] = named('RunActivity:planCascade');
   t.match(plan?.attributes, { temporalWorkflowId: WORKFLOW_ID, run_id: start?.attributes.run_id });
