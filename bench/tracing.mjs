@@ -10,7 +10,7 @@
 //   two triggers each, so every delivery ends without waiting for runs), timed until every chain has completed;
 //   the serve process's CPU time (utime + stime from /proc) over the load, per delivery; RSS after it.
 // "on" exports to a local OTLP/HTTP sink that answers 200 at once, so the figures are the process's own cost.
-// --baseline adds the same start figures for another binary (e.g. one built from the commit before tracing).
+// --baseline measures another binary the same way (e.g. one built from the commit before metrics and tracing changed).
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -55,7 +55,7 @@ try {
   const variants = [
     { label: 'tracing off (default)', executable: BINARY, env: {} },
     { label: 'tracing on, OTLP/HTTP to a local collector', executable: BINARY, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } },
-    ...(args.baseline ? [{ label: `baseline binary (${args.baseline.split('/').at(-1)})`, executable: args.baseline, env: {}, startOnly: true }] : []),
+    ...(args.baseline ? [{ label: `--baseline ${args.baseline.split('/').at(-1)}`, executable: args.baseline, env: {} }] : []),
   ];
   const rows = [];
   for (const variant of variants) rows.push(await measure(variant));
@@ -81,7 +81,7 @@ async function measure(variant) {
     });
   }
   const row = { label: variant.label, readyMs: median(ready), readyRange: [Math.min(...ready), Math.max(...ready)], rssMb: median(rss) };
-  if (!variant.startOnly) {
+  {
     const spansBefore = sink.spanBytes;
     await withServe(variant, cacheDir, 'load', async ({ pid, port, taskQueue }) => {
       const cpuBefore = cpuMs(pid);
@@ -217,11 +217,13 @@ of one stack and triggers two), until every chain has completed.
 ${loaded.map((r) => `| ${r.label} | ${r.loadMs} ms | ${r.cpuPerDeliveryMs} ms | ${r.loadRssMb} MB | ${r.exportedKb} kB |`).join('\n')}
 
 Reading the figures:
-- Off, no OpenTelemetry SDK module is loaded (\`installTracing\` imports it on demand); what remains is the OpenTelemetry
-  API's no-op spans on each delivery and the workflow interceptors in the workflow bundle, whose spans the worker drops.
-- On, every delivery exports about 20 spans (delivery, workflow start, workflows, activities, HTTP calls) in batches
-  (the SDK's BatchSpanProcessor: every 5 s, at most 512 per export); the sink answers at once, so a slow collector
-  costs memory for the queue (2048 spans at most, then spans are dropped), not latency.
+- Off, no OpenTelemetry SDK module is loaded (\`installTracing\` imports it on demand), and a workflow started without
+  a trace context never evaluates the OpenTelemetry code of the workflow bundle; what remains is the OpenTelemetry API's
+  no-op span on each delivery. The idle memory a baseline binary does not have is mostly that bundle code (the
+  workflow bundle doubled with the interceptors' SDK and its source map) and prom-client with the process metrics.
+- On, a delivery of this load exports about 20 spans (delivery, workflow start, workflows, activities, HTTP calls)
+  in batches (the SDK's BatchSpanProcessor: every 5 s, at most 512 per export); the sink answers at once, so a
+  slow collector costs memory for the queue (2048 spans at most, then spans are dropped), not latency.
 `;
 }
 
