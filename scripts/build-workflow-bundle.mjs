@@ -17,9 +17,13 @@ const outFile = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist', 
 
 const INLINE_SOURCE_MAP = /\/\/# sourceMappingURL=data:application\/json;[^\n]*base64,/;
 
+// The OpenTelemetry workflow interceptors ride in every bundle (src/tracing/workflow-modules.ts says why).
+const workflowInterceptors = join(root, 'src', 'tracing', 'workflow-interceptors.ts');
+
 const started = Date.now();
 const { code } = await bundleWorkflowCode({
   workflowsPath,
+  workflowInterceptorModules: [workflowInterceptors],
   logger: quietLogger(),
 });
 if (!INLINE_SOURCE_MAP.test(code)) {

@@ -50,13 +50,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'serve',
     summary: 'Webhook listener and Temporal worker in one process (default)',
-    groups: ['temporal', 'spacelift', 'terraform', 'webhook', 'cascade', 'notify', 'audit', 'general'],
+    groups: ['temporal', 'spacelift', 'terraform', 'webhook', 'cascade', 'notify', 'audit', 'tracing', 'general'],
     switches: [INSECURE],
   },
   {
     name: 'worker',
     summary: 'Only the Temporal worker that runs the cascade workflows',
-    groups: ['temporal', 'spacelift', 'terraform', 'notify', 'audit', 'general'],
+    groups: ['temporal', 'spacelift', 'terraform', 'notify', 'audit', 'tracing', 'general'],
     // METRICS_PORT binds WEBHOOK_HOST.
     variables: ['WEBHOOK_HOST'],
     switches: [],
@@ -64,7 +64,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'webhook',
     summary: 'Only the webhook listener; workflows run on a separate worker',
-    groups: ['temporal', 'webhook', 'cascade', 'general'],
+    groups: ['temporal', 'webhook', 'cascade', 'tracing', 'general'],
     // The worker's key ID tells the listener which runs a graph cascade triggered.
     variables: ['SPACELIFT_API_ENDPOINT', 'SPACELIFT_API_KEY_ID', 'SPACELIFT_API_KEY_SECRET'],
     switches: [INSECURE],

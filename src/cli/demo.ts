@@ -45,7 +45,7 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
   const secret = randomBytes(24).toString('hex');
   const tfcSecret = randomBytes(24).toString('hex');
   const logger = createLogger({ level: logLevel, secrets: [secret, tfcSecret] });
-  installRuntime(logger, logLevel);
+  const { metricsBuffer } = installRuntime(logger, logLevel);
   const say = context.stdout;
   const shutdown = listenForShutdown();
   const teardown = new TeardownStack(logger);
@@ -74,7 +74,7 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
       logLevel,
       shutdownGraceMs: DEMO_GRACE_MS,
     };
-    const runtime = await step(teardown.track('worker and listener', startServe(demoConfig, logger, createCascadeMetrics()), (r) => r.stop(DEMO_GRACE_MS)));
+    const runtime = await step(teardown.track('worker and listener', startServe(demoConfig, logger, createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer })), (r) => r.stop(DEMO_GRACE_MS)));
     await step(runtime.worker.started);
     const base = `http://127.0.0.1:${runtime.listener.address.port}`;
     say(`spacelift-cascade is serving: worker on task queue ${TASK_QUEUE}, webhooks at ${base}/webhooks/spacelift and ${base}/webhooks/terraform`);

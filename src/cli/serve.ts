@@ -2,6 +2,7 @@ import { configSecrets } from '../config/config-secrets';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
+import { startConfiguredTracing } from '../tracing';
 import type { CommandContext } from './command-context';
 import type { ExitCode } from './exit-codes';
 import { installRuntime } from './runtime/install-runtime';
@@ -17,12 +18,14 @@ import { checkSpaceliftAtStart, warnIfUnsigned } from './runtime/startup-checks'
 export async function runServe(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'serve' });
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  installRuntime(logger, config.logLevel);
+  const { metricsBuffer } = installRuntime(logger, config.logLevel);
   const shutdown = listenForShutdown();
+  const tracing = await startConfiguredTracing(config, logger);
   try {
     warnIfUnsigned(config, logger);
     await checkSpaceliftAtStart(config, logger);
-    const runtime = await startServe(config, logger, createCascadeMetrics());
+    const metrics = createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer });
+    const runtime = await startServe(config, logger, metrics);
     const { host, port } = runtime.listener.address;
     const about = { host, port, temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue };
     logger.info('listening', about);
@@ -36,5 +39,6 @@ export async function runServe(context: CommandContext): Promise<ExitCode> {
     });
   } finally {
     shutdown.dispose();
+    await tracing?.shutdown();
   }
 }

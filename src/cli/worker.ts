@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
 import { serveMetrics } from '../metrics/serve-metrics';
+import { startConfiguredTracing } from '../tracing';
 import type { CommandContext } from './command-context';
 import type { ExitCode } from './exit-codes';
 import { checkSpaceliftAtStart } from './runtime/startup-checks';
@@ -15,12 +16,13 @@ import { startWorker } from './runtime/start-worker';
 export async function runWorker(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'worker' });
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  installRuntime(logger, config.logLevel);
+  const { metricsBuffer } = installRuntime(logger, config.logLevel);
   const shutdown = listenForShutdown();
+  const tracing = await startConfiguredTracing(config, logger);
   try {
     await checkSpaceliftAtStart(config, logger);
-    const metrics = createCascadeMetrics();
-    const metricsServer = config.metricsPort !== undefined ? await serveMetrics(metrics.registry, { host: config.webhook.host, port: config.metricsPort }) : undefined;
+    const metrics = createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer });
+    const metricsServer = config.metricsPort !== undefined ? await serveMetrics(metrics, { host: config.webhook.host, port: config.metricsPort }) : undefined;
     const worker = startWorker(config, logger.child({ component: 'worker' }), metrics);
     const about = {
       temporal: config.temporal.address,
@@ -44,5 +46,6 @@ export async function runWorker(context: CommandContext): Promise<ExitCode> {
     });
   } finally {
     shutdown.dispose();
+    await tracing?.shutdown();
   }
 }

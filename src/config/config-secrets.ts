@@ -10,5 +10,6 @@ export function configSecrets(config: Config): string[] {
     ...config.webhook.terraformSecrets,
     ...(config.notify?.slackWebhookUrl ? [config.notify.slackWebhookUrl] : []),
     ...(config.notify?.webhookSecret ? [config.notify.webhookSecret] : []),
+    ...Object.values(config.tracing?.headers ?? {}),
   ];
 }

@@ -7,6 +7,7 @@ import { createReader } from './reader';
 import { joinNames, loadSpaceliftConfig, SPACELIFT_CREDENTIAL_VARIABLES } from './spacelift-section';
 import { loadTemporalConfig } from './temporal-section';
 import { loadTerraformConfig } from './terraform-section';
+import { loadTracingConfig } from './tracing-section';
 import type { Config, LogLevel, SpaceliftConfig } from './types';
 import { loadNotifyConfig } from './notify-section';
 import { loadWebhookConfig } from './webhook-section';
@@ -54,6 +55,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
   const { logLevel, shutdownGraceMs } = loadGeneralConfig({ env, flags: variableFlags });
   const metricsPortRaw = read.get('METRICS_PORT');
   const metricsPort = metricsPortRaw ? parseInteger(metricsPortRaw, 1, 65535) : undefined;
+  const tracing = loadTracingConfig(read);
 
   if (NEEDS_SPACELIFT.includes(role) && !spacelift) {
     throw new ConfigError(`${role} needs Spacelift API credentials: set ${joinNames(SPACELIFT_CREDENTIAL_VARIABLES)}`);
@@ -65,7 +67,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
     );
   }
 
-  return { temporal, ...(spacelift ? { spacelift } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs, ...(metricsPort !== undefined ? { metricsPort } : {}) };
+  return { temporal, ...(spacelift ? { spacelift } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs, ...(metricsPort !== undefined ? { metricsPort } : {}), ...(tracing ? { tracing } : {}) };
 }
 
 /** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */

@@ -98,6 +98,15 @@ export interface AuditConfig {
   keep: number;
 }
 
+/** OpenTelemetry tracing: present when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+export interface TracingConfig {
+  /** Where spans are POSTed (OTLP/HTTP, protobuf): the endpoint plus /v1/traces. */
+  tracesUrl: string;
+  serviceName: string;
+  /** OTEL_EXPORTER_OTLP_HEADERS; values are secrets. */
+  headers: Record<string, string>;
+}
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
@@ -116,4 +125,6 @@ export interface Config {
   shutdownGraceMs: number;
   /** METRICS_PORT: where a `worker` alone serves /metrics; absent: it does not. */
   metricsPort?: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT and friends; absent: no tracing. */
+  tracing?: TracingConfig;
 }

@@ -3,7 +3,7 @@
  * cannot drift. Each variable may also be given as VAR_FILE (a path) or as a systemd credential named VAR.
  */
 
-export type VariableGroup = 'temporal' | 'spacelift' | 'terraform' | 'webhook' | 'cascade' | 'notify' | 'audit' | 'general';
+export type VariableGroup = 'temporal' | 'spacelift' | 'terraform' | 'webhook' | 'cascade' | 'notify' | 'audit' | 'tracing' | 'general';
 
 export interface VariableSpec {
   name: string;
@@ -58,6 +58,9 @@ export const VARIABLES = [
   { name: 'AUDIT_LOG_MAX_BYTES', default: '10485760', secret: false, group: 'audit', description: 'Size in bytes at which the audit log is rotated to AUDIT_LOG_PATH.1 (1024 to 1073741824)' },
   { name: 'AUDIT_LOG_KEEP', default: '5', secret: false, group: 'audit', description: 'Rotated audit logs kept, AUDIT_LOG_PATH.1 (newest) to .N, 1 to 100' },
   { name: 'METRICS_PORT', default: undefined, secret: false, group: 'general', description: '`worker` only: serve GET /metrics on this port of WEBHOOK_HOST (serve and webhook expose it on the listener); default: off' },
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: undefined, secret: false, group: 'tracing', description: 'OpenTelemetry collector (OTLP/HTTP, protobuf), e.g. http://otel-collector:4318: traces go to <url>/v1/traces; default: tracing off' },
+  { name: 'OTEL_EXPORTER_OTLP_HEADERS', default: undefined, secret: true, group: 'tracing', description: 'Headers sent with every trace export, key=value pairs separated by commas (a tracing vendor\'s API key)' },
+  { name: 'OTEL_SERVICE_NAME', default: 'spacelift-cascade', secret: false, group: 'tracing', description: 'service.name of the spans this process exports' },
   { name: 'LOG_LEVEL', default: 'info', secret: false, group: 'general', description: 'debug, info, warn or error' },
   { name: 'SHUTDOWN_GRACE_MS', default: '20000', secret: false, group: 'general', description: 'How long SIGTERM waits for in-flight work before exiting' },
 ] as const satisfies readonly VariableSpec[];

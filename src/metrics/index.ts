@@ -1,5 +1,12 @@
-export { createCascadeMetrics, type CascadeMetrics, type PlatformCallMetrics, type WebhookOutcome } from './cascade-metrics';
+export {
+  createCascadeMetrics,
+  PROMETHEUS_CONTENT_TYPE,
+  type CascadeMetrics,
+  type CascadeMetricsOptions,
+  type PlatformCallMetrics,
+  type WebhookOutcome,
+} from './cascade-metrics';
 export { instrumentSpacelift, instrumentTerraform } from './instrument-spacelift';
-export { Counter, Gauge, Histogram, PROMETHEUS_CONTENT_TYPE, Registry } from './registry';
+export { bridgeTemporalMetrics, TEMPORAL_METRICS_BUFFER_SIZE, type TemporalMetricsBridge } from './temporal-metrics';
 export { createWorkflowSinks } from './workflow-sinks';
 export { serveMetrics, type MetricsServer } from './serve-metrics';

@@ -6,6 +6,7 @@ import type { DiscoveryMode } from '../config/types';
 import { createCascadeMetrics, createWorkflowSinks, type CascadeMetrics } from '../metrics';
 import type { PlatformApi } from '../platform/types';
 import type { SpaceliftApi } from '../spacelift/types';
+import { installedTracing, workflowInterceptorModules, workflowSpanSinks } from '../tracing';
 import { triggerTaskQueue } from '../workflows/policies';
 
 export type WorkflowSource = { bundlePath: string } | { bundleCode: string } | { workflowsPath: string };
@@ -42,6 +43,8 @@ export interface CreateWorkerOptions {
  * The two Temporal workers of one process, run and stopped together: `main` polls the task queue (every workflow
  * and activity), `triggers` polls `<task queue>-triggers`, where workflows schedule `triggerStackRun` so that the
  * server can hold triggers back to SPACELIFT_TRIGGER_RATE without spending their timeouts or attempts.
+ * Tracing, when this process installed it (src/tracing), adds the activity interceptors to both and sends the
+ * workflow interceptors' spans to its exporter; the workflow interceptors themselves are in every bundle.
  */
 export class CascadeWorker {
   constructor(readonly main: Worker, readonly triggers: Worker) {}
@@ -85,14 +88,25 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Cascad
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.auditLog ? { auditLog: options.auditLog } : {}),
   });
-  const shared = { connection: options.connection, namespace: options.namespace, ...options.overrides };
+  const tracing = installedTracing();
+  const shared = {
+    connection: options.connection,
+    namespace: options.namespace,
+    ...(tracing ? { interceptors: { activity: tracing.activityInterceptors } } : {}),
+    ...options.overrides,
+  };
   const main = await Worker.create({
     ...shared,
     taskQueue: options.taskQueue,
     // Every activity, triggerStackRun included: workflows started by earlier versions schedule it on this queue.
     activities,
     // Always registered: the SDK logs every call to an unregistered sink as an error.
-    sinks: createWorkflowSinks(options.metrics ?? createCascadeMetrics()),
+    sinks: { ...createWorkflowSinks(options.metrics ?? createCascadeMetrics()), ...workflowSpanSinks(tracing) },
+    interceptors: {
+      ...(tracing ? { activity: tracing.activityInterceptors } : {}),
+      // A pre-built bundle already holds them (the SDK warns when they are given with one).
+      ...('workflowsPath' in options.workflows ? { workflowModules: workflowInterceptorModules() } : {}),
+    },
     ...workflowOptions(options.workflows),
   });
   const rate = options.triggerRatePerSecond ?? 0;

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { WebhookConfig } from '../config/types';
 import type { Logger } from '../log/logger';
-import type { CascadeMetrics } from '../metrics/cascade-metrics';
-import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry';
+import { traceDelivery } from '../tracing/trace-delivery';
+import { PROMETHEUS_CONTENT_TYPE, type CascadeMetrics } from '../metrics/cascade-metrics';
 import { describeError } from './describe-error';
 import { handleDelivery, type Reply, type StartChain } from './handle-delivery';
 import { handleTerraformDelivery, TERRAFORM_WEBHOOK_PATH } from './handle-terraform-delivery';
@@ -86,7 +86,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
           : { status: 503, body: { status: 'not_ready', reason: readiness.reason } };
       }
       case '/metrics':
-        return { status: 200, body: { text: metrics.registry.render(), contentType: PROMETHEUS_CONTENT_TYPE } };
+        return { status: 200, body: { text: await metrics.exposition(), contentType: PROMETHEUS_CONTENT_TYPE } };
       case TERRAFORM_WEBHOOK_PATH:
         return handleTerraformDelivery(req, { config, startChain: options.startChain, routeRunState: options.routeRunState });
       default:
@@ -104,7 +104,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let reply: Reply;
     try {
-      reply = await route(req, path);
+      // Deliveries only: a probe or a scrape every few seconds would bury them.
+      reply = isWebhook(path) ? await traceDelivery(req.method ?? 'POST', path, () => route(req, path)) : await route(req, path);
     } catch (err) {
       if (err instanceof BodyAbortedError) {
         logger.debug('webhook client went away mid-body', { path });

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createCascadeMetrics, instrumentSpacelift, instrumentTerraform } from '../../src/metrics';
+import { metricValue } from '../support/metric-value';
 import { SpaceliftAuthError } from '../../src/spacelift/errors';
 import type { Run, SpaceliftApi, Stack } from '../../src/spacelift/types';
 
@@ -52,10 +53,10 @@ t.test('passes results and errors through and counts them by operation', async (
   t.same(await wrapped.cancelRun('vpc', 'r9'), { ...run, id: 'r9', state: 'CANCELED' }, 'arguments pass through');
   t.same(await wrapped.listAllStacks(), []);
 
-  t.equal(metrics.spaceliftCalls.get({ operation: 'triggerRun' }), 2);
-  t.equal(metrics.spaceliftErrors.get({ operation: 'triggerRun', error: 'SpaceliftAuthError' }), 1);
-  t.equal(metrics.spaceliftErrors.get({ operation: 'getRun', error: 'NonError' }), 1);
-  const text = metrics.registry.render();
+  t.equal(await metricValue(metrics.spaceliftCalls, { operation: 'triggerRun' }), 2);
+  t.equal(await metricValue(metrics.spaceliftErrors, { operation: 'triggerRun', error: 'SpaceliftAuthError' }), 1);
+  t.equal(await metricValue(metrics.spaceliftErrors, { operation: 'getRun', error: 'NonError' }), 1);
+  const text = await metrics.exposition();
   t.match(text, /^spacelift_cascade_spacelift_request_duration_seconds_count\{operation="triggerRun"\} 2$/m);
   t.match(text, /^spacelift_cascade_spacelift_requests_total\{operation="verifyCredentials"\} 1$/m);
   t.match(text, /^spacelift_cascade_chains_started_total 0$/m);
@@ -66,8 +67,8 @@ t.test('HCP Terraform calls are counted in their own families, never as Spacelif
   const wrapped = instrumentTerraform(fakeApi(), metrics);
   t.same(await wrapped.triggerRun('network'), run);
   await t.rejects(wrapped.triggerRun('locked'), SpaceliftAuthError);
-  t.equal(metrics.terraform.calls.get({ operation: 'triggerRun' }), 2);
-  t.equal(metrics.terraform.errors.get({ operation: 'triggerRun', error: 'SpaceliftAuthError' }), 1);
-  t.equal(metrics.spaceliftCalls.get({ operation: 'triggerRun' }), 0);
-  t.match(metrics.registry.render(), /^spacelift_cascade_terraform_request_duration_seconds_count\{operation="triggerRun"\} 2$/m);
+  t.equal(await metricValue(metrics.terraform.calls, { operation: 'triggerRun' }), 2);
+  t.equal(await metricValue(metrics.terraform.errors, { operation: 'triggerRun', error: 'SpaceliftAuthError' }), 1);
+  t.equal(await metricValue(metrics.spaceliftCalls, { operation: 'triggerRun' }), 0);
+  t.match(await metrics.exposition(), /^spacelift_cascade_terraform_request_duration_seconds_count\{operation="triggerRun"\} 2$/m);
 });

@@ -2,10 +2,10 @@
 import t from 'tap';
 import { createCascadeMetrics, PROMETHEUS_CONTENT_TYPE, serveMetrics } from '../../src/metrics';
 
-t.test('GET /metrics answers the registry; other paths 404, other methods 405', async (t) => {
+t.test('GET /metrics answers the exposition; other paths 404, other methods 405', async (t) => {
   const metrics = createCascadeMetrics();
   metrics.triggers.inc({}, 3);
-  const server = await serveMetrics(metrics.registry, { host: '127.0.0.1', port: 0 });
+  const server = await serveMetrics(metrics, { host: '127.0.0.1', port: 0 });
   t.teardown(() => server.close());
   const base = `http://127.0.0.1:${server.address.port}`;
 
@@ -21,7 +21,7 @@ t.test('GET /metrics answers the registry; other paths 404, other methods 405', 
 });
 
 t.test('a port in use is refused with the reason', async (t) => {
-  const first = await serveMetrics(createCascadeMetrics().registry, { host: '127.0.0.1', port: 0 });
+  const first = await serveMetrics(createCascadeMetrics(), { host: '127.0.0.1', port: 0 });
   t.teardown(() => first.close());
-  await t.rejects(serveMetrics(createCascadeMetrics().registry, { host: '127.0.0.1', port: first.address.port }), { code: 'EADDRINUSE' });
+  await t.rejects(serveMetrics(createCascadeMetrics(), { host: '127.0.0.1', port: first.address.port }), { code: 'EADDRINUSE' });
 });

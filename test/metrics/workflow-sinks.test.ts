@@ -2,6 +2,7 @@
 import t from 'tap';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { createCascadeMetrics, createWorkflowSinks } from '../../src/metrics';
+import { metricValue } from '../support/metric-value';
 
 const info = (workflowId: string) => ({ workflowId }) as WorkflowInfo;
 
@@ -10,21 +11,21 @@ t.test('the approvals gauge is the sum of each cascade’s waiting set; a call r
   const { approvalsWaiting } = createWorkflowSinks(metrics).cascadeMetrics;
   approvalsWaiting.fn(info('c1'), ['prod', 'stage']);
   approvalsWaiting.fn(info('c2'), ['dr']);
-  t.equal(metrics.approvalsWaiting.get({}), 3);
+  t.equal(await metricValue(metrics.approvalsWaiting, {}), 3);
   // A replay repeats the calls it already made: the same sets, so the same sum.
   approvalsWaiting.fn(info('c1'), ['prod']);
   approvalsWaiting.fn(info('c1'), ['prod', 'stage']);
-  t.equal(metrics.approvalsWaiting.get({}), 3, 'setting the same set again does not count twice');
+  t.equal(await metricValue(metrics.approvalsWaiting, {}), 3, 'setting the same set again does not count twice');
   approvalsWaiting.fn(info('c1'), []);
-  t.equal(metrics.approvalsWaiting.get({}), 1, 'an empty set forgets the cascade');
-  t.match(metrics.registry.render(), /^# TYPE spacelift_cascade_approvals_waiting gauge\nspacelift_cascade_approvals_waiting 1$/m);
+  t.equal(await metricValue(metrics.approvalsWaiting, {}), 1, 'an empty set forgets the cascade');
+  t.match(await metrics.exposition(), /^# TYPE spacelift_cascade_approvals_waiting gauge\nspacelift_cascade_approvals_waiting 1$/m);
 });
 
 t.test('workers sharing one metrics object keep one book of waiting approvals', async (t) => {
   const metrics = createCascadeMetrics();
   createWorkflowSinks(metrics).cascadeMetrics.approvalsWaiting.fn(info('c1'), ['prod']);
   createWorkflowSinks(metrics).cascadeMetrics.approvalsWaiting.fn(info('c2'), ['dr']);
-  t.equal(metrics.approvalsWaiting.get({}), 2);
+  t.equal(await metricValue(metrics.approvalsWaiting, {}), 2);
 });
 
 t.test('counters are called live only; the gauge on replay too', async (t) => {
@@ -36,14 +37,14 @@ t.test('counters are called live only; the gauge on replay too', async (t) => {
 
 t.test('cascade outcomes are exported from the start and counted by label', async (t) => {
   const metrics = createCascadeMetrics();
-  const text = metrics.registry.render();
+  const text = await metrics.exposition();
   for (const outcome of ['completed', 'failed', 'cancelled']) t.match(text, new RegExp(`^spacelift_cascade_cascades_total\\{outcome="${outcome}"\\} 0$`, 'm'));
   t.match(text, /^spacelift_cascade_triggers_total 0$/m);
   const { cascadeEnded, runTriggered } = createWorkflowSinks(metrics).cascadeMetrics;
   cascadeEnded.fn(info('c1'), 'failed');
   runTriggered.fn(info('c1'));
   runTriggered.fn(info('c2'));
-  t.match(metrics.registry.render(), /^spacelift_cascade_cascades_total\{outcome="failed"\} 1$/m);
-  t.equal(metrics.cascades.get({ outcome: 'completed' }), 0);
-  t.equal(metrics.triggers.get({}), 2);
+  t.match(await metrics.exposition(), /^spacelift_cascade_cascades_total\{outcome="failed"\} 1$/m);
+  t.equal(await metricValue(metrics.cascades, { outcome: 'completed' }), 0);
+  t.equal(await metricValue(metrics.triggers, {}), 2);
 });

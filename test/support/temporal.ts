@@ -3,6 +3,7 @@ import { DefaultLogger, Runtime, bundleWorkflowCode, makeTelemetryFilterString }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devServerExecutable, testServerExecutable } from '../../src/temporal/local-servers';
+import { workflowInterceptorModules } from '../../src/tracing';
 
 // Test output shows test results; SDK chatter (worker state changes, core warnings about the test server's
 // capabilities) and the Java server's stack traces for expected errors go elsewhere.
@@ -33,6 +34,8 @@ let bundle: Promise<string> | undefined;
 export function workflowBundleCode(): Promise<string> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    // As in production (scripts/build-workflow-bundle.mjs): the OpenTelemetry workflow interceptors.
+    workflowInterceptorModules: workflowInterceptorModules(),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   }).then(({ code }) => code);
   return bundle;

@@ -4,6 +4,7 @@
 import t from 'tap';
 import { classifyDelivery, RUN_EVENT_KEYS } from '../../src/webhook/event-type';
 import { deliver, fixture, send, startHarness } from './harness';
+import { metricValue } from '../support/metric-value';
 
 const ignoredBecause = (eventType: string) => ({
   status: 'ignored',
@@ -15,8 +16,8 @@ t.test('Spacelift’s internal error example (docs/integrations/webhooks.md) is 
   const res = await deliver(h.port, fixture('other/internal-error.json'));
   t.same([res.status, res.json], [202, ignoredBecause('internal_error')]);
   t.equal(h.starts.length + h.routed.length, 0, 'nothing started, nothing routed');
-  t.equal(h.metrics.webhookOtherEvents.get({ event_type: 'internal_error' }), 1);
-  t.equal(h.metrics.webhooks.get({ outcome: 'ignored' }), 1);
+  t.equal(await metricValue(h.metrics.webhookOtherEvents, { event_type: 'internal_error' }), 1);
+  t.equal(await metricValue(h.metrics.webhooks, { outcome: 'ignored' }), 1);
   const line = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'webhook ignored');
   t.match(line, { level: 'info', status: 202, outcome: 'ignored', eventType: 'internal_error', reason: /not a run state event/ });
 });
@@ -36,8 +37,8 @@ t.test('an audit event, a custom policy payload and JSON that is no object are i
     const res = await deliver(h.port, body);
     t.same([res.status, res.json], [202, ignoredBecause(eventType)], String(body).slice(0, 40));
   }
-  t.equal(h.metrics.webhookOtherEvents.get({ event_type: 'audit_trail' }), 1);
-  t.equal(h.metrics.webhookOtherEvents.get({ event_type: 'other' }), 6);
+  t.equal(await metricValue(h.metrics.webhookOtherEvents, { event_type: 'audit_trail' }), 1);
+  t.equal(await metricValue(h.metrics.webhookOtherEvents, { event_type: 'other' }), 6);
   t.equal(h.starts.length, 0);
   const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
   t.match(metrics.text, /^spacelift_cascade_webhook_other_events_total\{event_type="internal_error"\} 0$/m, 'every type is exported from the start');
@@ -48,7 +49,7 @@ t.test('the gate still comes first: an unsigned internal error is 401, and count
   const h = await startHarness(t);
   const res = await deliver(h.port, fixture('other/internal-error.json'), 'not-the-secret');
   t.equal(res.status, 401);
-  t.equal(h.metrics.webhookOtherEvents.get({ event_type: 'internal_error' }), 0);
+  t.equal(await metricValue(h.metrics.webhookOtherEvents, { event_type: 'internal_error' }), 0);
 });
 
 t.test('a body that looks like a run state event but is malformed stays 422', async (t) => {
@@ -63,7 +64,7 @@ t.test('a body that looks like a run state event but is malformed stays 422', as
     const res = await deliver(h.port, body);
     t.same([res.status, res.json], [422, { status: 'rejected', reason }], reason);
   }
-  t.equal(h.metrics.webhookOtherEvents.get({ event_type: 'other' }), 0);
+  t.equal(await metricValue(h.metrics.webhookOtherEvents, { event_type: 'other' }), 0);
 });
 
 t.test('classifyDelivery: the run state event keys, own properties only', async (t) => {

@@ -9,6 +9,7 @@ import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { FINISHED, stackOf, waitForStatus } from '../support/cascade-status';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
+import { metricValue } from '../support/metric-value';
 import { approveSignal, rejectSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
 
 let env: TestWorkflowEnvironment;
@@ -17,15 +18,15 @@ t.before(async () => {
 });
 t.teardown(() => env?.teardown());
 
-const outcomes = (metrics: CascadeMetrics) => ({
-  completed: metrics.cascades.get({ outcome: 'completed' }),
-  failed: metrics.cascades.get({ outcome: 'failed' }),
-  cancelled: metrics.cascades.get({ outcome: 'cancelled' }),
+const outcomes = async (metrics: CascadeMetrics) => ({
+  completed: await metricValue(metrics.cascades, { outcome: 'completed' }),
+  failed: await metricValue(metrics.cascades, { outcome: 'failed' }),
+  cancelled: await metricValue(metrics.cascades, { outcome: 'cancelled' }),
 });
 
 /** Sink calls run when the workflow task that made them completes; give that a moment in real time. */
-async function eventually(read: () => number, expected: number): Promise<number> {
-  for (let i = 0; i < 100 && read() !== expected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+async function eventually(read: () => Promise<number>, expected: number): Promise<number> {
+  for (let i = 0; i < 100 && (await read()) !== expected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return read();
 }
 
@@ -47,13 +48,13 @@ t.test('approval gates: the gauge counts waiting stacks, drops to 0 once answere
     async ({ startCascade }) => {
       const handle = await startCascade({ stack_id: 'vpc' });
       await waitForStatus(handle, (s) => s.stacks.filter((x) => x.state === 'waiting_for_approval').length === 2);
-      t.equal(await eventually(() => metrics.approvalsWaiting.get({}), 2), 2, 'two stacks wait for approval');
-      t.match(metrics.registry.render(), /^spacelift_cascade_approvals_waiting 2$/m);
-      t.equal(metrics.triggers.get({}), 0, 'nothing triggered before approval');
+      t.equal(await eventually(() => metricValue(metrics.approvalsWaiting, {}), 2), 2, 'two stacks wait for approval');
+      t.match(await metrics.exposition(), /^spacelift_cascade_approvals_waiting 2$/m);
+      t.equal(await metricValue(metrics.triggers, {}), 0, 'nothing triggered before approval');
 
       await handle.signal(rejectSignal, { stackId: 'stage', by: 'bob' });
       await waitForStatus(handle, (s) => stackOf(s, 'stage')?.state === 'skipped');
-      t.equal(await eventually(() => metrics.approvalsWaiting.get({}), 1), 1, 'a rejection ends one wait');
+      t.equal(await eventually(() => metricValue(metrics.approvalsWaiting, {}), 1), 1, 'a rejection ends one wait');
 
       await handle.signal(approveSignal, { stackId: 'prod', by: 'jane' });
       // Await the result before the worker shuts down: nothing of this cascade may outlive it.
@@ -62,9 +63,9 @@ t.test('approval gates: the gauge counts waiting stacks, drops to 0 once answere
     { metrics },
   );
   t.equal(stackOf(status, 'after-prod')?.state, 'finished');
-  t.equal(metrics.approvalsWaiting.get({}), 0, 'nothing waits once approved');
-  t.equal(metrics.triggers.get({}), 2, 'prod and after-prod were triggered');
-  t.same(outcomes(metrics), { completed: 1, failed: 0, cancelled: 0 });
+  t.equal(await metricValue(metrics.approvalsWaiting, {}), 0, 'nothing waits once approved');
+  t.equal(await metricValue(metrics.triggers, {}), 2, 'prod and after-prod were triggered');
+  t.same(await outcomes(metrics), { completed: 1, failed: 0, cancelled: 0 });
 });
 
 t.test('a cascade with a failed stack counts as failed; a run that failed is still a trigger', async (t) => {
@@ -77,9 +78,9 @@ t.test('a cascade with a failed stack counts as failed; a run that failed is sti
   const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'vpc' }), { metrics });
   t.match(stackOf(status, 'eks'), { state: 'failed' });
   t.match(stackOf(status, 'app'), { state: 'skipped' });
-  t.same(outcomes(metrics), { completed: 0, failed: 1, cancelled: 0 });
-  t.equal(metrics.triggers.get({}), 1);
-  t.equal(metrics.approvalsWaiting.get({}), 0);
+  t.same(await outcomes(metrics), { completed: 0, failed: 1, cancelled: 0 });
+  t.equal(await metricValue(metrics.triggers, {}), 1);
+  t.equal(await metricValue(metrics.approvalsWaiting, {}), 0);
 });
 
 t.test('direct mode: every run the chain triggered is counted, a failed trigger is not', async (t) => {
@@ -89,8 +90,8 @@ t.test('direct mode: every run the chain triggered is counted, a failed trigger 
   const metrics = createCascadeMetrics();
   const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'vpc' }), { metrics });
   t.same(result.dependents.map((d) => `${d.stack_id}:${d.status}`).sort(), ['cdn:failed', 'eks:triggered', 'rds:triggered']);
-  t.equal(metrics.triggers.get({}), 2);
-  t.same(outcomes(metrics), { completed: 0, failed: 0, cancelled: 0 }, 'a direct chain is not a cascade');
+  t.equal(await metricValue(metrics.triggers, {}), 2);
+  t.same(await outcomes(metrics), { completed: 0, failed: 0, cancelled: 0 }, 'a direct chain is not a cascade');
 });
 
 t.test('cancelling a cascade while a stack waits for approval counts it cancelled and clears its wait', async (t) => {
@@ -103,13 +104,13 @@ t.test('cancelling a cascade while a stack waits for approval counts it cancelle
     async ({ startCascade }) => {
       const handle = await startCascade({ stack_id: 'vpc' });
       await waitForStatus(handle, (s) => stackOf(s, 'prod')?.state === 'waiting_for_approval');
-      t.equal(await eventually(() => metrics.approvalsWaiting.get({}), 1), 1);
+      t.equal(await eventually(() => metricValue(metrics.approvalsWaiting, {}), 1), 1);
       await handle.cancel();
       t.type(await handle.result().catch((err: unknown) => err), WorkflowFailedError, 'the cascade ends as cancelled');
     },
     { metrics },
   );
-  t.equal(metrics.approvalsWaiting.get({}), 0);
-  t.same(outcomes(metrics), { completed: 0, failed: 0, cancelled: 1 });
-  t.equal(metrics.triggers.get({}), 0);
+  t.equal(await metricValue(metrics.approvalsWaiting, {}), 0);
+  t.same(await outcomes(metrics), { completed: 0, failed: 0, cancelled: 1 });
+  t.equal(await metricValue(metrics.triggers, {}), 0);
 });

@@ -1,19 +1,27 @@
-import { DefaultLogger, Runtime, type LogEntry, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
+import { DefaultLogger, MetricsBuffer, Runtime, type LogEntry, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
 import type { LogLevel } from '../../config/types';
 import type { Logger } from '../../log/logger';
+import { TEMPORAL_METRICS_BUFFER_SIZE } from '../../metrics';
 
 const TEMPORAL_LEVEL: Record<LogLevel, TemporalLogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
-let installed = false;
+export interface InstalledRuntime {
+  /** The core's worker and client metrics, for createCascadeMetrics({ temporal }) to serve on /metrics. */
+  metricsBuffer: MetricsBuffer;
+}
+
+let installed: InstalledRuntime | undefined;
 
 /**
  * Installs the Temporal Runtime once per process, before any worker or ephemeral server exists:
  * - SDK and core logs go through our JSON logger (so secrets are scrubbed and every line is one object);
- * - no signal handlers: the commands own SIGINT/SIGTERM, so the listener drains before the worker stops.
+ * - no signal handlers: the commands own SIGINT/SIGTERM, so the listener drains before the worker stops;
+ * - the core's metrics go to a buffer that our /metrics drains, rather than to the core's own Prometheus
+ *   exporter, which would need a second HTTP port (src/metrics/temporal-metrics.ts).
  */
-export function installRuntime(logger: Logger, level: LogLevel): void {
-  if (installed) return;
-  installed = true;
+export function installRuntime(logger: Logger, level: LogLevel): InstalledRuntime {
+  if (installed) return installed;
+  installed = { metricsBuffer: new MetricsBuffer({ maxBufferSize: TEMPORAL_METRICS_BUFFER_SIZE }) };
   const forward = (entry: LogEntry): void => {
     const log = entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : entry.level === 'INFO' ? logger.info : logger.debug;
     try {
@@ -26,6 +34,10 @@ export function installRuntime(logger: Logger, level: LogLevel): void {
   Runtime.install({
     logger: new DefaultLogger(TEMPORAL_LEVEL[level], forward),
     shutdownSignals: [],
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      metrics: { buffer: installed.metricsBuffer },
+    },
   });
+  return installed;
 }

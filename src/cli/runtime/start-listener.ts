@@ -4,6 +4,7 @@ import type { Logger } from '../../log/logger';
 import type { CascadeMetrics } from '../../metrics';
 import { isOwnTrigger } from '../../spacelift/triggered-by';
 import { startChain, type StartChainRequest } from '../../temporal/start-chain';
+import { installedTracing } from '../../tracing';
 import { createWebhookServer, type Readiness, type RunStateUpdate } from '../../webhook';
 import { lazyClient } from './connect-temporal';
 import { createMonitorRouter } from './monitor-router';
@@ -35,7 +36,7 @@ export async function startListener(options: {
 }): Promise<RunningListener> {
   const { config, logger, metrics } = options;
   const connection = lazyClient(config.temporal);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: installedTracing()?.clientInterceptors ?? [] } });
   const probe = createTemporalProbe(connection, config.temporal.address);
   const routeToMonitor = createMonitorRouter(client);
   const startSettings = { taskQueue: config.temporal.taskQueue, cascade: config.cascade };
