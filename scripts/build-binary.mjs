@@ -101,6 +101,7 @@ function buildFor(arch) {
   const seaPrep = spawnSync(blobGenerator, ['--experimental-sea-config', seaConfig], { encoding: 'utf8' });
   if (seaPrep.status !== 0) fail(`node --experimental-sea-config failed:\n${seaPrep.stdout}${seaPrep.stderr}`);
 
+  mkdirSync(dirname(out), { recursive: true });
   const injected = inject(base, blob, out);
   if (arch === process.arch) smokeTest(injected);
   else log(`${relative(root, out)} is not started here (built for ${arch} on ${process.arch}); test/binary/arm64.test.ts runs the arm64 binary under qemu-user`);
