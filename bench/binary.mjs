@@ -338,7 +338,15 @@ Reading the figures:
   a mapped file counts as resident depends on the kernel (fault-around, folio sizes), so compare the anonymous
   column across machines, RSS only on one machine.
 - A first start also writes the assets; its RSS includes the pages of the binary it read them from.
-- \`MALLOC_ARENA_MAX=2\` caps glibc's per-thread malloc arenas (the Rust core's and V8's threads each get one).
+- \`MALLOC_ARENA_MAX=2\` caps glibc's per-thread malloc arenas (the Rust core's and V8's threads each get one); it
+  must be in the environment when the process starts.
+- No worker option is changed for memory: at idle the workflow cache is empty, and \`reuseV8Context\` with one
+  workflow thread are already the SDK's defaults. \`maxCachedWorkflows\` bounds what open workflows add; the SDK
+  sizes it from the V8 heap limit, i.e. from the machine's memory. A cap below the number of open workflows makes
+  the worker evict open ones and replay a whole history whenever one has work again (a cascade's history grows
+  with its fan-out).
+- The whitespace-minified bundles keep V8's copy of each script's source one byte per character; before, one
+  non-ASCII character in a comment made the 6 MB main script a 12.5 MB two-byte string in the main isolate.
 - Most of the time to ready is spent connecting (Spacelift, Temporal) and creating the worker (its worker thread
   loads the thread script and the workflow bundle), not in starting the process.
 - The binary needs no node and no node_modules on the host; the reference row does.
