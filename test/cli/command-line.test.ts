@@ -58,10 +58,11 @@ t.test('main: usage errors exit 2 with one line; config errors name the command'
   t.same([missing.code, missing.stderr], [2, ['worker: worker needs Spacelift API credentials: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET']]);
 });
 
-t.test('--version prints package.json version', async (t) => {
+t.test('--version prints package.json version and the Node.js that runs it', async (t) => {
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-  t.same(await run(['--version']), { code: 0, stdout: version, stderr: [] });
-  t.same((await run(['worker', '-v'])).stdout, version);
+  const line = `${version} (node ${process.version}, ${process.platform}-${process.arch})`;
+  t.same(await run(['--version']), { code: 0, stdout: line, stderr: [] });
+  t.same((await run(['worker', '-v'])).stdout, line);
 });
 
 t.test('--help: global, and per command from the variables table', async (t) => {
