@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context, activityInfo, log } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { parseEdges } from '../cascade/edges';
 import { planCascade as buildPlan } from '../cascade/plan';
 import type { CascadePlan } from '../cascade/types';
@@ -30,13 +30,18 @@ export interface ActivityDeps extends ReportingDeps {
   terraform?: PlatformApi;
   /** How the cascade discovers its graph: one sweep of the account, or label searches level by level. */
   discovery?: DiscoveryMode;
+  /**
+   * The client that starts StackRunsWorkflow; the worker's own (activity context) when absent. createWorker passes one
+   * with the tracing interceptors, so a stack's workflow joins the trace of the cascade that started it.
+   */
+  temporal?: Client;
 }
 
 /**
  * Activities get their platform clients from here, so tests pass fakes instead of patching modules. The graph
  * cascade's activities take unit IDs and route them to their platform; the direct mode's stay Spacelift-only.
  */
-export function createActivities({ spacelift, terraform, discovery = 'scan', ...reporting }: ActivityDeps) {
+export function createActivities({ spacelift, terraform, discovery = 'scan', temporal, ...reporting }: ActivityDeps) {
   const platforms: Platforms = { spacelift, ...(terraform ? { tfc: terraform } : {}) };
   /** Runs `call` with the unit's adapter and native ID, Spacelift/HCP Terraform errors mapped for Temporal. */
   const onUnit = <T>(unit: string, call: (api: PlatformApi, id: string) => Promise<T>): Promise<T> =>
@@ -74,7 +79,7 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', ...
      */
     async startStackRuns({ unitId, taskQueue }: { unitId: string; taskQueue: string }): Promise<{ started: boolean }> {
       try {
-        await Context.current().client.workflow.start(STACK_RUNS_WORKFLOW_TYPE, {
+        await (temporal ?? Context.current().client).workflow.start(STACK_RUNS_WORKFLOW_TYPE, {
           workflowId: stackRunsWorkflowId(unitId),
           taskQueue,
           args: [{ unit_id: unitId }],

@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { AuditLog } from '../audit/audit-log';
@@ -81,14 +82,15 @@ export class CascadeWorker {
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<CascadeWorker> {
+  const tracing = installedTracing();
   const activities = createActivities({
+    temporal: new Client({ connection: options.connection, namespace: options.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] } }),
     spacelift: options.spacelift,
     ...(options.terraform ? { terraform: options.terraform } : {}),
     ...(options.discovery ? { discovery: options.discovery } : {}),
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.auditLog ? { auditLog: options.auditLog } : {}),
   });
-  const tracing = installedTracing();
   const shared = {
     connection: options.connection,
     namespace: options.namespace,

@@ -95,7 +95,7 @@ t.test('serve: one scrape during a cascade has our families, Node process metric
   t.ok(observations(metrics, 'temporal_workflow_task_schedule_to_start_latency', queue) >= 1, 'workflow task schedule-to-start latency');
   t.ok(observations(metrics, 'temporal_workflow_task_execution_latency', { ...queue, workflow_type: 'CascadeWorkflow' }) >= 1, 'workflow task execution latency, per workflow type');
   t.ok(value(metrics, 'temporal_worker_task_slots_available', 'gauge', { ...queue, worker_type: 'ActivityWorker' })! > 0, 'activity slots');
-  t.ok(value(metrics, 'temporal_activity_task_received', 'counter', { ...queue, activity_type: 'triggerStackRun' })! >= 2, 'activity tasks by type');
+  t.ok(value(metrics, 'temporal_activity_task_received', 'counter', { ...queue, task_queue: `${taskQueue}-triggers`, activity_type: 'triggerStackRun' })! >= 2, 'activity tasks by type, on the trigger queue');
 
   t.equal(value(metrics, 'spacelift_cascade_webhooks_total', 'counter', { outcome: 'started' }), 1);
   t.equal(value(metrics, 'spacelift_cascade_chains_started_total', 'counter'), 1);
