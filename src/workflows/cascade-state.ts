@@ -15,6 +15,9 @@ export interface Outcome {
 
 export type Approval = Omit<ApprovalSignal, 'stackId'> & { approved: boolean };
 
+/** Workflow time, ISO 8601 (Date.now() is deterministic in workflow code). */
+const now = () => new Date(Date.now()).toISOString();
+
 /** Settled states: nothing more happens to the stack in this cascade. */
 const SETTLED: ReadonlySet<StackState> = new Set(['finished', 'failed', 'skipped', 'cancelled']);
 
@@ -39,9 +42,10 @@ export class CascadeState {
   /** Every planned stack starts pending; stacks on or below a cycle are skipped with the reason. */
   load(plan: CascadePlan): void {
     this.cycles = plan.cycles;
-    for (const stack of plan.stacks) this.stacks.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, state: 'pending' });
+    const at = now();
+    for (const stack of plan.stacks) this.stacks.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, state: 'pending', timeline: [{ state: 'pending', at }] });
     for (const { id, reason } of plan.excluded) {
-      this.stacks.set(id, { id, name: id, wave: -1, state: 'skipped', reason });
+      this.stacks.set(id, { id, name: id, wave: -1, state: 'skipped', reason, timeline: [{ state: 'skipped', at }] });
       this.reporter.decide(id, 'skipped', { reason });
     }
   }
@@ -50,9 +54,13 @@ export class CascadeState {
     return this.stacks.get(id);
   }
 
+  /** Changes a stack's status; a new state is added to its timeline with the workflow time. */
   update(id: string, patch: Partial<StackStatus>): void {
     const current = this.stacks.get(id);
-    if (current) this.stacks.set(id, { ...current, ...patch });
+    if (!current) return;
+    const moved = patch.state !== undefined && patch.state !== current.state;
+    const timeline = moved ? [...(current.timeline ?? []), { state: patch.state as StackState, at: now() }] : current.timeline;
+    this.stacks.set(id, { ...current, ...patch, ...(timeline ? { timeline } : {}) });
   }
 
   outcomeOf(id: string): Outcome | undefined {

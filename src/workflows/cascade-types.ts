@@ -68,6 +68,10 @@ export interface StackStatus {
   approvedBy?: string;
   /** Set when this cascade joined a run that another cascade triggered (it had not started): that cascade's ID. */
   sharedFrom?: string;
+  /** Every state the stack has been in, with the workflow time (ISO 8601) it entered it: where its time went. */
+  timeline?: { state: StackState; at: string }[];
+  /** When the run was first seen past QUEUED/READY (workflow time, ISO 8601): before it, the run was queued. */
+  runStartedAt?: string;
 }
 
 /** What the cascade decided about a stack; `finished` records the outcome of a run it triggered. */
@@ -136,6 +140,8 @@ export interface RunMonitorResult {
   via: 'webhook' | 'poll' | 'timeout';
   /** TIMED_OUT only: the state the run was last seen in; it was left running in Spacelift. */
   lastState?: string;
+  /** Epoch ms (workflow time) when the run was first seen past QUEUED/READY, by webhook or poll. */
+  startedAt?: number;
 }
 
 export const approveSignal = defineSignal<[ApprovalSignal]>('approve');

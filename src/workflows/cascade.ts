@@ -174,7 +174,8 @@ async function triggerAndMonitor(stack: PlannedStack, state: CascadeState, optio
 }
 
 /** The run ended (or timed out, left running in Spacelift): the stack finished or failed, and its children decide. */
-function settleRun(stack: PlannedStack, state: CascadeState, runId: string, end: { state: string; delta: RunDelta | null; lastState?: string }): void {
+function settleRun(stack: PlannedStack, state: CascadeState, runId: string, end: { state: string; delta: RunDelta | null; lastState?: string; startedAt?: number }): void {
+  if (end.startedAt !== undefined) state.update(stack.id, { runStartedAt: new Date(end.startedAt).toISOString() });
   const ok = end.state === 'FINISHED';
   const timedOut = end.state === 'TIMED_OUT';
   const reason = timedOut ? `run timed out; it is still ${end.lastState ?? 'not finished'} in Spacelift and was not cancelled` : `run ${end.state}`;

@@ -5,6 +5,8 @@ import { ACTIVITY_START_TO_CLOSE, READ_RETRY } from './policies';
 import { runStateSignal, type RunDelta, type RunMonitorInput, type RunMonitorResult } from './cascade-types';
 
 const isTerminal = (state: string) => (TERMINAL_STATES as readonly string[]).includes(state);
+/** A run in these states has not started: it waits for the stack's lock, a worker, an approval policy … */
+export const NOT_STARTED: ReadonlySet<string> = new Set(['QUEUED', 'READY']);
 
 /** After a webhook without resource counts, the one read of them may take this long before the counts are given up. */
 const COUNTS_READ_MS = 10 * 60_000;
@@ -25,10 +27,15 @@ export async function RunMonitorWorkflow(input: RunMonitorInput): Promise<RunMon
   const pollYields = patched(POLL_YIELDS_PATCH);
   let final: Final | undefined;
   let lastState: string | undefined;
+  let startedAt: number | undefined;
+  const seen = (state: string) => {
+    lastState = state;
+    if (startedAt === undefined && !NOT_STARTED.has(state)) startedAt = Date.now();
+  };
   let deltaUnknown = false;
   setHandler(runStateSignal, ({ state, delta, deltaUnknown: unknown }) => {
     if (final) return;
-    lastState = state;
+    seen(state);
     if (!isTerminal(state)) return;
     final = { state, delta: delta ?? null, via: 'webhook' };
     deltaUnknown = unknown === true;
@@ -43,18 +50,19 @@ export async function RunMonitorWorkflow(input: RunMonitorInput): Promise<RunMon
     if (await condition(told, Math.min(interval, remaining))) break;
     const run = await readRun(input, deadline, pollYields ? told : undefined);
     if (run) {
-      lastState = run.state;
+      seen(run.state);
       if (!final && isTerminal(run.state)) final = { state: run.state, delta: run.delta, via: 'poll' };
     }
     interval = Math.min(interval * 2, input.poll_max_ms);
   }
-  if (!final) return { state: 'TIMED_OUT', delta: null, via: 'timeout', ...(lastState ? { lastState } : {}) };
+  const started = startedAt === undefined ? {} : { startedAt };
+  if (!final) return { state: 'TIMED_OUT', delta: null, via: 'timeout', ...(lastState ? { lastState } : {}), ...started };
   if (deltaUnknown) {
     // One read, only for platforms whose webhook omits the counts: `when:changed` edges below need them.
     const run = await readRun(input, Date.now() + COUNTS_READ_MS, undefined);
     final = { ...final, delta: run?.delta ?? null };
   }
-  return final;
+  return { ...final, ...started };
 }
 
 /**

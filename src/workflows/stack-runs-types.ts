@@ -55,6 +55,8 @@ export interface RunEnd {
   state: string;
   delta: RunDelta | null;
   lastState?: string;
+  /** Epoch ms when the run was first seen past QUEUED/READY. */
+  startedAt?: number;
   /** The monitor failed (the run is gone, say): the reason, and state FAILED. */
   error?: string;
 }

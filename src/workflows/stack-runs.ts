@@ -5,15 +5,13 @@ import {
 import type { Activities } from '../activities';
 import { runMonitorWorkflowId } from '../platform/units';
 import { ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue } from './policies';
-import { RunMonitorWorkflow } from './run-monitor';
+import { NOT_STARTED, RunMonitorWorkflow } from './run-monitor';
 import { causeMessage } from './stack-execution';
 import {
   releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, stackRunsQuery,
   type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput,
 } from './stack-runs-types';
 
-/** A run that has not started (waiting for the stack's lock, a worker, …) can still serve another cascade. */
-const NOT_STARTED: ReadonlySet<string> = new Set(['QUEUED', 'READY']);
 /** A new StackRunsWorkflow waits this long for the request of the cascade that started it. */
 const FIRST_MESSAGE_WAIT = '1 minute';
 /** How long the check whether a run has started may take; past it, a new run is triggered instead of joining. */
@@ -130,7 +128,11 @@ async function monitorRun(unitId: string, runId: string, monitor: MonitorSetting
     workflowId: runMonitorWorkflowId(runId, unitId),
     args: [{ stack_id: unitId, run_id: runId, ...monitor }],
   });
-  return { unitId, runId, state: result.state, delta: result.delta, ...(result.lastState ? { lastState: result.lastState } : {}) };
+  return {
+    unitId, runId, state: result.state, delta: result.delta,
+    ...(result.lastState ? { lastState: result.lastState } : {}),
+    ...(result.startedAt !== undefined ? { startedAt: result.startedAt } : {}),
+  };
 }
 
 /** The run's state now, or undefined when Spacelift does not say within JOIN_CHECK_DEADLINE. */
