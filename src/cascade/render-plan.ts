@@ -17,6 +17,8 @@ export interface PlanJsonStack {
   requiresApproval: boolean;
   /** null: the workflow's default number of attempts. */
   maxAttempts: number | null;
+  /** `cascadeRunRetries:<n>`: how often a FAILED run is triggered again; 0 when never. */
+  runRetries: number;
   priority: number;
   /** Only parents inside this cascade (the root included); `groups` when named through `dependsOn:group:<name>`. */
   parents: { id: string; states: string[]; when: Edge['when']; groups?: string[] }[];
@@ -72,6 +74,7 @@ function stackToJson(stack: PlannedStack): PlanJsonStack {
     name: stack.name,
     requiresApproval: stack.settings.requiresApproval,
     maxAttempts: stack.settings.maxAttempts ?? null,
+    runRetries: stack.settings.runRetries ?? 0,
     priority: stack.settings.priority,
     parents: stack.parents.map(({ parent, states, when, groups }) => ({ id: parent, states: [...states], when, ...(groups ? { groups: [...groups] } : {}) })),
   };
@@ -93,6 +96,7 @@ function describeStack(stack: PlannedStack): string {
   if (stack.settings.requiresApproval) markers.push('approval');
   if (stack.settings.priority !== 0) markers.push(`priority ${stack.settings.priority}`);
   if (stack.settings.maxAttempts !== undefined) markers.push(`max ${count(stack.settings.maxAttempts, 'attempt')}`);
+  if (stack.settings.runRetries !== undefined) markers.push(`a failed run retried ${count(stack.settings.runRetries, 'time')}`);
   const parentsByMarker = new Map<string, string[]>();
   for (const edge of stack.parents) {
     for (const marker of edgeMarkers(edge)) parentsByMarker.set(marker, [...(parentsByMarker.get(marker) ?? []), edge.parent]);

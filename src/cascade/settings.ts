@@ -1,8 +1,9 @@
 /**
  * Per-stack cascade settings, read from the stack's own labels (keys are case-insensitive):
- *   cascade:approval      wait for `spacelift-cascade approve` before triggering this stack
- *   cascadeRetries:<n>    attempts for this stack's trigger, 1-10 (unset: the workflow's default)
- *   cascadePriority:<n>   integer; higher first among ready stacks held back by the concurrency cap (default 0)
+ *   cascade:approval        wait for `spacelift-cascade approve` before triggering this stack
+ *   cascadeRetries:<n>      attempts for this stack's trigger, 1-10 (unset: the workflow's default)
+ *   cascadeRunRetries:<n>   a run that ends FAILED is triggered again, up to n more times, 1-5 (unset: never)
+ *   cascadePriority:<n>     integer; higher first among ready stacks held back by the concurrency cap (default 0)
  *
  * Pure and deterministic (workflow code). A value we cannot read is ignored, so the default applies, and
  * reported in `problems`: a typo in a label must not stop the cascade.
@@ -16,8 +17,16 @@ export interface ParsedSettings {
 
 export const MIN_ATTEMPTS = 1;
 export const MAX_ATTEMPTS = 10;
+export const MAX_RUN_RETRIES = 5;
 
-const LABEL = /^\s*(cascade|cascaderetries|cascadepriority)\s*:(.*)$/i;
+/** The whole-number settings: which field each label sets, and the values it accepts. */
+const NUMBERS: Readonly<Record<string, { field: 'maxAttempts' | 'runRetries' | 'priority'; range?: [number, number]; rule: string }>> = {
+  cascaderetries: { field: 'maxAttempts', range: [MIN_ATTEMPTS, MAX_ATTEMPTS], rule: `must be a whole number of attempts from ${MIN_ATTEMPTS} to ${MAX_ATTEMPTS}` },
+  cascaderunretries: { field: 'runRetries', range: [1, MAX_RUN_RETRIES], rule: `must be a whole number of run retries from 1 to ${MAX_RUN_RETRIES}` },
+  cascadepriority: { field: 'priority', rule: 'must be a whole number' },
+};
+
+const LABEL = /^\s*(cascade|cascaderetries|cascaderunretries|cascadepriority)\s*:(.*)$/i;
 const INTEGER = /^[+-]?\d+$/;
 
 /** `stackId`, when given, prefixes every problem (`stack eks: label ...`), as parseEdges does. */
@@ -25,8 +34,7 @@ export function parseSettings(labels: readonly string[], stackId?: string): Pars
   const settings: StackSettings = { requiresApproval: false, priority: 0 };
   const problems: string[] = [];
   const prefix = stackId === undefined ? '' : `stack ${stackId}: `;
-  let retriesFrom: string | undefined;
-  let priorityFrom: string | undefined;
+  const setBy = new Map<string, string>();
 
   for (const label of labels) {
     const match = LABEL.exec(label);
@@ -38,24 +46,18 @@ export function parseSettings(labels: readonly string[], stackId?: string): Pars
     if (key === 'cascade') {
       if (value.toLowerCase() === 'approval') settings.requiresApproval = true;
       else report('is not a known cascade setting (expected cascade:approval)');
-    } else if (key === 'cascaderetries') {
-      const attempts = readInteger(value);
-      if (attempts === undefined || attempts < MIN_ATTEMPTS || attempts > MAX_ATTEMPTS) {
-        report(`must be a whole number of attempts from ${MIN_ATTEMPTS} to ${MAX_ATTEMPTS}`);
-      } else if (retriesFrom === undefined) {
-        settings.maxAttempts = attempts;
-        retriesFrom = label;
-      } else if (attempts !== settings.maxAttempts) {
-        // Label order is not meaningful in Spacelift, so neither value is "the later one": keep the first, say so.
-        report(`conflicts with "${retriesFrom}"; using ${settings.maxAttempts}`);
-      }
-    } else {
-      const priority = readInteger(value);
-      if (priority === undefined) report('must be a whole number');
-      else if (priorityFrom === undefined) {
-        settings.priority = priority;
-        priorityFrom = label;
-      } else if (priority !== settings.priority) report(`conflicts with "${priorityFrom}"; using ${settings.priority}`);
+      continue;
+    }
+    const { field, range, rule } = NUMBERS[key] as (typeof NUMBERS)[string];
+    const n = readInteger(value);
+    if (n === undefined || (range && (n < range[0] || n > range[1]))) {
+      report(rule);
+    } else if (!setBy.has(field)) {
+      settings[field] = n;
+      setBy.set(field, label);
+    } else if (n !== settings[field]) {
+      // Label order is not meaningful in Spacelift, so neither value is "the later one": keep the first, say so.
+      report(`conflicts with "${setBy.get(field)}"; using ${settings[field]}`);
     }
   }
   return { settings, problems };

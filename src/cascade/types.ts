@@ -28,6 +28,8 @@ export interface StackSettings {
   requiresApproval: boolean;
   /** `cascadeRetries:<n>` — attempts for this stack's trigger (default 3). */
   maxAttempts?: number;
+  /** `cascadeRunRetries:<n>` — a run that ends FAILED is triggered again, up to n more times (default: never). */
+  runRetries?: number;
   /** `cascadePriority:<n>` — higher first among ready stacks held back by the concurrency cap (default 0). */
   priority: number;
 }

@@ -48,6 +48,7 @@ export type StackState =
   | 'waiting_for_approval'
   | 'waiting_for_window'
   | 'waiting_for_slot'
+  | 'waiting_for_retry'
   | 'triggering'
   | 'running'
   | 'finished'
@@ -68,6 +69,8 @@ export interface StackStatus {
   approvedBy?: string;
   /** Set when this cascade joined a run that another cascade triggered (it had not started): that cascade's ID. */
   sharedFrom?: string;
+  /** The attempt of its current run when the stack retries failed runs (`cascadeRunRetries:<n>`): 2, 3 …; absent: 1. */
+  attempt?: number;
   /** Every state the stack has been in, with the workflow time (ISO 8601) it entered it: where its time went. */
   timeline?: { state: StackState; at: string }[];
   /** When the run was first seen past QUEUED/READY (workflow time, ISO 8601): before it, the run was queued. */
@@ -75,7 +78,7 @@ export interface StackStatus {
 }
 
 /** What the cascade decided about a stack; `finished` records the outcome of a run it triggered. */
-export type DecisionKind = 'triggered' | 'joined' | 'finished' | 'failed' | 'skipped' | 'approved' | 'rejected' | 'cancelled';
+export type DecisionKind = 'triggered' | 'joined' | 'retried' | 'finished' | 'failed' | 'skipped' | 'approved' | 'rejected' | 'cancelled';
 
 /** One entry of the audit trail, kept in the status and written to the audit log (AUDIT_LOG_PATH). */
 export interface Decision {

@@ -8,7 +8,7 @@ import { createCascadeReporter } from './cascade-reporting';
 import { CascadeState, type Outcome } from './cascade-state';
 import { ConcurrencySlots } from './concurrency-slots';
 import {
-  ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, DEFAULT_PLAN_TIMEOUT_MS, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue,
+  ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, DEFAULT_PLAN_TIMEOUT_MS, READ_RETRY, TRIGGER_RETRY, runRetryDelayMs, triggerTaskQueue,
 } from './policies';
 import { RunMonitorWorkflow } from './run-monitor';
 import { SharedRuns } from './shared-runs';
@@ -137,22 +137,39 @@ async function waitForWindow(stack: PlannedStack, state: CascadeState, options: 
  * cascade, or one another cascade triggered that has not started yet, which this cascade then joins.
  */
 async function requestAndAwaitRun(stack: PlannedStack, state: CascadeState, runs: SharedRuns, options: Options): Promise<void> {
-  state.update(stack.id, { state: 'triggering', reason: undefined });
-  const assignment = await runs.request(stack.id, {
-    triggerAttempts: stack.settings.maxAttempts ?? options.triggerAttempts,
-    monitor: { timeout_ms: options.runTimeoutMs, poll_initial_ms: options.pollInitialMs, poll_max_ms: options.pollMaxMs },
-  });
-  if ('error' in assignment) throw new Error(assignment.error);
-  recordAssignment(state, assignment);
-  const end = await runs.ended(stack.id);
-  if (end.error) throw new Error(end.error);
-  settleRun(stack, state, assignment.runId, end);
+  const retries = stack.settings.runRetries ?? 0;
+  for (let attempt = 1; ; attempt++) {
+    state.update(stack.id, { state: 'triggering', reason: undefined });
+    const assignment = await runs.request(stack.id, {
+      triggerAttempts: stack.settings.maxAttempts ?? options.triggerAttempts,
+      monitor: { timeout_ms: options.runTimeoutMs, poll_initial_ms: options.pollInitialMs, poll_max_ms: options.pollMaxMs },
+      attempt,
+    });
+    if ('error' in assignment) throw new Error(assignment.error);
+    recordAssignment(state, assignment);
+    const end = await runs.ended(stack.id, attempt);
+    if (end.error) throw new Error(end.error);
+    if (end.state !== 'FAILED' || attempt > retries) return settleRun(stack, state, assignment.runId, end);
+    await waitToRetry(stack, state, assignment.runId, attempt, retries);
+  }
+}
+
+/**
+ * `cascadeRunRetries:<n>`: the run FAILED (not stopped, cancelled, discarded or timed out) and retries are left.
+ * The retry is a new run, asked for after a durable backoff (RUN_RETRY_BACKOFF), never the failed one again.
+ */
+async function waitToRetry(stack: PlannedStack, state: CascadeState, runId: string, attempt: number, retries: number): Promise<void> {
+  const delayMs = runRetryDelayMs(attempt);
+  const reason = `run ${runId} FAILED; retry ${attempt} of ${retries} in ${Math.round(delayMs / 1000)} s`;
+  state.update(stack.id, { state: 'waiting_for_retry', reason, runState: 'FAILED', attempt: attempt + 1 });
+  state.reporter.decide(stack.id, 'retried', { runId, reason });
+  await sleep(delayMs);
 }
 
 /** The stack has its run: triggered for this cascade, or joined (another cascade's, not started yet). */
 function recordAssignment(state: CascadeState, { unitId, runId, runState, triggeredFor }: { unitId: string; runId: string; runState: string; triggeredFor: string }): void {
   const joined = triggeredFor !== workflowInfo().workflowId;
-  state.update(unitId, { state: 'running', runId, runState, ...(joined ? { sharedFrom: triggeredFor } : {}) });
+  state.update(unitId, { state: 'running', runId, runState, runStartedAt: undefined, sharedFrom: joined ? triggeredFor : undefined });
   if (joined) state.reporter.decide(unitId, 'joined', { runId, reason: `run triggered by ${triggeredFor}; it had not started (${runState})` });
   else state.reporter.decide(unitId, 'triggered', { runId });
 }

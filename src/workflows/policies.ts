@@ -50,6 +50,18 @@ export function triggerTaskQueue(taskQueue: string): string {
   return `${taskQueue}-triggers`;
 }
 
+/**
+ * `cascadeRunRetries:<n>`: a FAILED run is triggered again after 1 min, then 2, 4 … at most 10 min (a durable timer:
+ * the failure may need a moment to clear, such as a lock or a flaky provider).
+ */
+export const RUN_RETRY_BACKOFF = { initialMs: 60_000, coefficient: 2, maximumMs: 10 * 60_000 } as const;
+
+/** The wait before retry `attempt` (1 for the first retry) of a failed run. */
+export function runRetryDelayMs(attempt: number): number {
+  const { initialMs, coefficient, maximumMs } = RUN_RETRY_BACKOFF;
+  return Math.min(initialMs * coefficient ** (attempt - 1), maximumMs);
+}
+
 /** Notifications: one request of at most 10 s per attempt; a receiver that is down for longer is given up on. */
 export const NOTIFY_RETRY: RetryPolicy = {
   initialInterval: '2s',

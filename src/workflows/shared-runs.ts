@@ -23,45 +23,49 @@ const { startStackRuns } = proxyActivities<Activities>({
   retry: READ_RETRY,
 });
 
+/** Answers are kept per unit and attempt: a retried stack asks its unit's workflow again (attempt 2, 3 …). */
+const key = (unitId: string, attempt = 1) => `${attempt}:${unitId}`;
+
 export class SharedRuns {
   private readonly assignments = new Map<string, RunAssignment>();
   private readonly ends = new Map<string, RunEnd>();
   private readonly releases = new Map<string, RunReleased>();
   /** Units whose request is being sent: cancellation waits for it, so that it knows whether to release them. */
   private readonly sending = new Set<string>();
-  /** Units whose request went out. */
-  private readonly requested = new Set<string>();
+  /** Units whose request went out, with the attempt of the latest one. */
+  private readonly requested = new Map<string, number>();
   private readonly cascadeId = workflowInfo().workflowId;
 
   /** Construct before the workflow's first await, so no answer is missed. */
   constructor() {
-    setHandler(runAssignedSignal, (assignment) => void this.assignments.set(assignment.unitId, assignment));
-    setHandler(runEndedSignal, (end) => void this.ends.set(end.unitId, end));
+    setHandler(runAssignedSignal, (assignment) => void this.assignments.set(key(assignment.unitId, assignment.attempt), assignment));
+    setHandler(runEndedSignal, (end) => void this.ends.set(key(end.unitId, end.attempt), end));
     setHandler(runReleasedSignal, (released) => void this.releases.set(released.unitId, released));
   }
 
   /** Asks for a run of `unitId` (exactly once, never cut short by cancellation) and resolves with the answer. */
   async request(unitId: string, request: Omit<RunRequest, 'cascadeId'>): Promise<RunAssignment> {
+    const attempt = request.attempt ?? 1;
     this.sending.add(unitId);
     try {
       // The unit's workflow is usually not running (it ends when idle): start it first, then signal.
       await CancellationScope.nonCancellable(() => deliver(unitId, requestRunSignal, { ...request, cascadeId: this.cascadeId }, true));
-      this.requested.add(unitId);
+      this.requested.set(unitId, attempt);
     } finally {
       this.sending.delete(unitId);
     }
-    await condition(() => this.assignments.has(unitId));
-    return this.assignments.get(unitId) as RunAssignment;
+    await condition(() => this.assignments.has(key(unitId, attempt)));
+    return this.assignments.get(key(unitId, attempt)) as RunAssignment;
   }
 
-  /** The answer to this cascade's request for `unitId`, once it has come. */
+  /** The answer to this cascade's latest request for `unitId`, once it has come. */
   assignmentOf(unitId: string): RunAssignment | undefined {
-    return this.assignments.get(unitId);
+    return this.assignments.get(key(unitId, this.requested.get(unitId)));
   }
 
-  async ended(unitId: string): Promise<RunEnd> {
-    await condition(() => this.ends.has(unitId));
-    return this.ends.get(unitId) as RunEnd;
+  async ended(unitId: string, attempt = 1): Promise<RunEnd> {
+    await condition(() => this.ends.has(key(unitId, attempt)));
+    return this.ends.get(key(unitId, attempt)) as RunEnd;
   }
 
   /**
@@ -70,7 +74,7 @@ export class SharedRuns {
    */
   async releaseAll(): Promise<RunReleased[]> {
     await condition(() => this.sending.size === 0);
-    const open = [...this.requested].filter((unitId) => !this.ends.has(unitId));
+    const open = [...this.requested].filter(([unitId, attempt]) => !this.ends.has(key(unitId, attempt))).map(([unitId]) => unitId);
     await Promise.all(open.map((unitId) => deliver(unitId, releaseRunSignal, { cascadeId: this.cascadeId }, false)));
     await condition(() => open.every((unitId) => this.releases.has(unitId)));
     return open.map((unitId) => this.releases.get(unitId) as RunReleased);

@@ -29,6 +29,8 @@ export interface RunRequest {
   cascadeId: string;
   triggerAttempts: number;
   monitor: MonitorSettings;
+  /** 1, or the retry of a run that FAILED (`cascadeRunRetries:<n>`): 2, 3 …; echoed in the answers. */
+  attempt?: number;
 }
 
 /** A cancelled cascade gives up its claim on the unit's run; the run is stopped if no other cascade shares it. */
@@ -45,13 +47,16 @@ export type RunAssignment =
       runState: string;
       /** The cascade whose request triggered the run; another cascade's ID means this one joined it. */
       triggeredFor: string;
+      attempt?: number;
     }
-  | { unitId: string; error: string };
+  | { unitId: string; error: string; attempt?: number };
 
 /** The run a cascade waits for has ended (or timed out: TIMED_OUT with the state it was last seen in). */
 export interface RunEnd {
   unitId: string;
   runId: string;
+  /** The attempt of the receiving cascade's request that this run answered (1 unless the stack was retried). */
+  attempt?: number;
   state: string;
   delta: RunDelta | null;
   lastState?: string;

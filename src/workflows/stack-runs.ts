@@ -38,6 +38,8 @@ interface TrackedRun {
   watching: CancellationScope;
   /** Set once its monitor has ended, while the cascades are being told. */
   end?: RunEnd;
+  /** Which attempt of each waiting cascade this run answers (a retried stack asks again: 2, 3 …). */
+  attempts: Map<string, number>;
 }
 
 type Message = ({ kind: 'request' } & RunRequest) | ({ kind: 'release' } & RunRelease);
@@ -69,24 +71,32 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
     if (inbox.some((m) => m.kind === 'release' && m.cascadeId === request.cascadeId)) return; // cancelled first: the release answers
     const candidate = newest && runs.get(newest.runId) === newest ? newest : undefined;
     const state = candidate ? await stateOf(unitId, candidate.runId) : undefined;
+    const attempt = request.attempt ?? 1;
     if (candidate && state !== undefined && NOT_STARTED.has(state)) {
       candidate.cascades.add(request.cascadeId);
+      candidate.attempts.set(request.cascadeId, attempt);
       log.info('cascade joins a run that has not started', { unitId, runId: candidate.runId, cascadeId: request.cascadeId, triggeredFor: candidate.triggeredFor });
-      await tell(request.cascadeId, runAssignedSignal, { unitId, runId: candidate.runId, runState: state, triggeredFor: candidate.triggeredFor });
+      await tell(request.cascadeId, runAssignedSignal, { unitId, runId: candidate.runId, runState: state, triggeredFor: candidate.triggeredFor, attempt });
       return;
     }
     let run: { id: string; state: string };
     try {
       run = await triggerRun(unitId, request.triggerAttempts, [...runs.keys()]);
     } catch (err) {
-      await tell(request.cascadeId, runAssignedSignal, { unitId, error: causeMessage(err) });
+      await tell(request.cascadeId, runAssignedSignal, { unitId, error: causeMessage(err), attempt });
       return;
     }
-    const tracked: TrackedRun = { runId: run.id, triggeredFor: request.cascadeId, cascades: new Set([request.cascadeId]), watching: new CancellationScope() };
+    const tracked: TrackedRun = {
+      runId: run.id,
+      triggeredFor: request.cascadeId,
+      cascades: new Set([request.cascadeId]),
+      watching: new CancellationScope(),
+      attempts: new Map([[request.cascadeId, attempt]]),
+    };
     runs.set(run.id, tracked);
     newest = tracked;
     void watch(tracked, request.monitor).finally(() => runs.delete(tracked.runId));
-    await tell(request.cascadeId, runAssignedSignal, { unitId, runId: run.id, runState: run.state, triggeredFor: request.cascadeId });
+    await tell(request.cascadeId, runAssignedSignal, { unitId, runId: run.id, runState: run.state, triggeredFor: request.cascadeId, attempt });
   };
 
   const handleRelease = async ({ cascadeId }: RunRelease): Promise<void> => {
@@ -109,7 +119,7 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
       return { unitId, runId: run.runId, state: 'FAILED', delta: null, error: causeMessage(err) };
     });
     run.end = end;
-    await Promise.all([...run.cascades].map((cascadeId) => tell(cascadeId, runEndedSignal, end)));
+    await Promise.all([...run.cascades].map((cascadeId) => tell(cascadeId, runEndedSignal, { ...end, attempt: run.attempts.get(cascadeId) ?? 1 })));
   };
 
   // Started by a cascade just before its request: wait for it. Nothing within the minute: the cascade found another.

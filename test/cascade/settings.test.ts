@@ -77,3 +77,17 @@ t.test('all settings together', async (t) => {
     priority: 10,
   });
 });
+
+t.test('cascadeRunRetries:<n> sets how often a FAILED run is triggered again, 1 to 5', async (t) => {
+  t.same(parseSettings(['cascadeRunRetries:2']).settings, { requiresApproval: false, priority: 0, runRetries: 2 });
+  t.same(parseSettings(['CascadeRunRetries: 5', 'cascadeRetries:4']).settings, { requiresApproval: false, priority: 0, runRetries: 5, maxAttempts: 4 });
+  const bad = parseSettings(['cascadeRunRetries:0', 'cascadeRunRetries:six'], 'app');
+  t.same(bad.settings, { requiresApproval: false, priority: 0 }, 'unreadable values leave the default: never');
+  t.same(bad.problems, [
+    'stack app: label "cascadeRunRetries:0" must be a whole number of run retries from 1 to 5',
+    'stack app: label "cascadeRunRetries:six" must be a whole number of run retries from 1 to 5',
+  ]);
+  const conflict = parseSettings(['cascadeRunRetries:1', 'cascadeRunRetries:3']);
+  t.equal(conflict.settings.runRetries, 1);
+  t.same(conflict.problems, ['label "cascadeRunRetries:3" conflicts with "cascadeRunRetries:1"; using 1']);
+});

@@ -71,7 +71,7 @@ t.test('status, approve and reject on a running cascade; refusals exit 1 with th
     t.same(parsed, cascadeStatusToJson(header, waiting));
     t.match(parsed, { workflowId: id, workflowType: 'CascadeWorkflow', execution: 'RUNNING', root: 'vpc', rootRunId: '01JROOT', done: false });
     t.same(parsed.stacks.find((s) => s.id === 'prod'), {
-      id: 'prod', name: 'prod', wave: 1, state: 'waiting_for_approval', runId: null, runState: null, reason: null, approvedBy: null,
+      id: 'prod', name: 'prod', wave: 1, state: 'waiting_for_approval', runId: null, runState: null, reason: null, approvedBy: null, sharedFrom: null, attempt: 1,
     });
     t.equal(parsed.stacks.find((s) => s.id === 'loop-a')?.wave, null, 'stacks left out have no wave');
 

@@ -23,6 +23,10 @@ export interface StackStatusJson {
   runState: string | null;
   reason: string | null;
   approvedBy: string | null;
+  /** The cascade that triggered the run this one joined (it had not started); null: this cascade's own run. */
+  sharedFrom: string | null;
+  /** 1, or the run attempt when the stack retries failed runs (cascadeRunRetries:<n>). */
+  attempt: number;
 }
 
 export interface CascadeStatusJson extends WorkflowHeader {
@@ -53,6 +57,8 @@ export function cascadeStatusToJson(header: WorkflowHeader, status: CascadeStatu
       runState: s.runState ?? null,
       reason: s.reason ?? null,
       approvedBy: s.approvedBy ?? null,
+      sharedFrom: s.sharedFrom ?? null,
+      attempt: s.attempt ?? 1,
     })),
     cycles: status.cycles.map((cycle) => [...cycle]),
   };
@@ -117,7 +123,12 @@ function headline({ workflowId, workflowType, execution }: WorkflowHeader): stri
 }
 
 function describeReason(stack: StackStatusJson): string {
-  return joinDefined([stack.reason, stack.approvedBy ? `approved by ${stack.approvedBy}` : null]);
+  return joinDefined([
+    stack.reason,
+    stack.approvedBy ? `approved by ${stack.approvedBy}` : null,
+    stack.sharedFrom ? `joined the run of ${stack.sharedFrom}` : null,
+    stack.attempt > 1 ? `run attempt ${stack.attempt}` : null,
+  ]);
 }
 
 /** Left-aligned columns; the last one is not padded, so lines carry no trailing blanks. */
