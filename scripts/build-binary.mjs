@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
 const arches = [...new Set(args.arch)];
 const entry = resolve(root, args.entry);
 const workflowBundle = resolve(root, args['workflow-bundle']);
+// Its twin with the OpenTelemetry workflow interceptors, loaded only when tracing is on (scripts/build-workflow-bundle.mjs).
+const tracedWorkflowBundle = workflowBundle.replace(/\.js$/, '-traced.js');
 const staging = join(root, 'dist', '.binary-build');
 const runtimes = join(root, 'dist', '.node-runtime');
 const nodeVersion = pinnedNodeVersion();
@@ -76,6 +78,7 @@ function buildFor(arch) {
     { asset: 'workflow-worker-thread.js', path: 'workflow-worker-thread.js', source: workerThreadScript },
     { asset: 'mappings.wasm', path: 'mappings.wasm', source: resolveFromWorker('source-map/lib/mappings.wasm') },
     { asset: 'workflow-bundle.js', path: 'workflow-bundle.js', source: workflowBundle },
+    { asset: 'workflow-bundle-traced.js', path: 'workflow-bundle-traced.js', source: tracedWorkflowBundle },
   ];
   const manifestPath = join(dir, 'sea-manifest.json');
   const manifest = writeManifest(manifestPath, files);
@@ -126,8 +129,8 @@ function checkPrerequisites() {
   if (unknown.length > 0) fail(`--arch ${unknown.join(', ')}: supported are ${Object.keys(TARGETS).join(', ')}`);
   if (args.out && arches.length > 1) fail('--out names one binary: give one --arch with it');
   if (!existsSync(entry)) fail(`entry ${relative(root, entry)} does not exist; run \`npm run build\` first`);
-  if (!existsSync(workflowBundle)) {
-    fail(`workflow bundle ${relative(root, workflowBundle)} does not exist; run \`npm run build\` first`);
+  for (const bundle of [workflowBundle, tracedWorkflowBundle]) {
+    if (!existsSync(bundle)) fail(`workflow bundle ${relative(root, bundle)} does not exist; run \`npm run build\` first`);
   }
 }
 

@@ -22,6 +22,8 @@ export interface SeaManifest {
 export interface ExtractedAssets {
   dir: string;
   workflowBundlePath: string;
+  /** The same with the OpenTelemetry workflow interceptors, for a worker with tracing on. */
+  tracedWorkflowBundlePath: string;
   /** False when a previous start had already extracted this build's files. */
   extracted: boolean;
 }
@@ -93,7 +95,7 @@ export function extractAssets(source: AssetSource, cacheRoot: string): Extracted
   } catch (err) {
     throw new AssetExtractionError(dir, err);
   }
-  return { dir, workflowBundlePath: join(dir, 'workflow-bundle.js'), extracted };
+  return { dir, workflowBundlePath: join(dir, 'workflow-bundle.js'), tracedWorkflowBundlePath: join(dir, 'workflow-bundle-traced.js'), extracted };
 }
 
 function sizeOf(path: string): number | undefined {

@@ -106,8 +106,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Cascad
     sinks: { ...createWorkflowSinks(options.metrics ?? createCascadeMetrics()), ...workflowSpanSinks(tracing) },
     interceptors: {
       ...(tracing ? { activity: tracing.activityInterceptors } : {}),
-      // A pre-built bundle already holds them (the SDK warns when they are given with one).
-      ...('workflowsPath' in options.workflows ? { workflowModules: workflowInterceptorModules() } : {}),
+      // Bundled from source with tracing on; a pre-built bundle already holds them, or not (workflow-source.ts).
+      ...(tracing && 'workflowsPath' in options.workflows ? { workflowModules: workflowInterceptorModules() } : {}),
     },
     ...workflowOptions(options.workflows),
   });

@@ -66,7 +66,7 @@ t.test('extracts every asset to <root>/<hash>/ on the first start, and reuses th
   const reads: string[] = [];
   const first = extractAssets(fakeSea(reads), root);
   const dir = join(root, MANIFEST.hash);
-  t.same(first, { dir, workflowBundlePath: join(dir, 'workflow-bundle.js'), extracted: true });
+  t.same(first, { dir, workflowBundlePath: join(dir, 'workflow-bundle.js'), tracedWorkflowBundlePath: join(dir, 'workflow-bundle-traced.js'), extracted: true });
   t.equal(readFileSync(join(dir, 'releases/x86_64-unknown-linux-gnu/index.node'), 'utf8'), FILES['index.node']);
   t.equal(readFileSync(first.workflowBundlePath, 'utf8'), FILES['workflow-bundle.js']);
   t.equal(statSync(dir).mode & 0o777, 0o700, 'the cache directory is private');
@@ -118,9 +118,20 @@ t.test('workflow source: $SPACELIFT_CASCADE_WORKFLOW_BUNDLE wins, else a built b
     else process.env.SPACELIFT_CASCADE_WORKFLOW_BUNDLE = saved;
   });
   process.env.SPACELIFT_CASCADE_WORKFLOW_BUNDLE = '/opt/bundle.js';
-  t.same(resolveWorkflowSource(), { bundlePath: '/opt/bundle.js' });
+  t.same(resolveWorkflowSource(false), { bundlePath: '/opt/bundle.js' });
+  t.same(resolveWorkflowSource(true), { bundlePath: '/opt/bundle.js' }, 'whether tracing is on or not');
   delete process.env.SPACELIFT_CASCADE_WORKFLOW_BUNDLE;
   // From src/ (tsx) there is no src/workflow-bundle.js, so the SDK bundles src/workflows at start.
-  t.same(resolveWorkflowSource(), { workflowsPath: require.resolve('../../src/workflows') });
+  t.same(resolveWorkflowSource(false), { workflowsPath: require.resolve('../../src/workflows') });
+  t.end();
+});
+
+t.test('built (dist/): the bundle with the OpenTelemetry interceptors only when tracing is on', (t) => {
+  const { resolveWorkflowSource: fromDist } = require('../../dist/temporal/workflow-source') as typeof import('../../src/temporal/workflow-source');
+  const dist = join(__dirname, '..', '..', 'dist');
+  t.same(fromDist(false), { bundlePath: join(dist, 'workflow-bundle.js') });
+  t.same(fromDist(true), { bundlePath: join(dist, 'workflow-bundle-traced.js') });
+  const size = (name: string) => statSync(join(dist, name)).size;
+  t.ok(size('workflow-bundle-traced.js') > size('workflow-bundle.js') + 500_000, 'the plain bundle leaves the tracing code out');
   t.end();
 });

@@ -8,6 +8,7 @@ import { createNotifier } from '../../notify/notifier';
 import { SpaceliftClient } from '../../spacelift/client';
 import { createWorker, type CascadeWorker } from '../../temporal/create-worker';
 import { resolveWorkflowSource } from '../../temporal/workflow-source';
+import { installedTracing } from '../../tracing';
 import type { Readiness } from '../../webhook';
 import { TemporalUnreachableError } from '../exit-codes';
 import { connectNative, reasonOf } from './connect-temporal';
@@ -124,7 +125,7 @@ async function connect(config: WorkerConfig, logger: Logger, metrics: CascadeMet
       discovery: config.spacelift.discovery,
       ...(config.notify ? { notifier: createNotifier(config.notify) } : {}),
       ...(config.audit?.path ? { auditLog: createAuditLog({ ...config.audit, path: config.audit.path }) } : {}),
-      workflows: resolveWorkflowSource(),
+      workflows: resolveWorkflowSource(installedTracing() !== undefined),
       triggerRatePerSecond: config.cascade.triggerRatePerSecond,
       overrides: {
         // Activities get most of the grace period to finish; the rest is for closing connections.
