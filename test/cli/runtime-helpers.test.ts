@@ -5,6 +5,7 @@ import { stopWithin } from '../../src/cli/runtime/graceful-stop';
 import { createTemporalProbe } from '../../src/cli/runtime/temporal-probe';
 import { TeardownStack, unlessInterrupted, DemoInterrupted } from '../../src/cli/demo/teardown-stack';
 import { probeTcp } from '../../src/cli/runtime/tcp-probe';
+import { forwardTo } from '../../src/cli/runtime/install-runtime';
 
 function fakeConnection(answer: () => Promise<unknown>): { connection: Connection; calls: () => number } {
   let calls = 0;
@@ -77,4 +78,17 @@ t.test('unlessInterrupted rejects with DemoInterrupted on the signal', async (t)
 t.test('probeTcp names the real cause', async (t) => {
   await t.rejects(probeTcp('127.0.0.1:1', 2_000), { message: 'connect ECONNREFUSED 127.0.0.1:1' });
   await t.rejects(probeTcp('no-such-host.invalid:7233', 5_000), { message: /^cannot resolve host no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/ });
+});
+
+t.test('SDK log entries become our JSON lines; the trigger worker\u2019s "no workflows" warning is dropped', async (t) => {
+  const logs: string[] = [];
+  const forward = forwardTo(createLogger({ level: 'debug', write: (l) => logs.push(l) }));
+  const at = { timestampNanos: 0n };
+  forward({ ...at, level: 'WARN', message: 'No workflows registered, not polling for workflow tasks', meta: { taskQueue: 'spacelift-task-queue-triggers' } });
+  forward({ ...at, level: 'WARN', message: 'No workflows registered, not polling for workflow tasks', meta: { taskQueue: 'spacelift-task-queue' } });
+  forward({ ...at, level: 'ERROR', message: 'Workflow task failed', meta: { workflowId: 'cascade-vpc-R1' } });
+  t.same(logs.map((l) => JSON.parse(l) as Record<string, unknown>).map(({ level, msg, taskQueue, workflowId }) => ({ level, msg, taskQueue, workflowId })), [
+    { level: 'warn', msg: 'No workflows registered, not polling for workflow tasks', taskQueue: 'spacelift-task-queue', workflowId: undefined },
+    { level: 'error', msg: 'Workflow task failed', taskQueue: undefined, workflowId: 'cascade-vpc-R1' },
+  ]);
 });

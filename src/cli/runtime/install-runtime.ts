@@ -3,6 +3,28 @@ import type { LogLevel } from '../../config/types';
 import type { Logger } from '../../log/logger';
 import { TEMPORAL_METRICS_BUFFER_SIZE } from '../../metrics';
 
+/**
+ * The trigger worker (`<queue>-triggers`, src/temporal/create-worker.ts) has activities only, by design: the SDK's
+ * warning that it polls no workflow tasks says nothing an operator should act on.
+ */
+function isExpected(entry: LogEntry): boolean {
+  return entry.message === 'No workflows registered, not polling for workflow tasks' && String(entry.meta?.taskQueue ?? '').endsWith('-triggers');
+}
+
+/** SDK and core log entries, as lines of our logger (one JSON object each, secrets scrubbed). */
+export function forwardTo(logger: Logger): (entry: LogEntry) => void {
+  return (entry) => {
+    if (isExpected(entry)) return;
+    const log = entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : entry.level === 'INFO' ? logger.info : logger.debug;
+    try {
+      log(entry.message, { source: 'temporal', ...entry.meta });
+    } catch {
+      // Metadata that cannot be serialised (e.g. a BigInt) must not take the worker down.
+      log(entry.message, { source: 'temporal' });
+    }
+  };
+}
+
 const TEMPORAL_LEVEL: Record<LogLevel, TemporalLogLevel> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
 export interface InstalledRuntime {
@@ -22,17 +44,8 @@ let installed: InstalledRuntime | undefined;
 export function installRuntime(logger: Logger, level: LogLevel): InstalledRuntime {
   if (installed) return installed;
   installed = { metricsBuffer: new MetricsBuffer({ maxBufferSize: TEMPORAL_METRICS_BUFFER_SIZE }) };
-  const forward = (entry: LogEntry): void => {
-    const log = entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : entry.level === 'INFO' ? logger.info : logger.debug;
-    try {
-      log(entry.message, { source: 'temporal', ...entry.meta });
-    } catch {
-      // Metadata that cannot be serialised (e.g. a BigInt) must not take the worker down.
-      log(entry.message, { source: 'temporal' });
-    }
-  };
   Runtime.install({
-    logger: new DefaultLogger(TEMPORAL_LEVEL[level], forward),
+    logger: new DefaultLogger(TEMPORAL_LEVEL[level], forwardTo(logger)),
     shutdownSignals: [],
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
