@@ -23,7 +23,7 @@ export function renderMermaid(cascade: CascadeSummary | undefined): string {
     'gantt',
     `  title ${safe(cascade.workflowId)} (${cascade.outcome}, ${formatDuration(cascade.durationMs)})`,
     '  dateFormat x',
-    '  axisFormat %H:%M',
+    `  axisFormat ${cascade.durationMs < 3600_000 ? '%H:%M:%S' : '%H:%M'}`,
   ];
   const ordered = [...cascade.stacks].sort((a, b) => a.startedAt - b.startedAt || a.wave - b.wave || (a.id < b.id ? -1 : 1));
   let task = 0;

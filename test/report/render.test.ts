@@ -14,7 +14,7 @@ import { recordOf, recorded, recordedReport } from './recorded';
 
 const GOLDEN = join(__dirname, 'golden');
 
-function golden(t: Tap.Test, name: string, output: string): void {
+function golden(t: tap.Test, name: string, output: string): void {
   const file = join(GOLDEN, name);
   if (process.env.UPDATE_GOLDEN) writeFileSync(file, output);
   t.equal(output, readFileSync(file, 'utf8'), `matches golden/${name}`);
