@@ -8,8 +8,9 @@ import { renderMarkdown } from '../report/render-markdown';
 import { renderMermaid } from '../report/render-mermaid';
 import { renderText } from '../report/render-text';
 import type { CascadeRecord, CascadeSummary, Report } from '../report/types';
-import { CASCADE_WORKFLOW_TYPE, cascadeStatusQuery, type CascadeStatus } from '../workflows/cascade-types';
+import { CASCADE_WORKFLOW_TYPE } from '../workflows/cascade-types';
 import type { CommandContext } from './command-context';
+import { readCascadeStatus } from './control/cascade-status';
 import { EXIT, UsageError, type ExitCode } from './exit-codes';
 import { withTemporal, type TemporalSession } from './runtime/temporal-session';
 
@@ -82,9 +83,7 @@ async function* readOne(session: TemporalSession, workflowId: string): AsyncGene
     startedAt: description.startTime.getTime(),
     ...(description.closeTime ? { closedAt: description.closeTime.getTime() } : {}),
   };
-  const completed = description.status.name === 'COMPLETED';
-  const status = (await session.call(() => (completed ? handle.result() : handle.query(cascadeStatusQuery)))) as CascadeStatus;
-  yield { ...base, status, source: 'temporal' };
+  yield { ...base, status: await readCascadeStatus(session, handle, description), source: 'temporal' };
 }
 
 /** A window longer than the namespace keeps ended workflows misses some: say so, with the date. */
