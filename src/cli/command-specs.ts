@@ -34,7 +34,7 @@ export interface CommandSpec {
   options?: readonly OptionSpec[];
 }
 
-export type CommandName = 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'approve' | 'reject' | 'cancel' | 'graph';
+export type CommandName = 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'approve' | 'reject' | 'cancel' | 'graph' | 'report';
 
 const INSECURE: SwitchSpec = {
   name: 'insecure-skip-signature',
@@ -134,6 +134,20 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'root', value: 'stack-id', description: 'Only the cascade below this stack, in waves (default: the whole account)' },
       { name: 'format', value: 'tree|mermaid|dot|json', description: 'Output format (default tree)', choices: ['tree', 'mermaid', 'dot', 'json'] },
       { name: 'fixture', value: 'file', description: 'Read the stacks from a JSON file (an array of {id,name,labels} or a searchStacks response) instead of Spacelift' },
+    ],
+  },
+  {
+    name: 'report',
+    summary: 'Where the cascades of a time window spent their time: critical paths, slowest and most blocking stacks, stuck work',
+    groups: ['temporal', 'audit', 'general'],
+    switches: [],
+    options: [
+      { name: 'since', value: 'span', description: 'The window: cascades started this long ago or later, and every one still running (default 7d; s, m, h, d, w)' },
+      { name: 'root', value: 'stack-id', description: 'Only cascades started by this stack' },
+      { name: 'stuck-after', value: 'span', description: 'A cascade running, or a stack waiting, longer than this is stuck (default 6h)' },
+      { name: 'cascade', value: 'workflow-id', description: 'Report on this one cascade (its timeline in mermaid and html) instead of a window' },
+      { name: 'top', value: 'n', description: 'Rows of the slowest and most blocking tables (default 10)' },
+      { name: 'format', value: 'text|json|markdown|mermaid|html', description: 'Output format (default text); mermaid draws the slowest cascade as a Gantt chart, html is one self-contained page', choices: ['text', 'json', 'markdown', 'mermaid', 'html'] },
     ],
   },
 ];

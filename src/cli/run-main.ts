@@ -18,6 +18,7 @@ const RUNNERS: Record<CommandName, CommandRunner> = {
   reject: async (context) => (await import('./reject')).runReject(context),
   cancel: async (context) => (await import('./cancel')).runCancel(context),
   graph: async (context) => (await import('./graph')).runGraph(context),
+  report: async (context) => (await import('./report')).runReport(context),
 };
 
 export interface MainIo {

@@ -10,6 +10,8 @@ export function configSecrets(config: Config): string[] {
     ...config.webhook.terraformSecrets,
     ...(config.notify?.slackWebhookUrl ? [config.notify.slackWebhookUrl] : []),
     ...(config.notify?.webhookSecret ? [config.notify.webhookSecret] : []),
+    // The whole URL, and the password alone: a message may quote either.
+    ...(config.notify?.email ? [config.notify.email.smtpUrl, ...(config.notify.email.password ? [config.notify.email.password] : [])] : []),
     ...Object.values(config.tracing?.headers ?? {}),
   ];
 }

@@ -14,7 +14,7 @@ import { loadWebhookConfig } from './webhook-section';
 
 /** What the command about to run needs; decides which settings are mandatory. */
 export type ConfigRole =
-  | 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'cancel' | 'approve' | 'reject' | 'graph';
+  | 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'cancel' | 'approve' | 'reject' | 'graph' | 'report';
 
 export interface LoadConfigFlags extends ConfigFlags {
   insecureSkipSignature?: boolean;

@@ -1,17 +1,19 @@
+import { loadEmailConfig } from './email-section';
 import { ConfigError } from './errors';
 import type { RawValue } from './read-secret';
 import type { Reader } from './reader';
 import { NOTIFY_EVENTS, type NotifyConfig, type NotifyEvent } from './types';
 
 /**
- * Cascade notifications: a Slack incoming webhook and/or a signed JSON webhook, and which events go out. The Slack
- * URL and the signing secret are secrets, so their errors never quote them.
+ * Cascade notifications: a Slack incoming webhook, a signed JSON webhook and/or email, and which events go out. The
+ * Slack URL, the signing secret and the SMTP URL are secrets, so their errors never quote them.
  */
 export function loadNotifyConfig(read: Reader): NotifyConfig {
   const slack = read.get('NOTIFY_SLACK_WEBHOOK_URL');
   const webhook = read.get('NOTIFY_WEBHOOK_URL');
   const secret = read.get('NOTIFY_WEBHOOK_SECRET');
   const events = parseEvents(read.orDefault('NOTIFY_EVENTS'));
+  const email = loadEmailConfig(read);
 
   const slackWebhookUrl = slack ? parseHttpUrl(slack, true) : undefined;
   const webhookUrl = webhook ? parseHttpUrl(webhook, false) : undefined;
@@ -25,6 +27,7 @@ export function loadNotifyConfig(read: Reader): NotifyConfig {
   return {
     ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
     ...(webhookUrl && webhookSecret ? { webhookUrl, webhookSecret } : {}),
+    ...(email ? { email } : {}),
     events,
   };
 }

@@ -85,8 +85,26 @@ export interface NotifyConfig {
   webhookUrl?: string;
   /** Always set when webhookUrl is. */
   webhookSecret?: string;
+  /** Email over SMTP: present when NOTIFY_SMTP_URL, NOTIFY_EMAIL_FROM and NOTIFY_EMAIL_TO are all set. */
+  email?: EmailConfig;
   /** The events that are sent; the workflow reports every event and the activity picks. */
   events: NotifyEvent[];
+}
+
+/** Where and how notification emails go; parsed from NOTIFY_SMTP_URL (a secret: it may hold a password). */
+export interface EmailConfig {
+  /** The URL as configured, for the logger to scrub. */
+  smtpUrl: string;
+  host: string;
+  port: number;
+  /** smtps://: TLS from the first byte (port 465 by default). */
+  secure: boolean;
+  /** smtp://: STARTTLS is `required` (default) or `optional` (`?starttls=optional`, for a relay without TLS). */
+  starttls: 'required' | 'optional';
+  user?: string;
+  password?: string;
+  from: string;
+  to: string[];
 }
 
 export interface AuditConfig {

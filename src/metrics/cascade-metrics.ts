@@ -2,6 +2,8 @@ import { OTHER_EVENT_TYPES } from '../webhook/event-type';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsBuffer } from '@temporalio/worker';
 import type { CascadeOutcome } from '../workflows/sinks';
+import { WAIT_STATES } from '../workflows/cascade-types';
+import { OldestWaits } from './oldest-waits';
 import { bridgeTemporalMetrics } from './temporal-metrics';
 
 /** What the webhook gate reports per request; one label value per status it can answer with. */
@@ -44,6 +46,9 @@ export interface CascadeMetrics {
   cascades: Counter<'outcome'>;
   triggers: Counter<never>;
   approvalsWaiting: Gauge<never>;
+  /** Stuck work: when the oldest stack entered each wait state, per cascade; the gauge reads it at scrape time. */
+  oldestWaits: OldestWaits;
+  oldestWaitSeconds: Gauge<'state'>;
 }
 
 export interface CascadeMetricsOptions {
@@ -85,6 +90,18 @@ export function createCascadeMetrics(options: CascadeMetricsOptions = {}): Casca
   );
   for (const eventType of OTHER_EVENT_TYPES) webhookOtherEvents.inc({ event_type: eventType }, 0);
 
+  const oldestWaits = new OldestWaits();
+  const oldestWaitSeconds = new Gauge<'state'>({
+    name: 'spacelift_cascade_oldest_wait_seconds',
+    help: 'Age of the oldest stack waiting in each state (waiting_for_parents/approval/slot/window, triggering, running), across the cascades this worker runs.',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const ages = oldestWaits.ages(Date.now());
+      for (const state of WAIT_STATES) this.set({ state }, ages[state]);
+    },
+  });
+
   return {
     registry,
     exposition: () => {
@@ -106,5 +123,7 @@ export function createCascadeMetrics(options: CascadeMetricsOptions = {}): Casca
     cascades,
     triggers: counter('spacelift_cascade_triggers_total', 'Runs triggered by cascades and direct chains (Spacelift and HCP Terraform).'),
     approvalsWaiting: new Gauge<never>({ name: 'spacelift_cascade_approvals_waiting', help: 'Stacks waiting for approval in the cascades this worker runs.', registers: [registry] }),
+    oldestWaits,
+    oldestWaitSeconds,
   };
 }

@@ -34,6 +34,8 @@ export function createWorkflowSinks(metrics: CascadeMetrics): InjectedSinks<Casc
         },
         callDuringReplay: true,
       },
+      // The whole picture per cascade, like approvals: on replay too, ending on the current one.
+      oldestWaits: { fn: ({ workflowId }, oldest) => metrics.oldestWaits.set(workflowId, oldest), callDuringReplay: true },
     },
   };
 }

@@ -1,6 +1,8 @@
+import type { ConnectionOptions } from 'node:tls';
 import { request } from 'undici';
 import type { NotifyConfig } from '../config/types';
 import { PROGRAM_NAME, VERSION } from '../cli/version';
+import { createEmailSender, type EmailFailure, type EmailSender } from './email';
 import { buildSlackMessage, buildWebhookBody, webhookHeaders } from './payload';
 import type { NotifyInput, NotifyResult } from './types';
 
@@ -19,6 +21,7 @@ export class NotifyDeliveryError extends Error {
     message: string,
     /** 5xx, 408, 429, timeouts and network errors may pass; other answers will not change by retrying. */
     readonly retryable: boolean,
+    /** The HTTP status, or for email the SMTP reply code. */
     readonly status?: number,
   ) {
     super(`${channel} notification not delivered: ${message}`);
@@ -33,11 +36,16 @@ export interface Notifier {
 
 export interface NotifierOptions {
   timeoutMs?: number;
+  /** Extra TLS options for the SMTP connection (a private CA in tests). */
+  smtpTls?: ConnectionOptions;
 }
 
 /** Decides per call from the configuration: is the channel configured, is the event selected. */
 export function createNotifier(config: NotifyConfig, options: NotifierOptions = {}): Notifier {
   const timeoutMs = options.timeoutMs ?? NOTIFY_TIMEOUT_MS;
+  const email: EmailSender | undefined = config.email
+    ? createEmailSender(config.email, { timeoutMs, ...(options.smtpTls ? { tls: options.smtpTls } : {}) })
+    : undefined;
   return {
     async send(input) {
       const { channel } = input;
@@ -46,6 +54,13 @@ export function createNotifier(config: NotifyConfig, options: NotifierOptions = 
         if (!config.slackWebhookUrl) return { channel, sent: false, reason: 'channel not configured' };
         const body = JSON.stringify(buildSlackMessage(input));
         const status = await post(channel, config.slackWebhookUrl, body, { 'content-type': 'application/json' }, timeoutMs);
+        return { channel, sent: true, status };
+      }
+      if (channel === 'email') {
+        if (!email) return { channel, sent: false, reason: 'channel not configured' };
+        const status = await email.send(input).catch((failure: EmailFailure) => {
+          throw new NotifyDeliveryError(channel, failure.message, failure.retryable, failure.status);
+        });
         return { channel, sent: true, status };
       }
       if (!config.webhookUrl || !config.webhookSecret) return { channel, sent: false, reason: 'channel not configured' };

@@ -6,10 +6,12 @@ import type { NotifyEvent } from '../config/types';
 
 export type { NotifyEvent };
 
-export type NotifyChannel = 'slack' | 'webhook';
+export type NotifyChannel = 'slack' | 'webhook' | 'email';
 
 /** The workflow reports each event once per channel, so a failing channel never makes another one send twice. */
-export const NOTIFY_CHANNELS: readonly NotifyChannel[] = ['slack', 'webhook'];
+export const NOTIFY_CHANNELS: readonly NotifyChannel[] = ['slack', 'webhook', 'email'];
+/** The channels of cascades started before email: replaying them must schedule exactly these. */
+export const CHANNELS_BEFORE_EMAIL: readonly NotifyChannel[] = ['slack', 'webhook'];
 
 export interface NotificationStack {
   id: string;
@@ -40,6 +42,6 @@ export interface NotifyResult {
   sent: boolean;
   /** Why nothing was sent. */
   reason?: 'channel not configured' | 'event not selected';
-  /** The receiver's HTTP status when sent. */
+  /** The receiver's HTTP status (email: the SMTP reply code) when sent. */
   status?: number;
 }

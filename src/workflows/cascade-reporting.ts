@@ -9,7 +9,7 @@
 import { CancellationScope, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { approvalSummary, endSummary, timeoutSummary } from '../notify/summary';
-import { NOTIFY_CHANNELS, type NotificationStack, type NotifyEvent } from '../notify/types';
+import { CHANNELS_BEFORE_EMAIL, NOTIFY_CHANNELS, type NotificationStack, type NotifyEvent } from '../notify/types';
 import type { Decision, DecisionKind, NotificationRecord } from './cascade-types';
 import { AUDIT_RETRY, AUDIT_START_TO_CLOSE, NOTIFY_RETRY, NOTIFY_START_TO_CLOSE } from './policies';
 import { cascadeMetrics, type CascadeOutcome } from './sinks';
@@ -42,11 +42,14 @@ export interface CascadeReporter {
  * once, when the cascade starts, so the answer holds for its whole life.
  */
 export const REPORTING_PATCH = 'cascade-audit-and-notify';
+/** Cascades started before email notifications scheduled one notify per event for Slack and the webhook only. */
+export const EMAIL_PATCH = 'cascade-notify-email';
 
 /** Call at the start of the workflow, before its first await. */
 export function createCascadeReporter(options: { root: string; rootRunId?: string; stacks: () => NotificationStack[] }): CascadeReporter {
   const { root, rootRunId } = options;
   const enabled = patched(REPORTING_PATCH);
+  const channels = patched(EMAIL_PATCH) ? NOTIFY_CHANNELS : CHANNELS_BEFORE_EMAIL;
   const cascadeId = workflowInfo().workflowId;
   const now = () => new Date(Date.now()).toISOString();
   const decisions: Decision[] = [];
@@ -92,7 +95,7 @@ export function createCascadeReporter(options: { root: string; rootRunId?: strin
   const send = (event: NotifyEvent, summary: string, stackId?: string) => {
     if (!enabled) return;
     const input = { event, cascadeId, root, ...(rootRunId ? { rootRunId } : {}), summary, ...(stackId ? { stackId } : {}), at: now(), stacks: options.stacks() };
-    for (const channel of NOTIFY_CHANNELS) {
+    for (const channel of channels) {
       const about = { event, channel, ...(stackId ? { stackId } : {}) };
       const attempt = CancellationScope.nonCancellable(() => notify({ ...input, channel })).then(
         (result) => {

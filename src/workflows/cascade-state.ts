@@ -6,6 +6,8 @@
 import type { CascadePlan } from '../cascade/types';
 import type { CascadeReporter } from './cascade-reporting';
 import type { ApprovalSignal, CascadeStatus, RunDelta, StackState, StackStatus } from './cascade-types';
+import { cascadeMetrics } from './sinks';
+import { WaitingStacks } from './waiting-stacks';
 
 /** The final outcome of a stack, as its children see it. */
 export interface Outcome {
@@ -25,6 +27,7 @@ export class CascadeState {
   private readonly stacks = new Map<string, StackStatus>();
   private readonly outcomes = new Map<string, Outcome>();
   private readonly approvals = new Map<string, Approval>();
+  private readonly waiting = new WaitingStacks();
   private cycles: string[][] = [];
   private done = false;
 
@@ -43,7 +46,10 @@ export class CascadeState {
   load(plan: CascadePlan): void {
     this.cycles = plan.cycles;
     const at = now();
-    for (const stack of plan.stacks) this.stacks.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, state: 'pending', timeline: [{ state: 'pending', at }] });
+    for (const stack of plan.stacks) {
+      const parents = [...new Set(stack.parents.map((edge) => edge.parent))];
+      this.stacks.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, parents, state: 'pending', timeline: [{ state: 'pending', at }] });
+    }
     for (const { id, reason } of plan.excluded) {
       this.stacks.set(id, { id, name: id, wave: -1, state: 'skipped', reason, timeline: [{ state: 'skipped', at }] });
       this.reporter.decide(id, 'skipped', { reason });
@@ -61,6 +67,12 @@ export class CascadeState {
     const moved = patch.state !== undefined && patch.state !== current.state;
     const timeline = moved ? [...(current.timeline ?? []), { state: patch.state as StackState, at: now() }] : current.timeline;
     this.stacks.set(id, { ...current, ...patch, ...(timeline ? { timeline } : {}) });
+    if (moved) this.reportWaits(this.waiting.move(id, current.state, patch.state as StackState, Date.now()));
+  }
+
+  /** To the stuck-work gauge, through a sink: no command in the history, so any cascade may report. */
+  private reportWaits(oldest: ReturnType<WaitingStacks['move']>): void {
+    if (oldest) cascadeMetrics.oldestWaits(oldest);
   }
 
   outcomeOf(id: string): Outcome | undefined {
@@ -114,6 +126,7 @@ export class CascadeState {
 
   end(): void {
     this.done = true;
+    this.reportWaits(this.waiting.clear());
   }
 
   anyFailed(): boolean {

@@ -56,10 +56,19 @@ export type StackState =
   | 'skipped'
   | 'cancelled';
 
+/**
+ * The states in which a stack waits on something: its parents, an approval, a concurrency slot, a maintenance window,
+ * the trigger, its run. The stuck-work gauge reports the oldest stack in each.
+ */
+export const WAIT_STATES = ['waiting_for_parents', 'waiting_for_approval', 'waiting_for_slot', 'waiting_for_window', 'triggering', 'running'] as const;
+export type WaitState = (typeof WAIT_STATES)[number];
+
 export interface StackStatus {
   id: string;
   name: string;
   wave: number;
+  /** The units it runs after inside this cascade (the root included); absent in cascades started before it was kept. */
+  parents?: string[];
   state: StackState;
   /** Why it was skipped/failed, or what it waits for. */
   reason?: string;

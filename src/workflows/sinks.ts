@@ -4,8 +4,15 @@
  * implementation (src/metrics/workflow-sinks.ts); the SDK passes each call the calling workflow's info.
  */
 import { proxySinks, type Sinks } from '@temporalio/workflow';
+import type { WaitState } from './cascade-types';
 
 export type CascadeOutcome = 'completed' | 'failed' | 'cancelled';
+
+/** The stack of a cascade that has waited longest in `state`, since `since` (epoch ms, workflow time). */
+export interface OldestWait {
+  state: WaitState;
+  since: number;
+}
 
 export interface CascadeSinks extends Sinks {
   cascadeMetrics: {
@@ -18,6 +25,11 @@ export interface CascadeSinks extends Sinks {
      * again on replay sets the same value. An empty list forgets the cascade.
      */
     approvalsWaiting(stackIds: string[]): void;
+    /**
+     * Per wait state, when the stack of the calling cascade that has been in it longest entered it: the whole
+     * picture, so a replay ends on the current one. An empty list forgets the cascade.
+     */
+    oldestWaits(oldest: OldestWait[]): void;
   };
 }
 

@@ -107,7 +107,7 @@ t.test('every variable is either secret (no flag) or has a flag and a descriptio
     t.ok(v.description.length > 0);
   }
   t.same(VARIABLES.filter((v) => v.secret).map((v) => v.name), [
-    'TEMPORAL_API_KEY', 'SPACELIFT_API_KEY_SECRET', 'TFC_TOKEN', 'TFC_WEBHOOK_SECRET', 'SPACELIFT_WEBHOOK_SECRET', 'NOTIFY_SLACK_WEBHOOK_URL', 'NOTIFY_WEBHOOK_SECRET',
+    'TEMPORAL_API_KEY', 'SPACELIFT_API_KEY_SECRET', 'TFC_TOKEN', 'TFC_WEBHOOK_SECRET', 'SPACELIFT_WEBHOOK_SECRET', 'NOTIFY_SLACK_WEBHOOK_URL', 'NOTIFY_WEBHOOK_SECRET', 'NOTIFY_SMTP_URL',
     'OTEL_EXPORTER_OTLP_HEADERS',
   ]);
 });

@@ -59,6 +59,34 @@ t.test('validation: exact reasons, secrets never quoted', async (t) => {
   rejects(t, { AUDIT_LOG_KEEP: '0' }, "AUDIT_LOG_KEEP must be an integer from 1 to 100, got '0'");
 });
 
+t.test('email: the SMTP URL parsed (STARTTLS required by default), sender and recipients checked, secrets scrubbed', async (t) => {
+  const url = 'smtp://cascade%40example.com:p%40ss-9f2@mail.example.com';
+  const config = load({ NOTIFY_SMTP_URL: url, NOTIFY_EMAIL_FROM: 'Cascade <cascade@example.com>', NOTIFY_EMAIL_TO: 'ops@example.com, Dev Team <dev@example.com>,ops@example.com' });
+  t.same(config.notify?.email, {
+    smtpUrl: url, host: 'mail.example.com', port: 587, secure: false, starttls: 'required', user: 'cascade@example.com', password: 'p@ss-9f2',
+    from: 'Cascade <cascade@example.com>', to: ['ops@example.com', 'Dev Team <dev@example.com>'],
+  });
+  t.ok(configSecrets(config).includes(url) && configSecrets(config).includes('p@ss-9f2'), 'the URL and the password reach the log scrubber');
+  const tls = load({ NOTIFY_SMTP_URL: 'smtps://[::1]', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'b@example.com' }).notify?.email;
+  t.match(tls, { host: '::1', port: 465, secure: true });
+  t.notOk('user' in (tls ?? {}), 'no login without a user');
+  t.match(load({ NOTIFY_SMTP_URL: 'smtp://relay.internal:25/?starttls=optional', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'b@example.com' }).notify?.email, { port: 25, starttls: 'optional' });
+
+  const mail = { NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'b@example.com' };
+  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL must be a URL like smtp://user:password@host:587 or smtps://host:465');
+  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'user:secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL must start with smtp:// or smtps://');
+  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'https://u:secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL must start with smtp:// or smtps://');
+  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'smtp://u:secret-pw@mail.example.com/?starttls=no' }, "NOTIFY_SMTP_URL ?starttls must be required or optional, got 'no'");
+  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'smtp://u:secret-pw@mail.example.com/?secure=false' }, 'NOTIFY_SMTP_URL has unknown parameter secure (known: starttls)');
+  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'smtp://:secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL has a password but no user');
+  rejects(t, { NOTIFY_EMAIL_TO: 'b@example.com' }, 'NOTIFY_EMAIL_TO is set but NOTIFY_SMTP_URL is not');
+  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_TO: 'b@example.com' }, 'NOTIFY_SMTP_URL needs NOTIFY_EMAIL_FROM, the sender of notification emails');
+  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com' }, 'NOTIFY_SMTP_URL needs NOTIFY_EMAIL_TO, the recipients of notification emails');
+  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'ops, b@example.com' }, "NOTIFY_EMAIL_TO must hold email addresses (name@example.com or Name <name@example.com>), got 'ops'");
+  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'Cascade <cascade>', NOTIFY_EMAIL_TO: 'b@example.com' }, "NOTIFY_EMAIL_FROM must hold email addresses (name@example.com or Name <name@example.com>), got 'Cascade <cascade>'");
+  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: ' , ' }, "NOTIFY_EMAIL_TO must list at least one address, got ' , '");
+});
+
 t.test('serve and worker take the non-secret ones as flags; the secrets have none', async (t) => {
   const parsed = parseCommandLine(['worker', '--notify-events', 'failed', '--audit-log-path', '/tmp/a.jsonl', '--audit-log-keep', '2']);
   t.same(parsed.configFlags, { NOTIFY_EVENTS: 'failed', AUDIT_LOG_PATH: '/tmp/a.jsonl', AUDIT_LOG_KEEP: '2' });

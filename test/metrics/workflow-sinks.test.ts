@@ -48,3 +48,23 @@ t.test('cascade outcomes are exported from the start and counted by label', asyn
   t.equal(await metricValue(metrics.cascades, { outcome: 'completed' }), 0);
   t.equal(await metricValue(metrics.triggers, {}), 2);
 });
+
+t.test('stuck work: per state, the age of the oldest waiting stack over all cascades, computed at scrape time', async (t) => {
+  const metrics = createCascadeMetrics();
+  const { oldestWaits } = createWorkflowSinks(metrics).cascadeMetrics;
+  t.equal(oldestWaits.callDuringReplay, true, 'a whole picture per call, so replaying it is safe');
+  const now = Date.now();
+  oldestWaits.fn(info('c1'), [{ state: 'waiting_for_approval', since: now - 3600_000 }, { state: 'running', since: now - 60_000 }]);
+  oldestWaits.fn(info('c2'), [{ state: 'running', since: now - 600_000 }]);
+  const age = async (state: string) => metricValue(metrics.oldestWaitSeconds, { state });
+  t.ok(Math.abs((await age('waiting_for_approval')) - 3600) < 5, 'the approval has waited an hour');
+  t.ok(Math.abs((await age('running')) - 600) < 5, 'the oldest run over both cascades');
+  t.equal(await age('waiting_for_window'), 0, 'a state nobody waits in is 0');
+  t.match(await metrics.exposition(), /^spacelift_cascade_oldest_wait_seconds\{state="waiting_for_slot"\} 0$/m);
+
+  oldestWaits.fn(info('c2'), []);
+  t.ok((await age('running')) < 65, 'an empty picture forgets the cascade');
+  t.same(metrics.oldestWaits.ages(now + 1000), {
+    waiting_for_parents: 0, waiting_for_approval: 3601, waiting_for_slot: 0, waiting_for_window: 0, triggering: 0, running: 61,
+  });
+});

@@ -97,7 +97,7 @@ t.test('TimeoutStopSec leaves room for the SHUTDOWN_GRACE_MS drain', (t) => {
 });
 
 t.test('every secret variable is loaded as a systemd credential under its own name', (t) => {
-  t.same(SECRETS.sort(), ['NOTIFY_SLACK_WEBHOOK_URL', 'NOTIFY_WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS', 'SPACELIFT_API_KEY_SECRET', 'SPACELIFT_WEBHOOK_SECRET', 'TEMPORAL_API_KEY', 'TFC_TOKEN', 'TFC_WEBHOOK_SECRET']);
+  t.same(SECRETS.sort(), ['NOTIFY_SLACK_WEBHOOK_URL', 'NOTIFY_SMTP_URL', 'NOTIFY_WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS', 'SPACELIFT_API_KEY_SECRET', 'SPACELIFT_WEBHOOK_SECRET', 'TEMPORAL_API_KEY', 'TFC_TOKEN', 'TFC_WEBHOOK_SECRET']);
   t.same(
     directive(unitText, 'LoadCredential').sort(),
     SECRETS.map((name) => `${name}:/etc/spacelift-cascade/credentials/${name}`).sort(),

@@ -13,6 +13,7 @@ import { approveSignal, cascadeStatusQuery, type CascadeStatus } from '../../src
 import { waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startNotifyReceiver } from '../support/notify-receiver';
+import { SMTP_TEST_CERT, startSmtpReceiver } from '../support/smtp-receiver';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { createTimeSkippingEnv } from '../support/temporal';
 
@@ -124,6 +125,34 @@ t.test('a receiver answering 500 never fails the cascade: three attempts per eve
     ['eks', 'failed', 'run timed out; it is still QUEUED in Spacelift and was not cancelled'],
     ['app', 'skipped', 'upstream eks TIMED_OUT'],
   ]);
+});
+
+t.test('email goes out next to the webhook; an SMTP server that rejects the login never fails the cascade', async (t) => {
+  const sl = await startSpacelift([{ id: 'em-vpc' }, { id: 'em-eks', labels: ['dependsOn:em-vpc'] }], { defaultRunOutcome: FINISHED });
+  t.teardown(() => stopSpacelift(sl));
+  const smtp = await startSmtpReceiver({ users: { cascade: 'smtp-password-1' } });
+  t.teardown(() => smtp.close());
+  const receiver = await startNotifyReceiver({ secret: SECRET });
+  t.teardown(() => receiver.close());
+  const email = (password: string) => ({
+    smtpUrl: `smtp://cascade:${password}@localhost:${smtp.port}`, host: 'localhost', port: smtp.port, secure: false, starttls: 'required' as const,
+    user: 'cascade', password, from: 'cascade@example.com', to: ['ops@example.com'],
+  });
+  const notifierWith = (password: string) =>
+    createNotifier({ webhookUrl: receiver.url, webhookSecret: SECRET, email: email(password), events: ['completed'] }, { smtpTls: { ca: SMTP_TEST_CERT } });
+
+  const delivered = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'em-vpc' }), { notifier: notifierWith('smtp-password-1') });
+  t.same(delivered.notifications.map(({ event, channel, delivered }) => [event, channel, delivered]).sort(), [['completed', 'email', true], ['completed', 'webhook', true]]);
+  t.match((await smtp.waitFor(1))[0]?.raw, /^Subject: cascade-.* from em-vpc completed: 1 finished/m);
+
+  const refused = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'em-vpc' }), { notifier: notifierWith('wrong-password-2') });
+  t.equal(refused.done, true, 'the cascade completed');
+  t.same(refused.notifications.map(({ event, channel, delivered, error }) => ({ event, channel, delivered, error })).sort((a, b) => a.channel.localeCompare(b.channel)), [
+    { event: 'completed', channel: 'email', delivered: false, error: 'email notification not delivered: EAUTH 535 (535 Authentication failed)' },
+    { event: 'completed', channel: 'webhook', delivered: true, error: undefined },
+  ]);
+  t.equal(smtp.logins.filter((l) => l.password === 'wrong-password-2').length, 1, 'a rejected login is not retried');
+  t.notMatch(JSON.stringify(refused), /password/, 'the password is nowhere in the status');
 });
 
 // Last in this file: cancelling leaves the test server's time-skipping lock in doubt (see cascade-cancel.test.ts).
