@@ -158,6 +158,8 @@ function stuckReason(cascade: CascadeSummary, stackId: string): string {
       return 'the trigger has not been answered';
     case 'running':
       return `run ${stack.runId ?? '(unknown)'} ${stack.split.running > 0 ? 'running' : 'queued'} in Spacelift`;
+    case 'waiting_for_retry':
+      return stack.reason ?? 'the retry of a failed run';
   }
 }
 

@@ -9,6 +9,7 @@ const LABELS: Record<SplitKey, string> = {
   triggering: 'triggering',
   queued: 'queued in Spacelift',
   running: 'running',
+  retry: 'waiting to retry a failed run',
 };
 
 /**

@@ -50,8 +50,8 @@ export function cascadeStacks(cascade: CascadeSummary): Section {
   const ordered = [...cascade.stacks].sort((a, b) => a.startedAt - b.startedAt || a.wave - b.wave || (a.id < b.id ? -1 : 1));
   return {
     title: `Stacks of ${cascade.workflowId} (${cascade.outcome}, ${formatDuration(cascade.durationMs)}; * on the critical path)`,
-    columns: ['stack', 'state', 'parents', 'approval', 'slot', 'window', 'trigger', 'queued', 'running'],
-    numeric: [2, 3, 4, 5, 6, 7, 8],
+    columns: ['stack', 'state', 'parents', 'approval', 'slot', 'window', 'trigger', 'queued', 'running', 'retry'],
+    numeric: [2, 3, 4, 5, 6, 7, 8, 9],
     rows: ordered.map((s) => [`${onPath.has(s.id) ? '* ' : ''}${s.id}`, s.state, ...SPLIT_KEYS.map((key) => formatDuration(s.split[key]))]),
     empty: 'no stacks',
   };

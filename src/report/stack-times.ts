@@ -13,9 +13,10 @@ const SPLIT_OF: Partial<Record<StackState, SplitKey>> = {
   waiting_for_window: 'window',
   triggering: 'triggering',
   running: 'running',
+  waiting_for_retry: 'retry',
 };
 
-const emptySplit = (): StackSplit => ({ parents: 0, approval: 0, slot: 0, window: 0, triggering: 0, queued: 0, running: 0 });
+const emptySplit = (): StackSplit => ({ parents: 0, approval: 0, slot: 0, window: 0, triggering: 0, queued: 0, running: 0, retry: 0 });
 
 /**
  * Where one stack's time went, from its timeline: each state lasts until the next one begins (the last, while the

@@ -9,6 +9,7 @@ export const SEGMENT_COLOURS: Record<SplitKey, string> = {
   triggering: '#80deea',
   queued: '#64b5f6',
   running: '#43a047',
+  retry: '#e57373',
 };
 const CRITICAL_OUTLINE = '#c62828';
 

@@ -28,9 +28,11 @@ export interface StackSplit {
   /** From the trigger until the run was first seen started (QUEUED/READY in Spacelift). */
   queued: number;
   running: number;
+  /** Between a FAILED run and its retry (`cascadeRunRetries:<n>`). */
+  retry: number;
 }
 
-export const SPLIT_KEYS = ['parents', 'approval', 'slot', 'window', 'triggering', 'queued', 'running'] as const;
+export const SPLIT_KEYS = ['parents', 'approval', 'slot', 'window', 'triggering', 'queued', 'running', 'retry'] as const;
 export type SplitKey = (typeof SPLIT_KEYS)[number];
 
 /** One time segment of a stack, for timelines. */
