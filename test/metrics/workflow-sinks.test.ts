@@ -65,6 +65,6 @@ t.test('stuck work: per state, the age of the oldest waiting stack over all casc
   oldestWaits.fn(info('c2'), []);
   t.ok((await age('running')) < 65, 'an empty picture forgets the cascade');
   t.same(metrics.oldestWaits.ages(now + 1000), {
-    waiting_for_parents: 0, waiting_for_approval: 3601, waiting_for_slot: 0, waiting_for_window: 0, triggering: 0, running: 61,
+    waiting_for_parents: 0, waiting_for_approval: 3601, waiting_for_slot: 0, waiting_for_window: 0, waiting_for_retry: 0, triggering: 0, running: 61,
   });
 });
