@@ -8,7 +8,7 @@ import { SpaceliftSchemaError } from '../src/spacelift/errors';
 import type { RunDeltaNode, RunNode, SearchStacksResponse, StackNode, StackRunResponse } from '../src/spacelift/queries';
 import { SCHEMA_NAMES, matchesSchema, validateResponse, type SchemaName } from '../src/spacelift/validate';
 import { parseDependsOn } from '../src/spacelift/labels';
-import type { AttachedContext, RunDelta } from '../src/spacelift/types';
+import type { AttachedContext, RunDelta } from '../src/platform/types';
 import { checkBreakages, type Breakage } from './support/schema-breakages';
 
 const DIR = path.join(__dirname, '../fixtures/spacelift');

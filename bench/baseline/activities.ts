@@ -4,14 +4,14 @@
  * `dependsOn:vpc-legacy` would also count as a dependent of `vpc`; the benchmark account has no such near misses,
  * so both implementations trigger the same stacks).
  */
-import type { SpaceliftApi } from '../../src/spacelift/types';
+import type { PlatformApi } from '../../src/platform/types';
 
 export interface BaselineDependent {
   id: string;
   name: string;
 }
 
-export function createBaselineActivities(spacelift: SpaceliftApi) {
+export function createBaselineActivities(spacelift: PlatformApi) {
   return {
     async findDependentStacksBaseline(stackId: string): Promise<BaselineDependent[]> {
       const stacks = await spacelift.listAllStacks();

@@ -1,17 +1,17 @@
-import type { SpaceliftApi } from '../../src/spacelift/types';
+import type { PlatformApi } from '../../src/platform/types';
 
 /**
- * A SpaceliftApi that forwards to whichever client is current. Workers are created once per benchmark, but each
+ * A PlatformApi that forwards to whichever client is current. Workers are created once per benchmark, but each
  * measurement gets a fresh fake account (so earlier accounts never enlarge a scan); this lets them share a worker.
  */
-export class SwitchableSpacelift implements SpaceliftApi {
-  private current: SpaceliftApi | undefined;
+export class SwitchableSpacelift implements PlatformApi {
+  private current: PlatformApi | undefined;
 
-  use(target: SpaceliftApi): void {
+  use(target: PlatformApi): void {
     this.current = target;
   }
 
-  private get target(): SpaceliftApi {
+  private get target(): PlatformApi {
     if (!this.current) throw new Error('SwitchableSpacelift: no client selected');
     return this.current;
   }

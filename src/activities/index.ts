@@ -6,10 +6,9 @@ import type { CascadePlan } from '../cascade/types';
 import type { DiscoveryMode } from '../config/types';
 import { adapterFor, listAllUnits, listCandidateUnits, type Platforms } from '../platform/router';
 import { isSince } from '../platform/runs-since';
-import type { PlatformApi } from '../platform/types';
 import { dependsOn } from '../spacelift/labels';
-import { SpaceliftError } from '../spacelift/errors';
-import type { Run, RunDelta, SpaceliftApi, Stack } from '../spacelift/types';
+import { PlatformError } from '../platform/errors';
+import type { Run, RunDelta, PlatformApi, Stack } from '../platform/types';
 import type { DependentStackInfo } from '../workflows/types';
 import { STACK_RUNS_WORKFLOW_TYPE, stackRunsWorkflowId } from '../workflows/stack-runs-types';
 import { createReportingActivities, type ReportingDeps } from './reporting';
@@ -25,7 +24,7 @@ export interface TriggerInput {
 }
 
 export interface ActivityDeps extends ReportingDeps {
-  spacelift: SpaceliftApi;
+  spacelift: PlatformApi;
   /** HCP Terraform / Terraform Enterprise, when configured: its workspaces join cascades as `tfc:<workspace>`. */
   terraform?: PlatformApi;
   /** How the cascade discovers its graph: one sweep of the account, or label searches level by level. */
@@ -156,12 +155,12 @@ async function findOwnRunSince(platform: PlatformApi, unit: string, intentAtMs: 
   return own.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))[0];
 }
 
-/** Non-retryable Spacelift errors fail the activity at once instead of burning the retry budget. */
+/** Non-retryable platform errors (Spacelift's, HCP Terraform's) fail the activity at once instead of burning the retry budget. */
 async function withFailureMapping<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof SpaceliftError && !err.retryable) {
+    if (err instanceof PlatformError && !err.retryable) {
       throw ApplicationFailure.nonRetryable(err.message, err.name, err.context);
     }
     throw err;

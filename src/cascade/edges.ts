@@ -15,7 +15,7 @@
  */
 import { compareIds } from './compare-ids';
 import { GROUP_PREFIX, platformOf, resolveReference } from '../platform/units';
-import type { Stack } from '../spacelift/types';
+import type { Stack } from '../platform/types';
 import { TERMINAL_STATES, type Edge } from './types';
 
 export type When = Edge['when'];

@@ -6,7 +6,7 @@
  * subgraph of the root is walked. Cycles are found with an iterative Tarjan, so deep graphs cannot overflow
  * the call stack.
  */
-import type { Stack } from '../spacelift/types';
+import type { Stack } from '../platform/types';
 import { compareIds } from './compare-ids';
 import { resolveEdges, type When } from './edges';
 import { parseSettings } from './settings';

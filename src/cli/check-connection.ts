@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load-config';
 import type { Config } from '../config/types';
 import type { CommandContext } from './command-context';
 import { quietLogger } from './runtime/quiet-logger';
-import { SpaceliftAuthError, SpaceliftNotFoundError } from '../spacelift/errors';
+import { PlatformError } from '../platform/errors';
 import { EXIT, SpaceliftCredentialsError, TemporalUnreachableError, TerraformCredentialsError, type ExitCode } from './exit-codes';
 import { connectClient, reasonOf } from './runtime/connect-temporal';
 import { verifySpaceliftCredentials } from './runtime/verify-spacelift';
@@ -51,7 +51,7 @@ export async function runCheckConnection(context: CommandContext): Promise<ExitC
       const { viewer } = await terraform.verifyCredentials();
       context.stdout(`terraform: token OK for ${url} organization ${organization}${viewer ? ` (user ${viewer})` : ''}`);
     } catch (err) {
-      if (err instanceof SpaceliftAuthError || err instanceof SpaceliftNotFoundError) throw new TerraformCredentialsError(url, organization, reasonOf(err), { cause: err });
+      if (err instanceof PlatformError && (err.kind === 'auth' || err.kind === 'not_found')) throw new TerraformCredentialsError(url, organization, reasonOf(err), { cause: err });
       throw new Error(`cannot reach HCP Terraform at ${url}: ${reasonOf(err)}`, { cause: err });
     } finally {
       await terraform.close();

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/errors';
-import { SpaceliftAuthError } from '../spacelift/errors';
+import { PlatformError } from '../platform/errors';
 
 /** Process exit codes; documented in --help so scripts and systemd units can tell failures apart. */
 export const EXIT = {
@@ -47,7 +47,7 @@ export class TerraformCredentialsError extends Error {
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof UsageError || err instanceof ConfigError) return EXIT.usage;
   if (err instanceof TemporalUnreachableError) return EXIT.temporalUnreachable;
-  if (err instanceof SpaceliftCredentialsError || err instanceof TerraformCredentialsError || err instanceof SpaceliftAuthError) {
+  if (err instanceof SpaceliftCredentialsError || err instanceof TerraformCredentialsError || (err instanceof PlatformError && err.kind === 'auth')) {
     return EXIT.spaceliftCredentials;
   }
   return EXIT.failure;

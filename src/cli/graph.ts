@@ -9,7 +9,7 @@ import { renderDot } from '../graph/render-dot';
 import { renderMermaid } from '../graph/render-mermaid';
 import { renderTree } from '../graph/render-tree';
 import { SpaceliftClient } from '../spacelift/client';
-import type { Stack } from '../spacelift/types';
+import type { Stack } from '../platform/types';
 import type { CommandContext } from './command-context';
 import { quietLogger } from './runtime/quiet-logger';
 import { readAllUnits } from './runtime/terraform-client';

@@ -7,7 +7,7 @@
 import type http from 'node:http';
 import { LoopbackServer } from '../fake-http/loopback-server';
 import { deliver } from '../fake-http/wire';
-import type { RunDelta } from '../spacelift/types';
+import type { RunDelta } from '../platform/types';
 import { matchesSchema } from '../spacelift/validate';
 import { FaultQueue, answerFault, type Fault, type FaultKind } from './faults';
 import { RunBook, type RunPaging } from './runs';

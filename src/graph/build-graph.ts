@@ -10,7 +10,7 @@ import { resolveEdges, type When } from '../cascade/edges';
 import { planCascade, stronglyConnected, type CascadePlanReport } from '../cascade/plan';
 import { parseSettings } from '../cascade/settings';
 import type { Edge } from '../cascade/types';
-import type { Stack } from '../spacelift/types';
+import type { Stack } from '../platform/types';
 
 /** root: the --root stack; runs: planned in a wave; on-cycle / below-cycle: never run by a cascade. */
 export type NodeStatus = 'root' | 'runs' | 'on-cycle' | 'below-cycle';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Stack } from '../spacelift/types';
+import type { Stack } from '../platform/types';
 
 /** A fixture file that cannot be used; the CLI reports it as one line and exits 1. */
 export class FixtureError extends Error {

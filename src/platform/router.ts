@@ -3,8 +3,8 @@
  * Spacelift is always there; HCP Terraform only when configured, and a unit of a platform that is not configured
  * fails at once (non-retryable) with a message naming the variables to set.
  */
-import { SpaceliftError } from '../spacelift/errors';
-import type { Stack } from '../spacelift/types';
+import { PlatformNotConfiguredError } from './errors';
+import type { Stack } from '../platform/types';
 import type { PlatformApi, PlatformName } from './types';
 import { nativeId, platformOf, unitId } from './units';
 
@@ -12,12 +12,6 @@ export interface Platforms {
   spacelift: PlatformApi;
   /** HCP Terraform / Terraform Enterprise (TFC_TOKEN + TFC_ORGANIZATION); absent when not configured. */
   tfc?: PlatformApi;
-}
-
-export class PlatformNotConfiguredError extends SpaceliftError {
-  constructor(unit: string) {
-    super(`unit ${unit} belongs to HCP Terraform, which is not configured: set TFC_TOKEN and TFC_ORGANIZATION`, { operation: 'route', stackId: unit }, false);
-  }
 }
 
 /** The adapter of a unit, and the unit's ID as that adapter knows it. */

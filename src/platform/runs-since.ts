@@ -4,7 +4,7 @@
  * against `since`, and the next page is read while the current one still held a run created at or after `since`
  * (pages walk back in time, so a page without one means the older pages hold none either), up to `maxPages`.
  */
-import type { Run } from '../spacelift/types';
+import type { Run } from '../platform/types';
 
 export interface RunPage<C> {
   runs: Run[];

@@ -6,9 +6,54 @@
  * A unit (a stack or a workspace) is a `Stack`: its dependency declarations are its labels (Spacelift labels,
  * HCP Terraform tags). Run states are Spacelift's names; adapters map their own onto TERMINAL_STATES.
  */
-import type { Run, Stack } from '../spacelift/types';
 
 export type PlatformName = 'spacelift' | 'tfc';
+
+/** A Spacelift context attached to a stack (read for `plan`/`graph` output only). */
+export interface AttachedContext {
+  contextId: string;
+  contextName?: string | null;
+  priority?: number | null;
+}
+
+/**
+ * A unit: a Spacelift stack or an HCP Terraform workspace. Its labels (Spacelift labels, HCP Terraform tags) carry
+ * its dependency declarations. Every field no public source says is non-null may be null.
+ */
+export interface Stack {
+  id: string;
+  /** The unit's ID when the platform has no name for it. */
+  name: string;
+  labels: string[];
+  attachedContexts: AttachedContext[];
+  state?: string | null;
+  isDisabled?: boolean | null;
+  lockedBy?: string | null;
+  branch?: string | null;
+}
+
+/**
+ * Resources a run's plan adds, changes and deletes. Spacelift's GraphQL calls these addCount/changeCount/deleteCount
+ * and its webhook added/changed/deleted; adapters map their names to these.
+ */
+export interface RunDelta {
+  added: number;
+  changed: number;
+  deleted: number;
+}
+
+export interface Run {
+  id: string;
+  /** Spacelift's names; adapters map their own statuses onto them (TERMINAL_STATES in src/cascade/types.ts). */
+  state: string;
+  branch?: string | null;
+  type?: string | null;
+  /** Epoch seconds; without it the at-most-once guard cannot tell a run is recent, so it never adopts it. */
+  createdAt?: number | null;
+  triggeredBy?: string | null;
+  /** null until the platform has a plan (and for runs that never planned, or whose counts are unknown); absent only if the response lacked it. */
+  delta?: RunDelta | null;
+}
 
 export interface PlatformApi {
   /** Every unit that may depend on `unitId`; callers confirm matches by parsing the labels. */

@@ -1,17 +1,10 @@
 /**
  * What SpaceliftClient makes of a validated answer: the port's Run and Stack with the nulls the cascade cannot use
- * normalised, the token grant, and the class of a GraphQL `errors[]` answer.
+ * normalised, and the class of a GraphQL `errors[]` answer.
  */
-import type { TokenGrant } from './auth';
 import type { GraphQLErrorItem, RunNode, StackNode } from './queries';
-import type { Run, Stack } from './types';
+import type { Run, Stack } from '../platform/types';
 
-/**
- * The shortest token lifetime Spacelift documents ("Spacelift tokens expire after 1 hour", user-documentation
- * docs/integrations/api.md): assumed when apiKeyUser answers a null validUntil. An earlier expiry is still
- * handled: an "unauthorized" answer makes the client exchange the key again.
- */
-export const ASSUMED_TOKEN_LIFETIME_S = 3600;
 
 /**
  * GraphQL errors that say the server failed rather than refused, so asking again may work. Spacelift's messages
@@ -61,10 +54,4 @@ export function toRun(node: RunNode): Run {
 /** The API's Stack: a null name reads as the ID, null labels and attachedContexts as none. */
 export function toStack(node: StackNode): Stack {
   return { ...node, name: node.name ?? node.id, labels: node.labels ?? [], attachedContexts: node.attachedContexts ?? [] };
-}
-
-/** apiKeyUser's answer as a cached grant, or undefined when it carries no JWT. */
-export function toGrant(answer: { jwt: string | null; validUntil: number | null }, nowMs: number): TokenGrant | undefined {
-  if (answer.jwt === null) return undefined;
-  return { jwt: answer.jwt, validUntil: answer.validUntil ?? Math.floor(nowMs / 1000) + ASSUMED_TOKEN_LIFETIME_S };
 }

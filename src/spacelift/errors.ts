@@ -1,29 +1,19 @@
-/** Typed Spacelift errors. `retryable` tells activities whether Temporal should try again. */
+/** Typed Spacelift errors, one class per PlatformError kind (src/platform/errors.ts). */
+import { PlatformError, type PlatformErrorContext, type PlatformErrorKind } from '../platform/errors';
 
-export interface SpaceliftErrorContext {
-  operation: string;
-  stackId?: string;
-  runId?: string;
-  status?: number;
-  path?: string;
-}
+export type SpaceliftErrorContext = PlatformErrorContext;
 
-export class SpaceliftError extends Error {
-  readonly retryable: boolean;
-  readonly context: SpaceliftErrorContext;
-
-  constructor(message: string, context: SpaceliftErrorContext, retryable: boolean, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.retryable = retryable;
-    this.context = context;
+/** The base; thrown as it is for a refusal the client makes out itself (a 4xx, a run that cannot be stopped). */
+export class SpaceliftError extends PlatformError {
+  constructor(message: string, kind: PlatformErrorKind, context: SpaceliftErrorContext, options?: { cause?: unknown }) {
+    super(message, kind, context, options);
   }
 }
 
 /** HTTP 5xx/429, timeouts, connection resets, and GraphQL errors[] that say the server failed ("internal error"). */
 export class SpaceliftTransientError extends SpaceliftError {
   constructor(message: string, context: SpaceliftErrorContext, options?: { cause?: unknown }) {
-    super(message, context, true, options);
+    super(message, 'transient', context, options);
   }
 }
 
@@ -34,27 +24,27 @@ export class SpaceliftTransientError extends SpaceliftError {
  */
 export class SpaceliftRefusedError extends SpaceliftError {
   constructor(message: string, context: SpaceliftErrorContext, readonly reason: string) {
-    super(message, context, false);
+    super(message, 'refused', context);
   }
 }
 
 /** Bad API key id/secret, or still unauthorized after one token refresh. */
 export class SpaceliftAuthError extends SpaceliftError {
   constructor(message: string, context: SpaceliftErrorContext) {
-    super(message, context, false);
+    super(message, 'auth', context);
   }
 }
 
 /** The stack or run does not exist (or is not visible to this key). */
 export class SpaceliftNotFoundError extends SpaceliftError {
   constructor(message: string, context: SpaceliftErrorContext) {
-    super(message, context, false);
+    super(message, 'not_found', context);
   }
 }
 
 /** A response that does not match its JSON Schema: retrying will not fix it. */
 export class SpaceliftSchemaError extends SpaceliftError {
   constructor(message: string, context: SpaceliftErrorContext) {
-    super(message, context, false);
+    super(message, 'schema', context);
   }
 }

@@ -12,5 +12,4 @@ export {
 } from './errors';
 export { parseDependsOn, dependsOn } from './labels';
 export type { SpaceliftOperation } from './queries';
-export type { AttachedContext, Run, RunDelta, SpaceliftApi, Stack } from './types';
 export { validateResponse, matchesSchema, SCHEMA_NAMES, type SchemaName, type ValidateOptions } from './validate';

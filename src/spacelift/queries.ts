@@ -2,7 +2,7 @@
  * Every GraphQL document we send, the variables it takes, the response shape it returns and the schema that
  * checks it. Selections follow spacectl and the Terraform provider (see shared/reference/spacelift-api.md).
  */
-import type { AttachedContext, Run } from './types';
+import type { AttachedContext, Run } from '../platform/types';
 import type { SchemaName } from './validate';
 
 /** Names used in logs, error contexts and the fake server's fault injection. */

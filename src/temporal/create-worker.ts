@@ -6,7 +6,6 @@ import type { Notifier } from '../notify/notifier';
 import type { DiscoveryMode } from '../config/types';
 import { createCascadeMetrics, createWorkflowSinks, type CascadeMetrics } from '../metrics';
 import type { PlatformApi } from '../platform/types';
-import type { SpaceliftApi } from '../spacelift/types';
 import { installedTracing, workflowInterceptorModules, workflowSpanSinks } from '../tracing';
 import { triggerTaskQueue } from '../workflows/policies';
 
@@ -16,7 +15,7 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  spacelift: SpaceliftApi;
+  spacelift: PlatformApi;
   /** HCP Terraform (TFC_TOKEN + TFC_ORGANIZATION); absent: cascades stay on Spacelift. */
   terraform?: PlatformApi;
   discovery?: DiscoveryMode;

@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { CascadeConfig } from '../config/types';
-import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeOptions, type RunDelta } from '../workflows/cascade-types';
+import type { RunDelta } from '../platform/types';
+import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeOptions } from '../workflows/cascade-types';
 import { CHAIN_WORKFLOW_TYPE, type ChainInput } from '../workflows/types';
 import { chainWorkflowId } from './workflow-id';
 

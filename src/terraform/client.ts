@@ -9,7 +9,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { silentLogger, type Logger } from '../log/logger';
 import { collectRunsSince, type RunPage } from '../platform/runs-since';
 import type { PlatformApi } from '../platform/types';
-import type { Run, Stack } from '../spacelift/types';
+import type { Run, Stack } from '../platform/types';
 import { TerraformNotFoundError, TerraformRejectedError, type TerraformErrorContext } from './errors';
 import { runFromResource, stackFromWorkspace } from './mapping';
 import { TERRAFORM_RUN_MESSAGE, TERRAFORM_TRIGGERED_BY, stopRuleOf, type StopRule } from './states';

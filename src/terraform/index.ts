@@ -2,7 +2,7 @@
 export { TerraformClient, DEFAULT_TERRAFORM_URL, TERRAFORM_STOP_COMMENT, type TerraformClientOptions } from './client';
 export {
   TerraformTransientError, TerraformAuthError, TerraformNotFoundError, TerraformSchemaError, TerraformRejectedError,
-  isTerraformError, type TerraformError, type TerraformErrorContext,
+  TerraformError, type TerraformErrorContext,
 } from './errors';
 export {
   TERRAFORM_RUN_MESSAGE, TERRAFORM_TRIGGERED_BY, TERMINAL_RUN_STATUSES, DISCARDABLE_STATUSES, APPLY_STARTED_STATUSES,

@@ -1,5 +1,5 @@
 /** JSON:API resources → the port's Stack and Run. */
-import type { Run, RunDelta, Stack } from '../spacelift/types';
+import type { Run, RunDelta, Stack } from '../platform/types';
 import { mapRunStatus, triggeredByOf } from './states';
 import type { IncludedResource, PlanResource, RunResource, WorkspaceResource } from './types';
 

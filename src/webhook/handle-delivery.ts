@@ -8,7 +8,7 @@ import { describeError } from './describe-error';
 import { classifyDelivery, type OtherEventType } from './event-type';
 import { BodyTooLargeError, readBody } from './read-body';
 import { routeToMonitor, type RouteRunState } from './route-run-state';
-import type { RunDelta } from '../workflows/cascade-types';
+import type { RunDelta } from '../platform/types';
 import type { RunEvent } from './run-event';
 import { validateRunEvent } from './validate-run-event';
 import { verifySignature } from './verify-signature';

@@ -1,6 +1,6 @@
 import type { LogFields } from '../log/logger';
 import { runMonitorWorkflowId } from '../temporal/workflow-id';
-import type { RunDelta } from '../workflows/cascade-types';
+import type { RunDelta } from '../platform/types';
 import { describeError } from './describe-error';
 import type { Reply } from './handle-delivery';
 

@@ -5,9 +5,10 @@
  */
 import type { CascadePlan } from '../cascade/types';
 import type { CascadeReporter } from './cascade-reporting';
-import type { ApprovalSignal, CascadeStatus, RunDelta, StackState, StackStatus } from './cascade-types';
+import type { ApprovalSignal, CascadeStatus, StackState, StackStatus } from './cascade-types';
 import { cascadeMetrics } from './sinks';
 import { WaitingStacks } from './waiting-stacks';
+import type { RunDelta } from '../platform/types';
 
 /** The final outcome of a stack, as its children see it. */
 export interface Outcome {

@@ -2,16 +2,10 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Blackout } from '../cascade/blackout';
 import type { NotifyChannel, NotifyEvent } from '../notify/types';
+import type { RunDelta } from '../platform/types';
 
 export const CASCADE_WORKFLOW_TYPE = 'CascadeWorkflow';
 export const RUN_MONITOR_WORKFLOW_TYPE = 'RunMonitorWorkflow';
-
-/** Resources the run changed; null when Spacelift did not report a delta. */
-export interface RunDelta {
-  added: number;
-  changed: number;
-  deleted: number;
-}
 
 export interface CascadeOptions {
   /** Runs in flight at once in this cascade (default 10). */

@@ -15,8 +15,9 @@ import { SharedRuns } from './shared-runs';
 import { causeMessage, requireStackId } from './stack-execution';
 import {
   approveSignal, cascadeStatusQuery, rejectSignal, runMonitorWorkflowId, type CascadeInput, type CascadeOptions, type CascadeStatus,
-  type RunDelta, type StackStatus,
+  type StackStatus,
 } from './cascade-types';
+import type { RunDelta } from '../platform/types';
 
 /** Cascades started before run sharing triggered and watched each run themselves; replaying them must too. */
 const RUN_SHARING_PATCH = 'cascade-shares-runs';

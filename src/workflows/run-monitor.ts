@@ -2,7 +2,8 @@ import { CancellationScope, TimeoutFailure, condition, patched, proxyActivities,
 import type { Activities } from '../activities';
 import { TERMINAL_STATES } from '../cascade/types';
 import { ACTIVITY_START_TO_CLOSE, READ_RETRY } from './policies';
-import { runStateSignal, type RunDelta, type RunMonitorInput, type RunMonitorResult } from './cascade-types';
+import type { RunDelta } from '../platform/types';
+import { runStateSignal, type RunMonitorInput, type RunMonitorResult } from './cascade-types';
 
 const isTerminal = (state: string) => (TERMINAL_STATES as readonly string[]).includes(state);
 /** A run in these states has not started: it waits for the stack's lock, a worker, an approval policy … */

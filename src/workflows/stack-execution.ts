@@ -2,7 +2,7 @@ import {
   ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, ChildWorkflowFailure, log, proxyActivities, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Run } from '../spacelift/types';
+import type { Run } from '../platform/types';
 import { ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue } from './policies';
 import { cascadeMetrics } from './sinks';
 import type { ExecutionInput, ExecutionResult } from './types';

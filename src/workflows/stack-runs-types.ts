@@ -3,7 +3,7 @@
  * runs for every graph cascade: plain data shared by workflow code, the activities and the CLI.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { RunDelta } from './cascade-types';
+import type { RunDelta } from '../platform/types';
 
 export const STACK_RUNS_WORKFLOW_TYPE = 'StackRunsWorkflow';
 

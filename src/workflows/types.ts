@@ -1,5 +1,5 @@
 /** Workflow inputs and results: a compatibility contract with existing clients (snake_case keys). */
-import type { AttachedContext, Run } from '../spacelift/types';
+import type { AttachedContext, Run } from '../platform/types';
 
 export const CHAIN_WORKFLOW_TYPE = 'StackDependencyChainWorkflow';
 export const EXECUTION_WORKFLOW_TYPE = 'StackExecutionWorkflow';

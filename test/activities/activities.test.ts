@@ -4,14 +4,14 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities';
 import { SpaceliftNotFoundError, SpaceliftTransientError } from '../../src/spacelift/errors';
-import type { Run, SpaceliftApi, Stack } from '../../src/spacelift/types';
+import type { Run, PlatformApi, Stack } from '../../src/platform/types';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 
 const NOW = 1_767_100_000_000;
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 const mockEnv = (info: { attempt?: number } = {}) => new MockActivityEnvironment(info, { logger: quiet });
 
-function memorySpacelift(stacks: Stack[], runs: Run[] = []): SpaceliftApi & { triggered: string[] } {
+function memorySpacelift(stacks: Stack[], runs: Run[] = []): PlatformApi & { triggered: string[] } {
   const triggered: string[] = [];
   return {
     triggered,
@@ -96,7 +96,7 @@ for (const runsOrder of ['newest-first', 'oldest-first'] as const) {
 }
 
 t.test('non-retryable Spacelift errors become non-retryable failures; transient ones stay retryable', async (t) => {
-  const failing = (err: Error): SpaceliftApi => ({ ...memorySpacelift([]), triggerRun: async () => { throw err; } });
+  const failing = (err: Error): PlatformApi => ({ ...memorySpacelift([]), triggerRun: async () => { throw err; } });
   const notFound = new SpaceliftNotFoundError('not found: stack eks', { operation: 'runTrigger', stackId: 'eks' });
   const err = await mockEnv().run(createActivities({ spacelift: failing(notFound) }).triggerStackRun, { stackId: 'eks', intentAt: NOW }).catch((e: unknown) => e);
   t.type(err, ApplicationFailure);

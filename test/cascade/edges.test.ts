@@ -2,7 +2,7 @@ import t from 'tap';
 import { parseEdges } from '../../src/cascade/edges';
 import { TERMINAL_STATES } from '../../src/cascade/types';
 import { parseDependsOn } from '../../src/spacelift/labels';
-import type { Stack } from '../../src/spacelift/types';
+import type { Stack } from '../../src/platform/types';
 
 const stack = (id: string, ...labels: string[]): Stack => ({ id, name: id, labels, attachedContexts: [] });
 const edge = (parent: string, states: string[] = ['FINISHED'], when: 'always' | 'changed' = 'always') => ({

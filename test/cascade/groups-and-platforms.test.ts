@@ -4,7 +4,7 @@ import { parseGroups, resolveEdges } from '../../src/cascade/edges';
 import { planCascade } from '../../src/cascade/plan';
 import type { CascadePlan } from '../../src/cascade/types';
 import { nativeId, platformOf, resolveReference, runMonitorWorkflowId } from '../../src/platform/units';
-import type { Stack } from '../../src/spacelift/types';
+import type { Stack } from '../../src/platform/types';
 
 const unit = (id: string, ...labels: string[]): Stack => ({ id, name: id, labels, attachedContexts: [] });
 const waves = (plan: CascadePlan) => plan.stacks.map((s) => `${s.id}@${s.wave}`);

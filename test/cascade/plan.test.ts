@@ -1,7 +1,7 @@
 import t from 'tap';
 import { planCascade } from '../../src/cascade/plan';
 import type { CascadePlan, PlannedStack, PlanStacks } from '../../src/cascade/types';
-import type { Stack } from '../../src/spacelift/types';
+import type { Stack } from '../../src/platform/types';
 
 const stack = (id: string, ...labels: string[]): Stack => ({ id, name: `Stack ${id}`, labels, attachedContexts: [] });
 const waves = (plan: CascadePlan) => plan.stacks.map((s) => `${s.id}@${s.wave}`);

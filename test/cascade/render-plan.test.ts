@@ -2,7 +2,7 @@ import t from 'tap';
 import { planCascade } from '../../src/cascade/plan';
 import { planToJson, renderPlan } from '../../src/cascade/render-plan';
 import type { CascadePlan } from '../../src/cascade/types';
-import type { Stack } from '../../src/spacelift/types';
+import type { Stack } from '../../src/platform/types';
 
 const stack = (id: string, ...labels: string[]): Stack => ({ id, name: `Stack ${id}`, labels, attachedContexts: [] });
 

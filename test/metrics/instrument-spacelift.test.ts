@@ -2,11 +2,11 @@ import t from 'tap';
 import { createCascadeMetrics, instrumentSpacelift, instrumentTerraform } from '../../src/metrics';
 import { metricValue } from '../support/metric-value';
 import { SpaceliftAuthError } from '../../src/spacelift/errors';
-import type { Run, SpaceliftApi, Stack } from '../../src/spacelift/types';
+import type { Run, PlatformApi, Stack } from '../../src/platform/types';
 
 const run: Run = { id: 'r1', branch: 'main', state: 'QUEUED' };
 
-function fakeApi(): SpaceliftApi & { calls: string[] } {
+function fakeApi(): PlatformApi & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,

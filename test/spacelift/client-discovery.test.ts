@@ -4,7 +4,7 @@ import { MockAgent } from 'undici';
 import { SpaceliftClient, type SpaceliftClientOptions } from '../../src/spacelift/client';
 import { SpaceliftAuthError, SpaceliftTransientError } from '../../src/spacelift/errors';
 import { dependsOn } from '../../src/spacelift/labels';
-import type { Stack } from '../../src/spacelift/types';
+import type { Stack } from '../../src/platform/types';
 import { loadFixtureAccount, startFakeSpacelift, type FakeSpaceliftOptions, type FakeStackSpec } from '../support/fake-spacelift';
 import { generateStacks } from '../support/generate-stacks';
 

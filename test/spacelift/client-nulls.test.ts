@@ -4,7 +4,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MockAgent } from 'undici';
-import { ASSUMED_TOKEN_LIFETIME_S } from '../../src/spacelift/answers';
+import { ASSUMED_TOKEN_LIFETIME_S } from '../../src/spacelift/auth';
 import { SpaceliftClient } from '../../src/spacelift/client';
 import { SpaceliftAuthError, SpaceliftTransientError } from '../../src/spacelift/errors';
 import { startFakeSpacelift } from '../support/fake-spacelift';

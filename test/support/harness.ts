@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWorker, type CreateWorkerOptions } from '../../src/temporal/create-worker';
-import type { SpaceliftApi } from '../../src/spacelift/types';
+import type { PlatformApi } from '../../src/platform/types';
 import type { ChainInput, ChainResult } from '../../src/workflows/types';
 import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeStatus } from '../../src/workflows/cascade-types';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -23,7 +23,7 @@ let ids = 0;
 /** Runs `fn` while a real worker (real activities over `spacelift`) polls a fresh task queue. */
 export async function withWorker<T>(
   env: TestWorkflowEnvironment,
-  spacelift: SpaceliftApi,
+  spacelift: PlatformApi,
   fn: (ctx: WorkerContext) => Promise<T>,
   options: { discovery?: 'scan' | 'label' } & Pick<CreateWorkerOptions, 'notifier' | 'auditLog' | 'metrics' | 'terraform' | 'triggerRatePerSecond'> = {},
 ): Promise<T> {

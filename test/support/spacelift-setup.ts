@@ -1,5 +1,5 @@
 import { SpaceliftClient } from '../../src/spacelift/client';
-import type { SpaceliftApi } from '../../src/spacelift/types';
+import type { PlatformApi } from '../../src/platform/types';
 import { startFakeSpacelift, type FakeSpacelift, type FakeSpaceliftOptions, type FakeStackSpec } from './fake-spacelift';
 
 export interface SpaceliftPair {
@@ -42,8 +42,8 @@ export async function stopSpacelift({ fake, client }: SpaceliftPair): Promise<vo
   await fake.close();
 }
 
-/** Wraps a SpaceliftApi so a test can watch (and interfere with) each call. */
-export function observe(api: SpaceliftApi, hooks: { beforeTrigger?: (stackId: string) => void | Promise<void> }): SpaceliftApi {
+/** Wraps a PlatformApi so a test can watch (and interfere with) each call. */
+export function observe(api: PlatformApi, hooks: { beforeTrigger?: (stackId: string) => void | Promise<void> }): PlatformApi {
   return {
     ownsTrigger: (triggeredBy) => api.ownsTrigger(triggeredBy),
     listCandidateDependents: (stackId) => api.listCandidateDependents(stackId),

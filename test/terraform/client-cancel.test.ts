@@ -1,6 +1,6 @@
 // cancelRun: discard while waiting, cancel while planning, refuse once the apply has started, tolerate lost answers.
 import t from 'tap';
-import { SpaceliftError } from '../../src/spacelift/errors';
+import { PlatformError } from '../../src/platform/errors';
 import { TERRAFORM_STOP_COMMENT } from '../../src/terraform/client';
 import { TerraformNotFoundError, TerraformRejectedError, TerraformTransientError } from '../../src/terraform/errors';
 import { failure, setup } from './helpers';
@@ -45,7 +45,8 @@ for (const status of ['confirmed', 'apply_queued', 'applying', 'applied', 'error
     fake.setRunStatus(run.id, status);
     const err = await failure(client.cancelRun('eks', run.id));
     t.type(err, TerraformRejectedError);
-    t.type(err, SpaceliftError);
+    t.type(err, PlatformError);
+    t.equal((err as { kind?: string }).kind, 'refused');
     t.equal(err.retryable, false);
     t.match(err.message, `run ${run.id} on workspace eks could not be stopped: it is ${status}`);
     t.same(err.context, { operation: 'cancelRun', stackId: 'eks', runId: run.id });

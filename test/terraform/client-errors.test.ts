@@ -3,11 +3,11 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MockAgent } from 'undici';
-import { SpaceliftAuthError, SpaceliftError, SpaceliftNotFoundError } from '../../src/spacelift/errors';
+import { PlatformError } from '../../src/platform/errors';
 import { TerraformClient } from '../../src/terraform/client';
 import {
   TerraformAuthError, TerraformNotFoundError, TerraformRejectedError, TerraformSchemaError, TerraformTransientError,
-  isTerraformError,
+  TerraformError,
 } from '../../src/terraform/errors';
 import type { TerraformFaultKind } from '../../src/fake-terraform/server';
 import { failure, setup } from './helpers';
@@ -29,7 +29,7 @@ for (const [kind, message, status] of transient) {
     const started = Date.now();
     const err = await failure(client.getRun('eks', run.id));
     t.type(err, TerraformTransientError);
-    t.ok(isTerraformError(err));
+    t.type(err, TerraformError);
     t.equal(err.retryable, true);
     t.match(err.message, message);
     t.same(err.context, { operation: 'getRun', stackId: 'eks', runId: run.id, ...(status === undefined ? {} : { status }) });
@@ -39,13 +39,14 @@ for (const [kind, message, status] of transient) {
   });
 }
 
-t.test('401 → TerraformAuthError (a SpaceliftAuthError for the CLI’s exit code), not retryable, token not quoted', async (t) => {
+t.test('401 → TerraformAuthError (a PlatformError of kind auth for the CLI’s exit code), not retryable, token not quoted', async (t) => {
   const { fake } = await setup(t);
   const client = new TerraformClient({ baseUrl: fake.url, token: 'wrong-token.atlasv1.secret', organization: 'acme' });
   t.teardown(() => client.close());
   const err = await failure(client.listAllStacks());
   t.type(err, TerraformAuthError);
-  t.type(err, SpaceliftAuthError);
+  t.type(err, PlatformError);
+  t.equal((err as { kind?: string }).kind, 'auth');
   t.equal(err.retryable, false);
   t.equal(err.message, 'listWorkspaces failed with HTTP 401: unauthorized (the API token is missing, invalid or expired)');
   t.same(err.context, { operation: 'listWorkspaces', status: 401 });
@@ -65,7 +66,8 @@ t.test('404s → TerraformNotFoundError naming the workspace, run or organizatio
   const { fake, client } = await setup(t);
   const ghost = await failure(client.triggerRun('ghost'));
   t.type(ghost, TerraformNotFoundError);
-  t.type(ghost, SpaceliftNotFoundError);
+  t.type(ghost, PlatformError);
+  t.equal((ghost as { kind?: string }).kind, 'not_found');
   t.equal(ghost.retryable, false);
   t.equal(ghost.message, 'workspace ghost not found in organization acme (or not visible to this token)');
   t.match(ghost.context, { operation: 'showWorkspace', stackId: 'ghost', status: 404 });
@@ -106,7 +108,7 @@ t.test('other 4xx → TerraformRejectedError, not retryable', async (t) => {
   const client = new TerraformClient({ token: 'tok', organization: 'acme', dispatcher: agent });
   const err = await failure(client.triggerRun('eks'));
   t.type(err, TerraformRejectedError);
-  t.type(err, SpaceliftError);
+  t.type(err, PlatformError);
   t.equal(err.retryable, false);
   t.equal(err.message, 'createRun (workspace eks) failed with HTTP 422: invalid attribute: Configuration version is missing');
 });
