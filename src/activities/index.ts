@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context, activityInfo, log } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { parseEdges } from '../cascade/edges';
-import { planCascade as buildPlan } from '../cascade/plan';
+import { buildPlan } from '../cascade/plan';
 import type { CascadePlan } from '../cascade/types';
 import type { DiscoveryMode } from '../config/types';
 import { adapterFor, listAllUnits, listCandidateUnits, type Platforms } from '../platform/router';

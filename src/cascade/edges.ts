@@ -28,7 +28,7 @@ export interface ParsedEdges {
 }
 
 export interface ParseEdgesOptions {
-  /** The `when` of an edge whose label does not say (default 'always'); see planCascade's globalWhen. */
+  /** The `when` of an edge whose label does not say (default 'always'); see buildPlan's globalWhen. */
   defaultWhen?: When;
 }
 

@@ -39,7 +39,7 @@ interface Account {
 
 type Status = { kind: 'root' } | { kind: 'cycle' } | { kind: 'downstream'; origin: string } | { kind: 'planned'; wave: number };
 
-export function planCascade(root: string, stacks: readonly Stack[], options: PlanOptions = {}): CascadePlanReport {
+export function buildPlan(root: string, stacks: readonly Stack[], options: PlanOptions = {}): CascadePlanReport {
   const account = indexAccount(root, stacks, options.globalWhen ?? 'always');
   const ids = downstreamOf(root, account.childrenOf);
   const position = new Map(ids.map((id, i) => [id, i]));

@@ -8,7 +8,7 @@ import { edgeMarkers } from '../graph/markers';
 import { formatPath } from './plan';
 import type { CascadePlan, Edge, PlannedStack } from './types';
 
-/** planCascade's report carries label problems; a bare CascadePlan renders without that section. */
+/** buildPlan's report carries label problems; a bare CascadePlan renders without that section. */
 export type RenderablePlan = CascadePlan & { problems?: readonly string[] };
 
 export interface PlanJsonStack {

@@ -2,7 +2,6 @@
  * The graph cascade (CascadeWorkflow): types shared by the planner (pure), the workflow and the CLI.
  * Everything here is plain data, so it can cross the workflow sandbox boundary.
  */
-import type { Stack } from '../platform/types';
 
 /** Run states that end a run. */
 export const TERMINAL_STATES = ['FINISHED', 'FAILED', 'DISCARDED', 'STOPPED', 'CANCELED', 'SKIPPED'] as const;
@@ -58,4 +57,3 @@ export interface CascadePlan {
   groups?: { name: string; members: string[] }[];
 }
 
-export type PlanStacks = (root: string, stacks: readonly Stack[]) => CascadePlan;

@@ -17,6 +17,7 @@ import { EXIT, type ExitCode } from './exit-codes';
 import { installRuntime } from './runtime/install-runtime';
 import { listenForShutdown } from './runtime/shutdown-signal';
 import { startServe } from './runtime/start-serve';
+import { withTimeout } from '../async/with-timeout';
 
 // Literal require: inlined by esbuild, and src/cli and dist/cli are both two levels below the repo.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -90,7 +91,7 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
     // Each run the fake accepts "finishes" a moment later, and Spacelift's signed webhook reports it.
     finishRunsLikeSpacelift({ fake, stacks, template: SAMPLE_WEBHOOK, send: (payload) => sendSignedWebhook(base, payload, secret), say });
     finishRunsLikeTerraform({ fake: tfc, send: (payload) => sendTerraformNotification(base, payload, tfcSecret), say });
-    const status = await step(withTimeout(runtime.listener.client.workflow.getHandle(workflowId).result() as Promise<CascadeStatus>));
+    const status = await step(withTimeout(runtime.listener.client.workflow.getHandle(workflowId).result() as Promise<CascadeStatus>, CASCADE_TIMEOUT_MS, `the cascade did not finish within ${CASCADE_TIMEOUT_MS / 1000} s`));
     say('');
     say(renderCascadeStatus({ workflowId, workflowType: 'CascadeWorkflow', execution: 'COMPLETED' }, status));
     say('');
@@ -114,10 +115,3 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
   }
 }
 
-function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the cascade did not finish within ${CASCADE_TIMEOUT_MS / 1000} s`)), CASCADE_TIMEOUT_MS);
-  });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
-}

@@ -1,4 +1,4 @@
-import { planCascade } from '../cascade/plan';
+import { buildPlan } from '../cascade/plan';
 import { planToJson, renderPlan } from '../cascade/render-plan';
 import { loadConfig } from '../config/load-config';
 import { SpaceliftClient } from '../spacelift/client';
@@ -22,7 +22,7 @@ export async function runPlan(context: CommandContext): Promise<ExitCode> {
     const where = `${config.spacelift.endpoint} (or not visible to API key ${config.spacelift.apiKeyId})`;
     throw new Error(`stack ${root} not found at ${config.terraform ? `${where} nor in HCP Terraform organization ${config.terraform.organization}` : where}`);
   }
-  const plan = planCascade(root, stacks, { globalWhen: config.cascade.edgeMode });
+  const plan = buildPlan(root, stacks, { globalWhen: config.cascade.edgeMode });
   context.stdout(context.options.format === 'json' ? JSON.stringify(planToJson(plan), null, 2) : renderPlan(plan));
   return EXIT.ok;
 }

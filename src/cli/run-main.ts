@@ -4,6 +4,7 @@ import { EXIT, exitCodeFor, UsageError, type ExitCode } from './exit-codes';
 import { commandHelp, globalHelp } from './help';
 import { parseCommandLine } from './parse-command-line';
 import { PROGRAM_NAME, versionLine } from './version';
+import { reasonOf } from '../log/describe-error';
 
 /* Commands load lazily: --help and --version must not pay for the Temporal native bridge. */
 const RUNNERS: Record<CommandName, CommandRunner> = {
@@ -14,8 +15,8 @@ const RUNNERS: Record<CommandName, CommandRunner> = {
   demo: async (context) => (await import('./demo')).runDemo(context),
   plan: async (context) => (await import('./plan')).runPlan(context),
   status: async (context) => (await import('./status')).runStatus(context),
-  approve: async (context) => (await import('./approve')).runApprove(context),
-  reject: async (context) => (await import('./reject')).runReject(context),
+  approve: async (context) => (await import('./control/send-decision')).sendDecision(context, 'approve'),
+  reject: async (context) => (await import('./control/send-decision')).sendDecision(context, 'reject'),
   cancel: async (context) => (await import('./cancel')).runCancel(context),
   graph: async (context) => (await import('./graph')).runGraph(context),
   report: async (context) => (await import('./report')).runReport(context),
@@ -63,12 +64,8 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
   try {
     return await RUNNERS[parsed.command.name](context);
   } catch (err) {
-    io.stderr(`${parsed.command.name}: ${oneLine(err)}`);
+    io.stderr(`${parsed.command.name}: ${reasonOf(err)}`);
     return exitCodeFor(err);
   }
 }
 
-export function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
-}

@@ -7,7 +7,7 @@
  */
 import { compareIds } from '../cascade/compare-ids';
 import { resolveEdges, type When } from '../cascade/edges';
-import { planCascade, stronglyConnected, type CascadePlanReport } from '../cascade/plan';
+import { buildPlan, stronglyConnected, type CascadePlanReport } from '../cascade/plan';
 import { parseSettings } from '../cascade/settings';
 import type { Edge } from '../cascade/types';
 import type { Stack } from '../platform/types';
@@ -76,7 +76,7 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
   let plan: CascadePlanReport;
   let roots: string[];
   if (options.root !== undefined) {
-    plan = planCascade(options.root, [...byId.values()], { globalWhen });
+    plan = buildPlan(options.root, [...byId.values()], { globalWhen });
     roots = [options.root];
   } else {
     roots = [...byId.keys()].filter((id) => !(edgesOf.get(id) ?? []).some((edge) => byId.has(edge.parent))).sort(compareIds);
@@ -84,7 +84,7 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
     const anchored = [...byId.values()].map((stack) =>
       entries.has(stack.id) ? { ...stack, labels: [...stack.labels, `dependsOn:spacelift:${ACCOUNT_ROOT}`] } : stack,
     );
-    plan = planCascade(ACCOUNT_ROOT, anchored, { globalWhen });
+    plan = buildPlan(ACCOUNT_ROOT, anchored, { globalWhen });
   }
 
   const ids = [...new Set([...(options.root !== undefined ? [options.root] : []), ...plan.stacks.map((s) => s.id), ...plan.excluded.map((s) => s.id)])];

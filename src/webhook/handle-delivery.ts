@@ -4,7 +4,7 @@ import type { LogFields } from '../log/logger';
 import type { WebhookOutcome } from '../metrics/cascade-metrics';
 import type { StartChainOutcome, StartChainRequest } from '../temporal/start-chain';
 import { shouldStartChain } from './chain-filter';
-import { describeError } from './describe-error';
+import { describeError } from '../log/describe-error';
 import { classifyDelivery, type OtherEventType } from './event-type';
 import { BodyTooLargeError, readBody } from './read-body';
 import { routeToMonitor, type RouteRunState } from './route-run-state';

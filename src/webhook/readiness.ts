@@ -1,4 +1,4 @@
-import { describeError } from './describe-error';
+import { describeError } from '../log/describe-error';
 
 export type Readiness = boolean | { ready: boolean; reason?: string };
 export type ReadinessCheck = () => Readiness | Promise<Readiness>;

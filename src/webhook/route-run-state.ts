@@ -1,7 +1,7 @@
 import type { LogFields } from '../log/logger';
 import { runMonitorWorkflowId } from '../temporal/workflow-id';
 import type { RunDelta } from '../platform/types';
-import { describeError } from './describe-error';
+import { describeError } from '../log/describe-error';
 import type { Reply } from './handle-delivery';
 
 /**

@@ -4,7 +4,7 @@ import type { WebhookConfig } from '../config/types';
 import type { Logger } from '../log/logger';
 import { traceDelivery } from '../tracing/trace-delivery';
 import { PROMETHEUS_CONTENT_TYPE, type CascadeMetrics } from '../metrics/cascade-metrics';
-import { describeError } from './describe-error';
+import { describeError } from '../log/describe-error';
 import { handleDelivery, type Reply, type StartChain } from './handle-delivery';
 import { handleTerraformDelivery, TERRAFORM_WEBHOOK_PATH } from './handle-terraform-delivery';
 import type { RouteRunState } from './route-run-state';

@@ -1,7 +1,7 @@
 // Groups (`group:<name>`, `dependsOn:group:<name>`) and cross-platform references (`tfc:<workspace>`) in the planner.
 import t from 'tap';
 import { parseGroups, resolveEdges } from '../../src/cascade/edges';
-import { planCascade } from '../../src/cascade/plan';
+import { buildPlan } from '../../src/cascade/plan';
 import type { CascadePlan } from '../../src/cascade/types';
 import { nativeId, platformOf, resolveReference, runMonitorWorkflowId } from '../../src/platform/units';
 import type { Stack } from '../../src/platform/types';
@@ -26,7 +26,7 @@ t.test('references resolve relative to the platform of the unit that carries the
 });
 
 t.test('a mixed diamond: Spacelift vpc → workspace network and stack rds → stack app', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     unit('vpc'),
     unit('tfc:network', 'dependson:spacelift:vpc'),
     unit('rds', 'dependsOn:vpc'),
@@ -40,7 +40,7 @@ t.test('a mixed diamond: Spacelift vpc → workspace network and stack rds → s
 });
 
 t.test('a reference to a workspace that is not listed is a broken reference', async (t) => {
-  const plan = planCascade('vpc', [unit('vpc'), unit('app', 'dependsOn:vpc', 'dependsOn:tfc:network')]);
+  const plan = buildPlan('vpc', [unit('vpc'), unit('app', 'dependsOn:vpc', 'dependsOn:tfc:network')]);
   t.same(plan.brokenReferences, [{ stackId: 'app', missing: 'tfc:network' }]);
   t.same(waves(plan), ['app@0']);
 });
@@ -50,7 +50,7 @@ t.test('parseGroups: comma lists, case-insensitive key, lower-cased names', asyn
 });
 
 t.test('dependsOn:group waits for every member inside the cascade, and only those', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     unit('vpc', 'group:network'),
     unit('subnets', 'dependsOn:vpc', 'group:network'),
     unit('tfc:dns', 'dependson:spacelift:vpc', 'group:network'),
@@ -72,7 +72,7 @@ t.test('a group edge carries its condition to every member, merged with a direct
 });
 
 t.test('a member depending on its own group waits for the others, not for itself', async (t) => {
-  const plan = planCascade('a', [unit('a', 'group:g'), unit('b', 'group:g', 'dependsOn:a'), unit('c', 'group:g', 'dependsOn:group:g')]);
+  const plan = buildPlan('a', [unit('a', 'group:g'), unit('b', 'group:g', 'dependsOn:a'), unit('c', 'group:g', 'dependsOn:group:g')]);
   t.same(waves(plan), ['b@0', 'c@1']);
   t.same(parents(plan, 'c'), ['a', 'b']);
   t.same(plan.cycles, []);
@@ -80,27 +80,27 @@ t.test('a member depending on its own group waits for the others, not for itself
 
 t.test('a member outside the cascade does not hold a group edge back', async (t) => {
   // b is in g but nothing from root reaches it (its own dependency on a is unrelated to the cascade's direction).
-  const plan = planCascade('root', [unit('root'), unit('a', 'dependsOn:root', 'group:g', 'dependsOn:b'), unit('b', 'group:g'), unit('c', 'dependsOn:group:g')]);
+  const plan = buildPlan('root', [unit('root'), unit('a', 'dependsOn:root', 'group:g', 'dependsOn:b'), unit('b', 'group:g'), unit('c', 'dependsOn:group:g')]);
   t.same(waves(plan), ['a@0', 'c@1']);
   t.same(parents(plan, 'c'), ['a']);
 });
 
 t.test('a group edge that closes a loop is a cycle, reported and left out', async (t) => {
-  const plan = planCascade('root', [unit('root'), unit('a', 'dependsOn:root', 'group:g', 'dependsOn:b'), unit('b', 'dependsOn:group:g')]);
+  const plan = buildPlan('root', [unit('root'), unit('a', 'dependsOn:root', 'group:g', 'dependsOn:b'), unit('b', 'dependsOn:group:g')]);
   t.same(plan.cycles, [['a', 'b', 'a']]);
   t.same(plan.excluded.map((e) => e.id), ['a', 'b']);
   t.same(waves(plan), []);
 });
 
 t.test('a group nobody joins is a broken reference', async (t) => {
-  const plan = planCascade('vpc', [unit('vpc'), unit('app', 'dependsOn:vpc', 'dependsOn:group:ghosts')]);
+  const plan = buildPlan('vpc', [unit('vpc'), unit('app', 'dependsOn:vpc', 'dependsOn:group:ghosts')]);
   t.same(plan.brokenReferences, [{ stackId: 'app', missing: 'group:ghosts' }]);
   t.same(waves(plan), ['app@0'], 'the edges that do resolve still hold');
   t.equal(plan.groups, undefined, 'no group in the cascade: no groups key, so older plans compare equal');
 });
 
 t.test('workspace references ignore case, because HCP Terraform lower-cases tags', async (t) => {
-  const plan = planCascade('tfc:Network', [unit('tfc:Network'), unit('tfc:dns', 'dependson:network'), unit('app', 'dependsOn:tfc:NETWORK'), unit('vpc'), unit('db', 'dependsOn:VPC')]);
+  const plan = buildPlan('tfc:Network', [unit('tfc:Network'), unit('tfc:dns', 'dependson:network'), unit('app', 'dependsOn:tfc:NETWORK'), unit('vpc'), unit('db', 'dependsOn:VPC')]);
   t.same(waves(plan), ['app@0', 'tfc:dns@0']);
   t.same(parents(plan, 'tfc:dns'), ['tfc:Network']);
   t.same(plan.brokenReferences, [{ stackId: 'db', missing: 'VPC' }], 'Spacelift stack IDs stay exact');

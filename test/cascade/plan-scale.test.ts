@@ -1,6 +1,6 @@
 // Generated accounts of 10,000 stacks: the planner must stay correct (and linear) at that size.
 import t from 'tap';
-import { planCascade } from '../../src/cascade/plan';
+import { buildPlan } from '../../src/cascade/plan';
 import type { CascadePlan } from '../../src/cascade/types';
 import type { Stack } from '../../src/platform/types';
 import { generateStacks } from '../support/generate-stacks';
@@ -28,7 +28,7 @@ function latticeAccount(layers: number, width: number): Stack[] {
 t.test('10,000 stacks in a 100×100 lattice with ~20,000 edges', async (t) => {
   const account = latticeAccount(100, 100);
   t.equal(account.length, 10_003);
-  const plan = planCascade('root', account);
+  const plan = buildPlan('root', account);
   t.equal(plan.stacks.length, 10_000);
   t.same([plan.cycles, plan.excluded, plan.brokenReferences, plan.problems], [[], [], [], []]);
   const wrongWave = plan.stacks.filter((s) => s.wave !== Number(s.id.slice(1, s.id.indexOf('-'))));
@@ -43,7 +43,7 @@ t.test('10,000 stacks in a 100×100 lattice with ~20,000 edges', async (t) => {
 t.test('a chain 10,000 deep: no recursion limit', async (t) => {
   const account = [stack('root'), stack(id('c', 0), 'dependsOn:root')];
   for (let i = 1; i < 10_000; i++) account.push(stack(id('c', i), `dependsOn:${id('c', i - 1)}`));
-  const plan = planCascade('root', account.reverse());
+  const plan = buildPlan('root', account.reverse());
   t.equal(plan.stacks.length, 10_000);
   t.equal(plan.stacks[9_999]?.id, 'c-09999');
   t.equal(plan.stacks[9_999]?.wave, 9_999);
@@ -53,7 +53,7 @@ t.test('a cycle through 10,000 stacks: reported in full, reasons abbreviated', a
   const account = [stack('root'), stack(id('r', 0), 'dependsOn:root', `dependsOn:${id('r', 9_999)}`)];
   for (let i = 1; i < 10_000; i++) account.push(stack(id('r', i), `dependsOn:${id('r', i - 1)}`));
   account.push(stack('after', `dependsOn:${id('r', 5_000)}`), stack('fine', 'dependsOn:root'));
-  const plan = planCascade('root', account);
+  const plan = buildPlan('root', account);
   t.equal(plan.cycles.length, 1);
   t.equal(plan.cycles[0]?.length, 10_001);
   t.same(plan.cycles[0]?.slice(0, 3), ['r-00000', 'r-00001', 'r-00002']);
@@ -89,7 +89,7 @@ t.test('a generated random account (the pagination tests’ generator) plans con
   const account = generateStacks({ total: 10_000, dependentsOf: { stackId: 'vpc', count: 300 }, seed: 42 }).map(
     (spec): Stack => ({ id: spec.id, name: spec.name ?? spec.id, labels: spec.labels ?? [], attachedContexts: [] }),
   );
-  const plan = planCascade('vpc', account);
+  const plan = buildPlan('vpc', account);
   t.ok(plan.stacks.length > 300, `${plan.stacks.length} stacks downstream`);
   t.same(plan.cycles, []);
   t.same(plan.excluded, []);

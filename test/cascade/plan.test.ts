@@ -1,6 +1,6 @@
 import t from 'tap';
-import { planCascade } from '../../src/cascade/plan';
-import type { CascadePlan, PlannedStack, PlanStacks } from '../../src/cascade/types';
+import { buildPlan } from '../../src/cascade/plan';
+import type { CascadePlan, PlannedStack } from '../../src/cascade/types';
 import type { Stack } from '../../src/platform/types';
 
 const stack = (id: string, ...labels: string[]): Stack => ({ id, name: `Stack ${id}`, labels, attachedContexts: [] });
@@ -12,13 +12,8 @@ const find = (plan: CascadePlan, id: string): PlannedStack => {
   return found;
 };
 
-t.test('planCascade fits the PlanStacks contract', async (t) => {
-  const plan: PlanStacks = planCascade;
-  t.equal(plan('vpc', []).root, 'vpc');
-});
-
 t.test('no dependents: an empty plan', async (t) => {
-  t.same(planCascade('vpc', [stack('vpc'), stack('other', 'dependsOn:rds')]), {
+  t.same(buildPlan('vpc', [stack('vpc'), stack('other', 'dependsOn:rds')]), {
     root: 'vpc',
     stacks: [],
     cycles: [],
@@ -29,7 +24,7 @@ t.test('no dependents: an empty plan', async (t) => {
 });
 
 t.test('chain: vpc → eks → app', async (t) => {
-  const plan = planCascade('vpc', [stack('app', 'dependsOn:eks'), stack('eks', 'dependsOn:vpc'), stack('vpc')]);
+  const plan = buildPlan('vpc', [stack('app', 'dependsOn:eks'), stack('eks', 'dependsOn:vpc'), stack('vpc')]);
   t.same(plan.stacks, [
     {
       id: 'eks',
@@ -50,12 +45,12 @@ t.test('chain: vpc → eks → app', async (t) => {
 });
 
 t.test('a cascade from the middle of a chain ignores what is upstream', async (t) => {
-  const plan = planCascade('eks', [stack('vpc'), stack('eks', 'dependsOn:vpc'), stack('app', 'dependsOn:eks')]);
+  const plan = buildPlan('eks', [stack('vpc'), stack('eks', 'dependsOn:vpc'), stack('app', 'dependsOn:eks')]);
   t.same(waves(plan), ['app@0']);
 });
 
 t.test('diamond: the join waits for both branches and runs once', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('vpc'),
     stack('eks', 'dependsOn:vpc'),
     stack('rds', 'depends-on:vpc'),
@@ -66,7 +61,7 @@ t.test('diamond: the join waits for both branches and runs once', async (t) => {
 });
 
 t.test('3-level lattice: every stack runs after its longest path from the root', async (t) => {
-  const plan = planCascade('root', [
+  const plan = buildPlan('root', [
     stack('root'),
     stack('a1', 'dependsOn:root'),
     stack('a2', 'dependsOn:root'),
@@ -82,7 +77,7 @@ t.test('3-level lattice: every stack runs after its longest path from the root',
 });
 
 t.test('cycles of length 1, 2 and 5: exact paths, members excluded, the rest still planned', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('vpc'),
     stack('ok', 'dependsOn:vpc'),
     stack('ok-child', 'dependsOn:ok'),
@@ -114,7 +109,7 @@ t.test('cycles of length 1, 2 and 5: exact paths, members excluded, the rest sti
 });
 
 t.test('everything downstream of a cycle is excluded, naming the cycle member', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('vpc'),
     stack('a', 'dependsOn:vpc,b'),
     stack('b', 'dependsOn:a'),
@@ -140,7 +135,7 @@ t.test('everything downstream of a cycle is excluded, naming the cycle member', 
 });
 
 t.test('a tangle of cycles is one cycle entry; members off the shortest cycle get a walk through them', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('vpc'),
     stack('a', 'dependsOn:vpc,b'),
     stack('b', 'dependsOn:a,c,d'),
@@ -161,7 +156,7 @@ t.test('a tangle of cycles is one cycle entry; members off the shortest cycle ge
 });
 
 t.test('a cycle is reported as a path that follows the edges from its smallest ID', async (t) => {
-  const plan = planCascade('r', [
+  const plan = buildPlan('r', [
     stack('r'),
     stack('k', 'dependsOn:r'),
     stack('c', 'dependsOn:k'),
@@ -171,7 +166,7 @@ t.test('a cycle is reported as a path that follows the edges from its smallest I
     stack('k', 'this duplicate ID is ignored: the first stack wins'),
   ]);
   t.same(plan.cycles, [], 'no cycle yet');
-  const cyclic = planCascade('r', [
+  const cyclic = buildPlan('r', [
     stack('r'),
     stack('k', 'dependsOn:r,a'),
     stack('c', 'dependsOn:k'),
@@ -182,7 +177,7 @@ t.test('a cycle is reported as a path that follows the edges from its smallest I
 });
 
 t.test('the root on a cycle: the cycle is reported, the other members excluded, the root never listed', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('vpc', 'dependsOn:eks'),
     stack('eks', 'dependsOn:vpc'),
     stack('app', 'dependsOn:eks'),
@@ -198,20 +193,20 @@ t.test('the root on a cycle: the cycle is reported, the other members excluded, 
 });
 
 t.test('the root naming itself: reported, nothing excluded', async (t) => {
-  const plan = planCascade('vpc', [stack('vpc', 'dependsOn:vpc'), stack('eks', 'dependsOn:vpc')]);
+  const plan = buildPlan('vpc', [stack('vpc', 'dependsOn:vpc'), stack('eks', 'dependsOn:vpc')]);
   t.same(plan.cycles, [['vpc', 'vpc']]);
   t.same(plan.excluded, []);
   t.same(waves(plan), ['eks@0']);
 });
 
 t.test('cycles not reachable from the root are none of this cascade’s business', async (t) => {
-  const plan = planCascade('vpc', [stack('vpc'), stack('eks', 'dependsOn:vpc'), stack('a', 'dependsOn:b'), stack('b', 'dependsOn:a')]);
+  const plan = buildPlan('vpc', [stack('vpc'), stack('eks', 'dependsOn:vpc'), stack('a', 'dependsOn:b'), stack('b', 'dependsOn:a')]);
   t.same(plan.cycles, []);
   t.same(plan.excluded, []);
 });
 
 t.test('parents outside the cascade are not waited for', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('org'),
     stack('vpc', 'dependsOn:org'),
     stack('unrelated-x'),
@@ -222,7 +217,7 @@ t.test('parents outside the cascade are not waited for', async (t) => {
 });
 
 t.test('broken references cover the whole account, sorted; the root itself is never missing', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('eks', 'dependsOn:vpc,old-vpc'),
     stack('zeta', 'dependsOn:ghost'),
     stack('alpha', 'dependsOn:zz,ghost', 'dependsOn:eks'),
@@ -237,7 +232,7 @@ t.test('broken references cover the whole account, sorted; the root itself is ne
 });
 
 t.test('conditions and settings reach the planned stacks', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('vpc'),
     stack('eks', 'dependsOn:vpc|state:FINISHED+FAILED|when:changed', 'cascade:approval', 'cascadeRetries:5', 'cascadePriority:-2'),
   ]);
@@ -258,18 +253,18 @@ t.test("globalWhen 'changed' applies to every edge whose label does not say when
     stack('app', 'dependsOn:eks|when:changed, rds'),
   ];
   const whens = (plan: CascadePlan) => plan.stacks.flatMap((s) => s.parents.map((e) => `${e.parent}→${e.child}:${e.when}`));
-  t.same(whens(planCascade('vpc', account, { globalWhen: 'changed' })), [
+  t.same(whens(buildPlan('vpc', account, { globalWhen: 'changed' })), [
     'vpc→eks:changed',
     'vpc→rds:always',
     'eks→app:changed',
     'rds→app:changed',
   ]);
-  t.same(whens(planCascade('vpc', account)), ['vpc→eks:always', 'vpc→rds:always', 'eks→app:changed', 'rds→app:always']);
-  t.same(whens(planCascade('vpc', account, { globalWhen: 'always' })), whens(planCascade('vpc', account)));
+  t.same(whens(buildPlan('vpc', account)), ['vpc→eks:always', 'vpc→rds:always', 'eks→app:changed', 'rds→app:always']);
+  t.same(whens(buildPlan('vpc', account, { globalWhen: 'always' })), whens(buildPlan('vpc', account)));
 });
 
 t.test('label problems of the stacks in the cascade are reported, sorted by stack', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     stack('vpc', 'dependsOn:org|upstream-problem-is-not-ours'),
     stack('outside', 'dependsOn:org|nope'),
     stack('rds', 'dependsOn:vpc|when:later', 'cascadeRetries:99'),
@@ -294,7 +289,7 @@ t.test('the same account in any order gives the same plan', async (t) => {
     stack('f', 'dependsOn:d'),
     stack('g', 'dependsOn:f,d,missing'),
   ];
-  const expected = planCascade('vpc', account);
+  const expected = buildPlan('vpc', account);
   let seed = 7;
   for (let round = 0; round < 20; round++) {
     const shuffled = [...account];
@@ -303,13 +298,13 @@ t.test('the same account in any order gives the same plan', async (t) => {
       const j = seed % (i + 1);
       [shuffled[i], shuffled[j]] = [shuffled[j] as Stack, shuffled[i] as Stack];
     }
-    t.same(planCascade('vpc', shuffled), expected, `round ${round}`);
+    t.same(buildPlan('vpc', shuffled), expected, `round ${round}`);
   }
 });
 
 t.test('the input is not modified', async (t) => {
   const account = Object.freeze([Object.freeze(stack('vpc')), Object.freeze(stack('eks', 'dependsOn:vpc'))]);
   const before = JSON.stringify(account);
-  planCascade('vpc', account);
+  buildPlan('vpc', account);
   t.equal(JSON.stringify(account), before);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { planCascade } from '../../src/cascade/plan';
+import { buildPlan } from '../../src/cascade/plan';
 import { planToJson, renderPlan } from '../../src/cascade/render-plan';
 import type { CascadePlan } from '../../src/cascade/types';
 import type { Stack } from '../../src/platform/types';
@@ -21,7 +21,7 @@ const ACCOUNT = [
 
 t.test('renderPlan: exact text for a small plan', async (t) => {
   t.equal(
-    renderPlan(planCascade('vpc', ACCOUNT)),
+    renderPlan(buildPlan('vpc', ACCOUNT)),
     [
       'Cascade from vpc: 5 stacks in 3 waves',
       'Wave 1: cleanup (on FAILED), eks (approval, priority 5), rds (max 2 attempts, when changed)',
@@ -42,8 +42,8 @@ t.test('renderPlan: exact text for a small plan', async (t) => {
 });
 
 t.test('renderPlan: empty sections are left out; counts are singular when they should be', async (t) => {
-  t.equal(renderPlan(planCascade('vpc', [stack('vpc'), stack('eks', 'dependsOn:vpc')])), 'Cascade from vpc: 1 stack in 1 wave\nWave 1: eks');
-  t.equal(renderPlan(planCascade('vpc', [stack('vpc')])), 'Cascade from vpc: 0 stacks in 0 waves');
+  t.equal(renderPlan(buildPlan('vpc', [stack('vpc'), stack('eks', 'dependsOn:vpc')])), 'Cascade from vpc: 1 stack in 1 wave\nWave 1: eks');
+  t.equal(renderPlan(buildPlan('vpc', [stack('vpc')])), 'Cascade from vpc: 0 stacks in 0 waves');
 });
 
 t.test('renderPlan: a bare CascadePlan (no problems field) renders too', async (t) => {
@@ -69,7 +69,7 @@ t.test('renderPlan: a bare CascadePlan (no problems field) renders too', async (
 });
 
 t.test('planToJson: a stable shape with 1-based waves', async (t) => {
-  const json = planToJson(planCascade('vpc', ACCOUNT));
+  const json = planToJson(buildPlan('vpc', ACCOUNT));
   t.same(json, {
     schemaVersion: 1,
     root: 'vpc',
@@ -154,11 +154,11 @@ t.test('planToJson: a stable shape with 1-based waves', async (t) => {
     '["schemaVersion","root","summary","waves","cycles","excluded","brokenReferences","groups","problems"]',
     'keys in a fixed order',
   );
-  t.equal(JSON.stringify(planToJson(planCascade('vpc', [...ACCOUNT].reverse()))), JSON.stringify(json), 'input order does not leak');
+  t.equal(JSON.stringify(planToJson(buildPlan('vpc', [...ACCOUNT].reverse()))), JSON.stringify(json), 'input order does not leak');
 });
 
 t.test('planToJson does not share arrays with the plan', async (t) => {
-  const plan = planCascade('vpc', ACCOUNT);
+  const plan = buildPlan('vpc', ACCOUNT);
   const json = planToJson(plan);
   json.cycles[0]?.push('mutated');
   json.waves[0]?.stacks[0]?.parents[0]?.states.push('mutated');
@@ -167,7 +167,7 @@ t.test('planToJson does not share arrays with the plan', async (t) => {
 });
 
 t.test('groups and cross-platform units: group edges are marked, groups listed, workspaces named tfc:<name>', async (t) => {
-  const plan = planCascade('vpc', [
+  const plan = buildPlan('vpc', [
     { id: 'vpc', name: 'vpc', labels: ['group:network'], attachedContexts: [] },
     { id: 'tfc:dns', name: 'dns', labels: ['dependson:spacelift:vpc', 'group:network'], attachedContexts: [] },
     { id: 'app', name: 'app', labels: ['dependsOn:group:network'], attachedContexts: [] },

@@ -1,7 +1,7 @@
 // `spacelift-cascade plan` as a child process against the fake Spacelift (no Temporal): the same planner and
 // renderer as the library, from one read of the account, and not a single runTrigger.
 import t from 'tap';
-import { planCascade } from '../../src/cascade/plan';
+import { buildPlan } from '../../src/cascade/plan';
 import { planToJson, renderPlan } from '../../src/cascade/render-plan';
 import { SpaceliftClient } from '../../src/spacelift/client';
 import { startFakeSpacelift, type FakeSpacelift } from '../support/fake-spacelift';
@@ -36,7 +36,7 @@ const credentials = (): Record<string, string> => ({
 async function expectedPlan(root: string, globalWhen: 'always' | 'changed') {
   const client = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret });
   try {
-    return planCascade(root, await client.listAllStacks(), { globalWhen });
+    return buildPlan(root, await client.listAllStacks(), { globalWhen });
   } finally {
     await client.close();
   }

@@ -37,11 +37,6 @@ export interface CascadeStatusJson extends WorkflowHeader {
   cycles: string[][];
 }
 
-export interface ChainStatusJson extends WorkflowHeader {
-  /** null until the chain completed (or when it ended without a result). */
-  result: ChainResult | null;
-}
-
 export function cascadeStatusToJson(header: WorkflowHeader, status: CascadeStatus): CascadeStatusJson {
   return {
     ...header,

@@ -5,13 +5,13 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import { withTemporal } from '../runtime/temporal-session';
 import { readCascadeStatus } from './cascade-status';
 
-export type Decision = 'approve' | 'reject';
+export type DecisionCommand = 'approve' | 'reject';
 
 /**
  * approve / reject: only a stack the cascade reports as waiting_for_approval is signalled, so a typo or a late
  * answer is refused with the reason instead of being recorded and silently ignored.
  */
-export async function sendDecision(context: CommandContext, decision: Decision): Promise<ExitCode> {
+export async function sendDecision(context: CommandContext, decision: DecisionCommand): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: decision });
   const workflowId = context.arguments['workflow-id'] as string;
   const stackId = context.arguments['stack-id'] as string;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerExecutable } from '../../temporal/local-servers';
-import { reasonOf } from '../runtime/connect-temporal';
+import { reasonOf } from '../../log/describe-error';
 
 /** The Temporal CLI's own default UI port; the demo only takes it when nothing else listens there. */
 export const DEMO_UI_PORT = 8233;

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger';
-import { describeError } from '../../webhook/describe-error';
+import { describeError } from '../../log/describe-error';
 
 /** The demo's resources, closed in reverse order of creation (listener and worker before the server). */
 export class TeardownStack {

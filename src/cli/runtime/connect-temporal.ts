@@ -2,7 +2,8 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../../config/types';
 import { connectionOptions } from '../../temporal/connection';
-import { describeError } from '../../webhook/describe-error';
+import { reasonOf } from '../../log/describe-error';
+import { withTimeout } from '../../async/with-timeout';
 import { TemporalUnreachableError } from '../exit-codes';
 import { probeTcp } from './tcp-probe';
 
@@ -42,18 +43,3 @@ export async function connectNative(config: TemporalConfig): Promise<NativeConne
   }
 }
 
-/** gRPC errors repeat themselves across several lines; one line is enough for a log or a terminal. */
-export function reasonOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : describeError(err);
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger';
-import { describeError } from '../../webhook/describe-error';
+import { describeError } from '../../log/describe-error';
 import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes';
 import { stopWithin } from './graceful-stop';
 import type { ShutdownSignal } from './shutdown-signal';

@@ -11,7 +11,8 @@ import { resolveWorkflowSource } from '../../temporal/workflow-source';
 import { installedTracing } from '../../tracing';
 import type { Readiness } from '../../webhook';
 import { TemporalUnreachableError } from '../exit-codes';
-import { connectNative, reasonOf } from './connect-temporal';
+import { connectNative } from './connect-temporal';
+import { reasonOf } from '../../log/describe-error';
 import { createTerraformClient } from './terraform-client';
 
 export interface RunningWorker {

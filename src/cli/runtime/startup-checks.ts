@@ -1,6 +1,6 @@
 import type { Config, SpaceliftConfig } from '../../config/types';
 import type { Logger } from '../../log/logger';
-import { describeError } from '../../webhook/describe-error';
+import { describeError } from '../../log/describe-error';
 import { SpaceliftCredentialsError } from '../exit-codes';
 import { verifySpaceliftCredentials } from './verify-spacelift';
 

@@ -8,7 +8,8 @@ import {
 } from '@temporalio/client';
 import type { TemporalConfig } from '../../config/types';
 import { TemporalUnreachableError } from '../exit-codes';
-import { connectClient, reasonOf } from './connect-temporal';
+import { connectClient } from './connect-temporal';
+import { reasonOf } from '../../log/describe-error';
 
 /** One RPC of a control command; a workflow query waits for a worker, so it gets longer. */
 const CALL_DEADLINE_MS = 10_000;
