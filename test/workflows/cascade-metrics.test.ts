@@ -92,7 +92,7 @@ t.test('stuck work: while a stack waits for approval and its child for it, the b
     { metrics },
   );
   t.same(metrics.oldestWaits.ages(Date.now()), {
-    waiting_for_parents: 0, waiting_for_approval: 0, waiting_for_slot: 0, waiting_for_window: 0, triggering: 0, running: 0,
+    waiting_for_parents: 0, waiting_for_approval: 0, waiting_for_slot: 0, waiting_for_window: 0, waiting_for_retry: 0, triggering: 0, running: 0,
   }, 'an ended cascade waits for nothing');
 });
 
