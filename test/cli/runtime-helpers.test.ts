@@ -5,6 +5,8 @@ import { stopWithin } from '../../src/cli/runtime/graceful-stop';
 import { createTemporalProbe } from '../../src/cli/runtime/temporal-probe';
 import { TeardownStack, unlessInterrupted, DemoInterrupted } from '../../src/cli/demo/teardown-stack';
 import { probeTcp } from '../../src/cli/runtime/tcp-probe';
+import { warnIfCascadeRunsUnrecognisable } from '../../src/cli/runtime/startup-checks';
+import { loadConfig } from '../../src/config';
 
 function fakeConnection(answer: () => Promise<unknown>): { connection: Connection; calls: () => number } {
   let calls = 0;
@@ -77,4 +79,16 @@ t.test('unlessInterrupted rejects with DemoInterrupted on the signal', async (t)
 t.test('probeTcp names the real cause', async (t) => {
   await t.rejects(probeTcp('127.0.0.1:1', 2_000), { message: 'connect ECONNREFUSED 127.0.0.1:1' });
   await t.rejects(probeTcp('no-such-host.invalid:7233', 5_000), { message: /^cannot resolve host no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/ });
+});
+
+t.test('a graph-mode listener without the key ID is warned; the key ID alone is enough', async (t) => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+  const base = { ...loadConfig({ env: { SPACELIFT_WEBHOOK_SECRET: 'hook-secret' }, role: 'webhook' }) };
+  warnIfCascadeRunsUnrecognisable(base, logger);
+  t.match(lines.splice(0), [/CASCADE_MODE is graph but the listener has no SPACELIFT_API_KEY_ID/]);
+  warnIfCascadeRunsUnrecognisable(loadConfig({ env: { SPACELIFT_WEBHOOK_SECRET: 'hook-secret', SPACELIFT_API_KEY_ID: '01HZZZEXAMPLEKEY0000000000' }, role: 'webhook' }), logger);
+  t.same(lines, [], 'the key ID without the endpoint and secret');
+  warnIfCascadeRunsUnrecognisable({ ...base, cascade: { ...base.cascade, mode: 'direct' } }, logger);
+  t.same(lines, [], 'direct mode watches no run');
 });
