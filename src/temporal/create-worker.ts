@@ -10,6 +10,14 @@ import type { SpaceliftApi } from '../spacelift/types';
 import { installedTracing, workflowInterceptorModules, workflowSpanSinks } from '../tracing';
 import { triggerTaskQueue } from '../workflows/policies';
 
+/**
+ * Workflow-task pollers of the main worker (the SDK's default is 10, of which a fifth poll the normal queue). Every
+ * new workflow's first task waits on the normal queue, and a chain or cascade starts one workflow per stack: with
+ * the default, N StackExecutionWorkflow children queue behind two pollers and the time per dependent grows with N.
+ * As many pollers as workflow-task slots (40) keeps it flat (docs/benchmarks.md, "Fan-out").
+ */
+export const WORKFLOW_TASK_POLLERS: NonNullable<WorkerOptions['workflowTaskPollerBehavior']> = { type: 'simple-maximum', maximum: 40 };
+
 export type WorkflowSource = { bundlePath: string } | { bundleCode: string } | { workflowsPath: string };
 
 export interface CreateWorkerOptions {
@@ -90,6 +98,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Cascad
     ...(options.discovery ? { discovery: options.discovery } : {}),
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.auditLog ? { auditLog: options.auditLog } : {}),
+    triggerRatePerSecond: options.triggerRatePerSecond ?? 0,
   });
   const shared = {
     connection: options.connection,
@@ -98,6 +107,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Cascad
     ...options.overrides,
   };
   const main = await Worker.create({
+    workflowTaskPollerBehavior: WORKFLOW_TASK_POLLERS,
     ...shared,
     taskQueue: options.taskQueue,
     // Every activity, triggerStackRun included: workflows started by earlier versions schedule it on this queue.
