@@ -118,8 +118,10 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       logger.error('request handler failed', { path, method: req.method, error: describeError(err) });
       reply = { status: 500, ...(isWebhook(path) ? { outcome: 'error' as const } : {}), body: { status: 'error', reason: 'internal error' } };
     }
-    if (reply.outcome) record(reply, Number(process.hrtime.bigint() - started) / 1e9);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // The answer first: its log line and counters are not the platform's business.
     writeReply(res, reply, closing);
+    if (reply.outcome) record(reply, seconds);
   };
 
   const record = (reply: Reply, seconds: number): void => {
