@@ -62,7 +62,8 @@ t.test('lookFirst (a local trigger whose workflow task is a retry) adopts on the
   t.same(await mockEnv({ attempt: 1 }).run(createActivities({ spacelift: adopting }).triggerStackRun, { stackId: 'eks', intentAt: NOW, lookFirst: true }), ours);
   t.same(adopting.triggered, []);
   const empty = memorySpacelift([]);
-  t.equal((await mockEnv({ attempt: 1 }).run(createActivities({ spacelift: empty }).triggerStackRun, { stackId: 'eks', intentAt: NOW, lookFirst: true })).id, 'RUN-1');
+  const triggered: Run = await mockEnv({ attempt: 1 }).run(createActivities({ spacelift: empty }).triggerStackRun, { stackId: 'eks', intentAt: NOW, lookFirst: true });
+  t.equal(triggered.id, 'RUN-1');
   t.same(empty.triggered, ['eks']);
 });
 
