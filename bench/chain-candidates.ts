@@ -85,8 +85,8 @@ async function measure(env: TestWorkflowEnvironment, spacelift: SwitchableSpacel
 
 type Results = Map<string, number[]>;
 
-/** Every candidate of one server, interleaved (the order rotates each repeat), after an uncounted warm-up. */
-async function runOnServer(eagerServer: boolean, candidates: Candidate[], results: Results): Promise<void> {
+/** Every candidate of one server at one N, interleaved (the order rotates each repeat), after an uncounted warm-up. */
+async function runOnServer(eagerServer: boolean, n: number, candidates: Candidate[], results: Results): Promise<void> {
   const env = eagerServer
     ? await Env.createLocal({ server: { executable: devServerExecutable(), extraArgs: ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] } })
     : await createDevEnv();
@@ -109,14 +109,12 @@ async function runOnServer(eagerServer: boolean, candidates: Candidate[], result
     }
     const all = async () => {
       for (const { candidate, queue } of workers) await measure(env, spacelift, queue, candidate.workflowType, 10);
-      for (const n of SIZES) {
-        for (let r = 0; r < REPEATS; r++) {
-          for (let i = 0; i < workers.length; i++) {
-            const { candidate, queue } = workers[(i + r) % workers.length]!;
-            const lastMs = await measure(env, spacelift, queue, candidate.workflowType, n);
-            console.log(`candidates N=${n} ${candidate.name} #${r + 1}: last trigger ${ms(lastMs)}`);
-            results.set(`${candidate.name}:${n}`, [...(results.get(`${candidate.name}:${n}`) ?? []), lastMs]);
-          }
+      for (let r = 0; r < REPEATS; r++) {
+        for (let i = 0; i < workers.length; i++) {
+          const { candidate, queue } = workers[(i + r) % workers.length]!;
+          const lastMs = await measure(env, spacelift, queue, candidate.workflowType, n);
+          console.log(`candidates N=${n} ${candidate.name} #${r + 1}: last trigger ${ms(lastMs)}`);
+          results.set(`${candidate.name}:${n}`, [...(results.get(`${candidate.name}:${n}`) ?? []), lastMs]);
         }
       }
     };
@@ -135,7 +133,9 @@ async function main(): Promise<void> {
   await waitForQuietMachine(15 * 60_000);
   const load = machineMeter();
   const results: Results = new Map();
-  for (const eagerServer of [false, true]) await runOnServer(eagerServer, CANDIDATES.filter((c) => c.eagerServer === eagerServer), results);
+  for (const n of SIZES) {
+    for (const eagerServer of [false, true]) await runOnServer(eagerServer, n, CANDIDATES.filter((c) => c.eagerServer === eagerServer), results);
+  }
   const markdown = render(results, loadNote(load.stop()));
   console.log(markdown);
   if (!args['no-write']) writeSection('chain-candidates', markdown);
@@ -152,7 +152,7 @@ function render(results: Results, loadSentence: string): string {
 
 Which changes make \`StackDependencyChainWorkflow\` faster, each measured in one run: time from the chain's start to
 the last of N dependents triggered (median of ${REPEATS}, after one uncounted warm-up of each at N = 10; the order
-rotates each repeat), every fake Spacelift call delayed ${LATENCY_MS} ms, ${UNRELATED_STACKS} unrelated stacks in the
+rotates each repeat; a fresh dev server for each N and server kind), every fake Spacelift call delayed ${LATENCY_MS} ms, ${UNRELATED_STACKS} unrelated stacks in the
 account. Temporal CLI dev server (v1.5.1, server 1.29.1, in-memory SQLite), measured on ${machine()}, ${today()}.
 Command (from the repository root): \`${COMMAND}\` (= \`tsx bench/chain-candidates.ts\`). ${loadSentence}
 

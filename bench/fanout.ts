@@ -12,8 +12,8 @@
  *
  *   npm run bench:fanout [-- --sizes 1,10,100,500,1000 --repeats 3 --no-write]
  *
- * Each measurement gets a fresh fake account (root + N dependents + 200 unrelated stacks) and a client whose token
- * is already fetched; the workers are created once. Variants alternate so drift hits all of them alike.
+ * Each N gets a fresh dev server and workers; each measurement a fresh fake account (root + N dependents + 200
+ * unrelated stacks) and a client whose token is already fetched. Variants alternate so drift hits all of them alike.
  */
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -140,50 +140,69 @@ function startVariant(ctx: Context, variant: Variant, root: string, workflowId: 
   }
 }
 
+interface Bundles {
+  ours: string;
+  baseline: string;
+  floor: string;
+}
+
+/**
+ * One dev server, fresh (its in-memory database grows with every workflow and slows it down, which would
+ * penalise the larger N), with the three workers; runs `fn` while they poll, then tears it all down.
+ */
+async function withFreshServer(bundles: Bundles, spacelift: SwitchableSpacelift, fn: (ctx: Context) => Promise<void>): Promise<void> {
+  const env = await createDevEnv();
+  const queues = { ours: uniqueTaskQueue('bench-ours'), baseline: uniqueTaskQueue('bench-baseline'), floor: uniqueTaskQueue('bench-floor') };
+  try {
+    // As `serve` with SPACELIFT_TRIGGER_RATE=0.
+    const ours = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue: queues.ours,
+      spacelift,
+      workflows: { bundleCode: bundles.ours },
+      triggerRatePerSecond: 0,
+    });
+    // The original ran with the SDK's worker defaults.
+    const baseline = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue: queues.baseline,
+      activities: createBaselineActivities(spacelift),
+      workflowBundle: { code: bundles.baseline },
+    });
+    // The floor gets the same poller settings as our worker: it is what the server allows such a worker.
+    const floor = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue: queues.floor,
+      activities: createFloorActivities(LATENCY_MS),
+      workflowBundle: { code: bundles.floor },
+      workflowTaskPollerBehavior: WORKFLOW_TASK_POLLERS,
+    });
+    await ours.runUntil(baseline.runUntil(floor.runUntil(fn({ env, client: env.client, spacelift, queues }))));
+  } finally {
+    await env.teardown();
+  }
+}
+
 async function main(): Promise<void> {
   await waitForQuietMachine(15 * 60_000);
   const load = machineMeter();
-  const env = await createDevEnv();
   const spacelift = new SwitchableSpacelift();
-  const queues = { ours: uniqueTaskQueue('bench-ours'), baseline: uniqueTaskQueue('bench-baseline'), floor: uniqueTaskQueue('bench-floor') };
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-  const [oursCode, baselineBundle, floorBundle] = await Promise.all([
+  const [ours, baseline, floor] = await Promise.all([
     workflowBundleCode(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./baseline/workflows'), logger: quiet }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./floor/workflows'), logger: quiet }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./baseline/workflows'), logger: quiet }).then((b) => b.code),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./floor/workflows'), logger: quiet }).then((b) => b.code),
   ]);
-  // As `serve` with SPACELIFT_TRIGGER_RATE=0.
-  const ours = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue: queues.ours,
-    spacelift,
-    workflows: { bundleCode: oursCode },
-    triggerRatePerSecond: 0,
-  });
-  const baseline = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue: queues.baseline,
-    activities: createBaselineActivities(spacelift),
-    workflowBundle: { code: baselineBundle.code },
-  });
-  // The floor gets the same poller settings as our worker: it is what the server allows such a worker.
-  const floor = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue: queues.floor,
-    activities: createFloorActivities(LATENCY_MS),
-    workflowBundle: { code: floorBundle.code },
-    workflowTaskPollerBehavior: WORKFLOW_TASK_POLLERS,
-  });
-  const ctx: Context = { env, client: env.client, spacelift, queues };
+  const bundles = { ours, baseline, floor };
   const results: FanoutResults = new Map();
   const capRows: string[][] = [];
-  const runAll = async () => {
-    // Warm-up (JIT, worker caches, the dev server's first tasks), not counted.
-    for (const variant of VARIANTS) await measure(ctx, variant, 10);
-    for (const n of SIZES) {
+  for (const n of SIZES) {
+    await withFreshServer(bundles, spacelift, async (ctx) => {
+      // Warm-up (JIT, worker caches, the dev server's first tasks), not counted.
+      for (const variant of VARIANTS) await measure(ctx, variant, 10);
       for (let r = 0; r < REPEATS; r++) {
         // Rotate the order each repeat so no variant always runs first (or right after the heaviest one).
         const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length] as Variant);
@@ -195,19 +214,17 @@ async function main(): Promise<void> {
           results.set(key, [...(results.get(key) ?? []), m]);
         }
       }
-    }
-    // The default cap: at most 10 runs in flight, each run ending at its first poll 1 s after it was triggered.
+    });
+  }
+  // The default cap: at most 10 runs in flight, each run ending at its first poll 1 s after it was triggered.
+  await withFreshServer(bundles, spacelift, async (ctx) => {
+    await measure(ctx, 'cascade', 10);
     for (const maxInFlight of [10, 100]) {
       const m = await measure(ctx, 'cascade', 100, { maxInFlight, pollInitialMs: 1_000, pollMaxMs: 1_000 });
       console.log(`fanout cap ${maxInFlight}, N=100: last trigger ${ms(m.lastMs)}, done ${ms(m.totalMs)}`);
       capRows.push([String(maxInFlight), ms(m.lastMs), ms(m.totalMs)]);
     }
-  };
-  try {
-    await ours.runUntil(baseline.runUntil(floor.runUntil(runAll())));
-  } finally {
-    await env.teardown();
-  }
+  });
   const markdown = renderFanout({ sizes: SIZES, results, capRows, load: loadNote(load.stop()), latencyMs: LATENCY_MS, unrelated: UNRELATED_STACKS });
   console.log(markdown);
   if (!args['no-write']) writeSection('fanout', markdown);

@@ -66,8 +66,9 @@ export function renderFanout({ sizes, results, capRows, load, latencyMs, unrelat
 Time from the workflow start to the **last** of N dependents triggered (the fake Spacelift's \`triggers[].at\`),
 every Spacelift call delayed ${latencyMs} ms, on the Temporal CLI dev server (v1.5.1, server 1.29.1, in-memory SQLite), measured on
 ${machine()}, ${today()}, **with \`SPACELIFT_TRIGGER_RATE=0\`** (no rate limit: the figures are about the engine;
-with the default rate of 5/s, N triggers take at least N / 5 s whatever the workflow). Median of the runs per cell
-(${repeats}), after one uncounted warm-up run of each at N = 10; the variants alternate.
+with the default rate of 5/s, N triggers take at least N / 5 s whatever the workflow). Each N on a fresh dev server
+(its in-memory database slows down as it fills); median of the runs per cell (${repeats}), after one uncounted
+warm-up run of each at N = 10; the variants alternate.
 Command (from the repository root): \`${COMMAND}\` (= \`tsx bench/fanout.ts\`). ${load}
 
 Every row is read against **the floor**, measured in the same run on the same dev server by a worker with the same
