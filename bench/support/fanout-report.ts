@@ -50,7 +50,9 @@ export function renderFanout({ sizes, results, capRows, load, latencyMs, unrelat
   const goals: string[] = [];
   for (const n of [100, 500].filter((size) => sizes.includes(size))) {
     const speedUp = ratio(last('baseline', n), last('chain', n));
-    goals.push(`- Direct chain ≥ ${CHAIN_SPEED_UP_GOAL}× faster than the original at N = ${n}: **${verdict(speedUp >= CHAIN_SPEED_UP_GOAL)}** (${times(speedUp)}).`);
+    // The most any chain of N child workflows could gain here: N children that do nothing.
+    const ceiling = ratio(last('baseline', n), last('floor-children', n));
+    goals.push(`- Direct chain ≥ ${CHAIN_SPEED_UP_GOAL}× faster than the original at N = ${n}: **${verdict(speedUp >= CHAIN_SPEED_UP_GOAL)}** (${times(speedUp)}; N trivial children alone are ${times(ceiling)} faster than the original).`);
   }
   if (sizes.includes(100) && sizes.includes(500)) {
     const [at100, at500] = [perDependent(100), perDependent(500)];
@@ -58,7 +60,9 @@ export function renderFanout({ sizes, results, capRows, load, latencyMs, unrelat
   }
   for (const n of [100, 1000].filter((size) => sizes.includes(size))) {
     const toFloor = ratio(last('cascade', n), last('floor-activities', n));
-    goals.push(`- CascadeWorkflow within ${CASCADE_FLOOR_GOAL}× of the N-activities floor at N = ${n}: **${verdict(toFloor <= CASCADE_FLOOR_GOAL)}** (${times(toFloor)}).`);
+    // Each stack also needs two workflow executions (its StackRunsWorkflow and the run's monitor): N children alone.
+    const children = ratio(last('floor-children', n), last('floor-activities', n));
+    goals.push(`- CascadeWorkflow within ${CASCADE_FLOOR_GOAL}× of the N-activities floor at N = ${n}: **${verdict(toFloor <= CASCADE_FLOOR_GOAL)}** (${times(toFloor)}; N trivial child workflows alone take ${times(children)} the N-activities floor, and a cascade starts two workflows per stack).`);
   }
 
   return `## Fan-out
@@ -106,13 +110,29 @@ const verdict = (met: boolean) => (met ? 'met' : 'not met');
 const NOTES = (latencyMs: number, unrelated: number) => `What was measured:
 - Account per measurement: the root, N stacks labelled \`dependsOn:<root>\`, ${unrelated} unrelated stacks; a fresh
   fake and client each time (token fetched before the clock starts); one worker per implementation, all in one Node
-  process with the fake; the dev server is a second process on the same 2 cores.
+  process with the fake; the dev server is a second process on the same 2 cores. Our worker and the floor's poll
+  workflow tasks with \`WORKFLOW_TASK_POLLERS\` (40); the baseline with the SDK's defaults, as the original did.
 - **CascadeWorkflow**: \`planCascade\` (one scan), then per stack a slot and a request to the stack's
   \`StackRunsWorkflow\` (\`startStackRuns\` activity, then a signal), which triggers the run (\`triggerStackRun\` on the
   trigger queue), starts its \`RunMonitorWorkflow\` child and signals the assignment back. Monitors first poll 2 s
   after their trigger, so polling does not overlap the fan-out.
 - **StackDependencyChainWorkflow**: \`findDependentStacks\` (scan), then one \`StackExecutionWorkflow\` child per
-  dependent, all started at once; each child triggers its stack (${latencyMs} ms) and ends.
+  dependent, all started at once; without a trigger rate each child triggers (${latencyMs} ms) in a local activity
+  inside its one workflow task and ends.
 - **Baseline** (\`bench/baseline/\`, not shipped): the original algorithm, a full-account scan with a substring
   match, then children \`run-stack-<id>\` started and awaited one at a time.
-- "per dependent" is the chain's time to its last trigger divided by N (discovery included).`;
+- "per dependent" is the chain's time to its last trigger divided by N (discovery included).
+
+Reading the figures:
+- The chain is bound by what the dev server does per child workflow (create it, dispatch its task, record its
+  completion in the parent, update visibility), in one SQLite database: "Chain ÷ floor" is what a chain costs above
+  N children that do nothing. The original pays about six task hand-offs per dependent in series; the chain's
+  overlap, so its speed-up is the baseline's per-dependent cost over the server's per-child cost, which the N-children
+  floor bounds (see the goals). What each candidate change gained is in the next section.
+- The cascade does far more per stack than the floor's one activity: a \`startStackRuns\` activity, a signal, the
+  \`StackRunsWorkflow\` it starts (about four workflow tasks), the trigger activity, a \`RunMonitorWorkflow\` and a
+  signal back. On this machine every workflow task runs on the worker's one workflow thread, which shares the 2 cores
+  with the dev server: the cascade's own tasks wait behind those of the workflows of its stacks, and both grow with N.
+  The N-children floor shows the least two workflows per stack would cost.
+- The cap table shows that with the default \`CASCADE_MAX_IN_FLIGHT\` = 10 the fan-out is paced by how long runs
+  take (here about 1 s each, real runs take minutes): the cap is a safety limit, not orchestration overhead.`;
