@@ -11,10 +11,10 @@ import { installedTracing, workflowInterceptorModules, workflowSpanSinks } from 
 import { triggerTaskQueue } from '../workflows/policies';
 
 /**
- * Workflow-task pollers of the main worker (the SDK's default is 10, of which a fifth poll the normal queue). Every
- * new workflow's first task waits on the normal queue, and a chain or cascade starts one workflow per stack: with
- * the default, N StackExecutionWorkflow children queue behind two pollers and the time per dependent grows with N.
- * As many pollers as workflow-task slots (40) keeps it flat (docs/benchmarks.md, "Fan-out").
+ * Workflow-task pollers of the main worker. Every new workflow's first task waits on the task queue's normal
+ * partition, which a fifth of the pollers poll: with the SDK's 10, two pollers take the first tasks of a chain's N
+ * StackExecutionWorkflow children (or a cascade's stack workflows). As many pollers as workflow-task slots (40)
+ * cut a chain's time by a third to a half (docs/benchmarks.md, "Direct chain: the candidates").
  */
 export const WORKFLOW_TASK_POLLERS: NonNullable<WorkerOptions['workflowTaskPollerBehavior']> = { type: 'simple-maximum', maximum: 40 };
 
