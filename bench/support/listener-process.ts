@@ -17,7 +17,7 @@ export interface Listener {
 }
 
 
-/** Starts the command on a free port with only the variables it needs, and waits until /readyz answers 200. */
+/** Starts the command on a free port with only the variables it needs (`webhook`: no Spacelift credentials, only the key ID), and waits until /readyz answers 200. */
 export async function startListenerProcess(command: 'serve' | 'webhook', options: { temporal: string; fake: FakeSpacelift; secret: string; logDir: string }): Promise<Listener> {
   const { temporal, fake, secret, logDir } = options;
   const port = await freePort();
@@ -31,9 +31,9 @@ export async function startListenerProcess(command: 'serve' | 'webhook', options
       HOME: process.env.HOME,
       TEMPORAL_URL: temporal,
       TEMPORAL_TASK_QUEUE: taskQueue,
-      SPACELIFT_API_ENDPOINT: fake.url,
+      // The listener alone needs only the worker's key ID, to recognise the runs cascades triggered.
       SPACELIFT_API_KEY_ID: fake.apiKeyId,
-      SPACELIFT_API_KEY_SECRET: fake.apiKeySecret,
+      ...(command === 'serve' ? { SPACELIFT_API_ENDPOINT: fake.url, SPACELIFT_API_KEY_SECRET: fake.apiKeySecret } : {}),
       SPACELIFT_WEBHOOK_SECRET: secret,
       SHUTDOWN_GRACE_MS: '5000',
     },

@@ -21,6 +21,11 @@ export interface TriggerInput {
   intentAt: number;
   /** Runs a retry must never adopt: the ones StackRunsWorkflow already tracks for other cascades. */
   excludeRunIds?: string[];
+  /**
+   * Look for a run of ours since `intentAt` before triggering, even on the first attempt: a local activity whose
+   * workflow task is a retry (an earlier one may have triggered and died before its result was recorded).
+   */
+  lookFirst?: boolean;
 }
 
 export interface ActivityDeps extends ReportingDeps {
@@ -34,13 +39,15 @@ export interface ActivityDeps extends ReportingDeps {
    * with the tracing interceptors, so a stack's workflow joins the trace of the cascade that started it.
    */
   temporal?: Client;
+  /** SPACELIFT_TRIGGER_RATE of this worker; 0 or absent: no limit (see `triggerRate`). */
+  triggerRatePerSecond?: number;
 }
 
 /**
  * Activities get their platform clients from here, so tests pass fakes instead of patching modules. The graph
  * cascade's activities take unit IDs and route them to their platform; the direct mode's stay Spacelift-only.
  */
-export function createActivities({ spacelift, terraform, discovery = 'scan', temporal, ...reporting }: ActivityDeps) {
+export function createActivities({ spacelift, terraform, discovery = 'scan', temporal, triggerRatePerSecond = 0, ...reporting }: ActivityDeps) {
   const platforms: Platforms = { spacelift, ...(terraform ? { tfc: terraform } : {}) };
   /** Runs `call` with the unit's adapter and native ID, Spacelift/HCP Terraform errors mapped for Temporal. */
   const onUnit = <T>(unit: string, call: (api: PlatformApi, id: string) => Promise<T>): Promise<T> =>
@@ -97,11 +104,19 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', tem
         .map(({ id, name, labels, attachedContexts }) => ({ id, name, labels, attachedContexts }));
     },
 
-    async triggerStackRun({ stackId, intentAt, excludeRunIds = [] }: TriggerInput): Promise<Run> {
+    /**
+     * This worker's SPACELIFT_TRIGGER_RATE (0: none). Run as a local activity by a direct chain, on the worker that
+     * runs the chain: only without a rate may its triggers skip the rate-limited trigger queue.
+     */
+    async triggerRate(): Promise<number> {
+      return triggerRatePerSecond;
+    },
+
+    async triggerStackRun({ stackId, intentAt, excludeRunIds = [], lookFirst = false }: TriggerInput): Promise<Run> {
       // A retry may follow a runTrigger that Spacelift accepted but whose answer we never recorded
       // (timeout, worker crash). Adopt that run instead of starting a second one.
       return onUnit(stackId, async (api, id) => {
-        if (activityInfo().attempt > 1) {
+        if (activityInfo().attempt > 1 || lookFirst) {
           const earlier = await findOwnRunSince(api, id, intentAt, new Set(excludeRunIds));
           if (earlier) {
             log.info('adopting run triggered by an earlier attempt', { stackId, runId: earlier.id });

@@ -4,7 +4,7 @@ import { ConfigError } from './errors';
 import { parseEnum, parseInteger } from './parse-values';
 import type { ConfigFlags, Env } from './read-secret';
 import { createReader } from './reader';
-import { joinNames, loadSpaceliftConfig, SPACELIFT_CREDENTIAL_VARIABLES } from './spacelift-section';
+import { joinNames, loadCascadeKeyId, loadSpaceliftConfig, SPACELIFT_CREDENTIAL_VARIABLES } from './spacelift-section';
 import { loadTemporalConfig } from './temporal-section';
 import { loadTerraformConfig } from './terraform-section';
 import { loadTracingConfig } from './tracing-section';
@@ -46,7 +46,8 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
   const read = createReader(env, variableFlags);
 
   const temporal = loadTemporalConfig(read);
-  const spacelift = loadSpaceliftConfig(read);
+  const spacelift = loadSpaceliftConfig(read, { keyIdAlone: role === 'webhook' });
+  const cascadeKeyId = loadCascadeKeyId(read);
   const terraform = loadTerraformConfig(read, spacelift?.requestTimeoutMs);
   const webhook = loadWebhookConfig(read, insecureSkipSignature);
   const cascade = loadCascadeConfig(read);
@@ -67,7 +68,7 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
     );
   }
 
-  return { temporal, ...(spacelift ? { spacelift } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs, ...(metricsPort !== undefined ? { metricsPort } : {}), ...(tracing ? { tracing } : {}) };
+  return { temporal, ...(spacelift ? { spacelift } : {}), ...(cascadeKeyId ? { cascadeKeyId } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs, ...(metricsPort !== undefined ? { metricsPort } : {}), ...(tracing ? { tracing } : {}) };
 }
 
 /** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */

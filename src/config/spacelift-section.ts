@@ -7,8 +7,11 @@ const CREDENTIAL_VARIABLES = ['SPACELIFT_API_ENDPOINT', 'SPACELIFT_API_KEY_ID', 
 const DISCOVERY_MODES: readonly DiscoveryMode[] = ['scan', 'label'];
 const MAX_REQUEST_TIMEOUT_MS = 300_000;
 
-/** Undefined when no credentials are configured at all; a partial set is always a mistake. */
-export function loadSpaceliftConfig(read: Reader): SpaceliftConfig | undefined {
+/**
+ * Undefined when no credentials are configured at all; a partial set is a mistake, except SPACELIFT_API_KEY_ID alone
+ * where `keyIdAlone` allows it (the `webhook` listener: see loadCascadeKeyId).
+ */
+export function loadSpaceliftConfig(read: Reader, { keyIdAlone = false }: { keyIdAlone?: boolean } = {}): SpaceliftConfig | undefined {
   // Validate the tuning knobs even without credentials, so a typo surfaces before it matters.
   const discovery = parseEnum(read.orDefault('SPACELIFT_DISCOVERY'), DISCOVERY_MODES);
   const requestTimeoutMs = parseInteger(read.orDefault('SPACELIFT_REQUEST_TIMEOUT_MS'), 1, MAX_REQUEST_TIMEOUT_MS);
@@ -16,6 +19,7 @@ export function loadSpaceliftConfig(read: Reader): SpaceliftConfig | undefined {
   const [endpoint, apiKeyId, apiKeySecret] = CREDENTIAL_VARIABLES.map((name) => read.get(name));
   const missing = CREDENTIAL_VARIABLES.filter((_, i) => [endpoint, apiKeyId, apiKeySecret][i] === undefined);
   if (missing.length === CREDENTIAL_VARIABLES.length) return undefined;
+  if (keyIdAlone && apiKeyId && !endpoint && !apiKeySecret) return undefined;
   if (!endpoint || !apiKeyId || !apiKeySecret) {
     throw new ConfigError(`${joinNames(CREDENTIAL_VARIABLES)} must be set together: missing ${joinNames(missing)}`);
   }
@@ -29,6 +33,15 @@ export function loadSpaceliftConfig(read: Reader): SpaceliftConfig | undefined {
     discovery,
     requestTimeoutMs,
   };
+}
+
+/**
+ * The API key the worker triggers runs with, whose runs belong to cascades: SPACELIFT_API_KEY_ID. Not a secret, so a
+ * `webhook` listener may be given it without the rest of the credentials, to recognise those runs by `triggeredBy`.
+ */
+export function loadCascadeKeyId(read: Reader): string | undefined {
+  const raw = read.get('SPACELIFT_API_KEY_ID');
+  return raw ? parseName(raw) : undefined;
 }
 
 export const SPACELIFT_CREDENTIAL_VARIABLES: readonly string[] = CREDENTIAL_VARIABLES;

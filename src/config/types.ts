@@ -131,6 +131,11 @@ export interface Config {
   temporal: TemporalConfig;
   /** Absent when no Spacelift credentials are configured (allowed for `webhook` and `check-connection`). */
   spacelift?: SpaceliftConfig;
+  /**
+   * SPACELIFT_API_KEY_ID whenever it is set: the key cascades trigger runs with, by which the listener recognises
+   * their runs. `webhook` may be given it alone, without the rest of the credentials.
+   */
+  cascadeKeyId?: string;
   /** Absent when HCP Terraform is not configured. */
   terraform?: TerraformConfig;
   webhook: WebhookConfig;

@@ -37,11 +37,14 @@ export interface DeliveryDeps {
   startChain: StartChain;
   routeRunState: RouteRunState;
   /**
-   * Graph mode only: whether a run's `triggeredBy` names the worker's API key (`api::<keyId>` or the shortened
-   * `api::<prefix>::<name>`, src/spacelift/triggered-by.ts). Such a run never starts a cascade, even when its
-   * webhook beats the start of its monitor: the cascade that triggered it polls it.
+   * Graph mode, when the listener knows the worker's API key: whether a run's `triggeredBy` names it (`api::<keyId>`
+   * or the shortened `api::<prefix>::<name>`, src/spacelift/triggered-by.ts). Such a run's webhook is signalled to its
+   * monitor and never starts a cascade; any other run is never watched and goes straight to the filter and the start.
+   * Absent: the listener cannot tell, and asks Temporal (describe the run's monitor) before the filter.
    */
   cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
+  /** False in direct mode: no cascade watches runs there, so no webhook is routed to a monitor. Default true. */
+  watchesRuns?: boolean;
 }
 
 export const rejected = (status: number, outcome: DeliveryOutcome, reason: string, fields?: LogFields): Reply => ({
@@ -54,7 +57,8 @@ export const rejected = (status: number, outcome: DeliveryOutcome, reason: strin
 /**
  * POST /webhooks/spacelift after routing: content type 415 → size 413 → signature 401 (over the raw bytes,
  * before any parsing) → JSON 400 → not a run state event 202 (event-type.ts) → schema 422 → a run a cascade
- * watches: its monitor (200 delivered/duplicate) → filter 202 → start the chain (200, or 503 so Spacelift retries).
+ * triggered: its monitor (200 delivered/duplicate; 202 while it has none) → filter 202 → start the chain (200, or 503
+ * so Spacelift retries).
  */
 export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): Promise<Reply> {
   const { config } = deps;
@@ -86,14 +90,18 @@ export async function handleDelivery(req: IncomingMessage, deps: DeliveryDeps): 
     stateVersion: event.stateVersion,
     delta: deltaOf(event),
   };
-  const routed = await routeToMonitor(update, deps.routeRunState, fields);
-  if (routed) return routed;
+  // One Temporal call per delivery. Graph mode with the worker's key: a run a cascade triggered is signalled to its
+  // monitor, any other run is never watched and goes to the filter and the start. Without the key the listener cannot
+  // tell them apart and asks Temporal first (describe, then signal or start). Direct mode watches no run.
+  const own = deps.watchesRuns === false ? false : deps.cascadeTriggeredBy?.(event.run.triggeredBy);
+  if (own !== false) {
+    const routed = await routeToMonitor(update, deps.routeRunState, own ? 'signal' : 'ask', fields);
+    if (routed) return routed;
+  }
+  if (own === true) return ignored(unwatchedReason(`triggered by a cascade (${String(event.run.triggeredBy)})`), fields);
 
   const decision = shouldStartChain(event, config);
   if (!decision.start) return ignored(decision.reason, fields);
-  if (deps.cascadeTriggeredBy?.(event.run.triggeredBy) === true) {
-    return ignored(`run was triggered by a cascade (${String(event.run.triggeredBy)}); the cascade that triggered it follows it`, fields);
-  }
   return start(event, deps.startChain, fields);
 }
 
@@ -129,6 +137,14 @@ export async function readSignedJson(
     return { reply: rejected(400, 'bad_json', `body is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}`) };
   }
 }
+
+/**
+ * A run a cascade triggered whose monitor is not running: StackRunsWorkflow starts the monitor right after the trigger,
+ * so an early webhook can find none; the monitor then polls the run (CASCADE_POLL_INTERVAL) and loses nothing.
+ * Acknowledged (202), not 503: a redelivery would tell the monitor nothing its poll does not.
+ */
+export const unwatchedReason = (why: string): string =>
+  `run was ${why}; no monitor of it is running yet: the cascade that triggered it polls the run`;
 
 export const ignored = (reason: string, fields: LogFields): Reply => ({ status: 202, outcome: 'ignored', body: { status: 'ignored', reason }, fields });
 

@@ -3,7 +3,7 @@ import type { WebhookConfig } from '../config/types';
 import type { LogFields } from '../log/logger';
 import { unitId } from '../platform/units';
 import { parseTerraformNotification, TERRAFORM_SIGNATURE_HEADER, verifyTerraformSignature } from '../terraform/webhook';
-import { ignored, readSignedJson, rejected, startCascade, type DeliveryDeps, type Reply } from './handle-delivery';
+import { ignored, readSignedJson, rejected, startCascade, unwatchedReason, type DeliveryDeps, type Reply } from './handle-delivery';
 import { routeToMonitor } from './route-run-state';
 
 export const TERRAFORM_WEBHOOK_PATH = '/webhooks/terraform';
@@ -13,8 +13,9 @@ export const TERRAFORM_WEBHOOK_PATH = '/webhooks/terraform';
  * Spacelift's, with the signature in X-TFE-Notification-Signature (hex HMAC-SHA512, TFC_WEBHOOK_SECRET). HCP
  * Terraform does not document the Content-Type it sends, so a request without one is accepted when its signature
  * verifies (not under --insecure-skip-signature, where nothing would vouch for it); a non-JSON type is 415 → schema
- * 422 → a verification ping or a notification about no run: 200 → a run a cascade watches: its monitor → a run
- * this service created, or a state that does not start a cascade: 202 → start the cascade of `tfc:<workspace>`.
+ * 422 → a verification ping or a notification about no run: 200 → a run this service created: its monitor (200
+ * delivered/duplicate; 202 while it has none) → a state that does not start a cascade: 202 → start the cascade of
+ * `tfc:<workspace>`.
  */
 export async function handleTerraformDelivery(req: IncomingMessage, deps: DeliveryDeps & { config: WebhookConfig }): Promise<Reply> {
   const { config } = deps;
@@ -35,11 +36,11 @@ export async function handleTerraformDelivery(req: IncomingMessage, deps: Delive
 
   const unit = unitId('tfc', event.workspace);
   const fields: LogFields = { stackId: unit, runId: event.runId, state: event.state, runStatus: event.runStatus, trigger: event.trigger };
-  const routed = await routeToMonitor({ unitId: unit, runId: event.runId, state: event.state }, deps.routeRunState, fields);
-  if (routed) return routed;
-
+  // The message marker tells the runs a cascade created: only those can have a monitor (one Temporal call).
   if (event.triggeredByCascade) {
-    return ignored('run was created by a cascade (its message says so); the cascade that created it follows it', fields);
+    if (deps.watchesRuns === false) return ignored('run was created by a cascade (its message says so); the cascade that created it follows it', fields);
+    const update = { unitId: unit, runId: event.runId, state: event.state };
+    return (await routeToMonitor(update, deps.routeRunState, 'signal', fields)) ?? ignored(unwatchedReason('created by a cascade (its message says so)'), fields);
   }
   if (!config.triggerStates.includes(event.state)) return ignored(`state ${event.state} (${event.runStatus}) does not start a chain`, fields);
   // Notifications carry no resource counts: `when:changed` edges below a workspace do not fire (docs/platforms.md).

@@ -5,10 +5,16 @@ import { describeError } from '../log/describe-error';
 import type { Reply } from './handle-delivery';
 
 /**
- * delivered: a RunMonitorWorkflow is waiting for this run and got its state; already-complete: the run's monitor
- * exists but has ended; not-ours: no cascade watches this run.
+ * delivered: the run's RunMonitorWorkflow is running and got the state; already-complete: the run's monitor existed
+ * and has ended (a redelivery); no-monitor: no workflow has the monitor's ID (yet).
  */
-export type RouteOutcome = 'delivered' | 'already-complete' | 'not-ours';
+export type RouteOutcome = 'delivered' | 'already-complete' | 'no-monitor';
+
+/**
+ * signal: the listener knows a cascade triggered the run (its `triggeredBy`, or HCP Terraform's message marker), so it
+ * signals the monitor: one Temporal call. ask: it cannot tell, so it describes the monitor first.
+ */
+export type RouteMode = 'signal' | 'ask';
 
 /** A run's new state, as a platform's webhook reported it. */
 export interface RunStateUpdate {
@@ -22,18 +28,18 @@ export interface RunStateUpdate {
 }
 
 /** Hands a run's state to the monitor a graph cascade started for it (`spacelift-run-<runId>`, `tfc-run-<runId>`). */
-export type RouteRunState = (update: RunStateUpdate) => Promise<RouteOutcome>;
+export type RouteRunState = (update: RunStateUpdate, mode: RouteMode) => Promise<RouteOutcome>;
 
 /**
- * The fast path, before any filter: a run that a cascade triggered is answered here (200 delivered, or duplicate
- * once its monitor has ended) and never starts a cascade of its own. Undefined means "not ours, carry on".
+ * The fast path: a run that a cascade watches is answered here (200 delivered, or duplicate once its monitor has
+ * ended) and never starts a cascade of its own. Undefined means "no monitor; the caller decides".
  * Temporal not answering is a 503: starting a cascade for a run that might be watched could run its graph twice.
  */
-export async function routeToMonitor(update: RunStateUpdate, route: RouteRunState, fields: LogFields): Promise<Reply | undefined> {
+export async function routeToMonitor(update: RunStateUpdate, route: RouteRunState, mode: RouteMode, fields: LogFields): Promise<Reply | undefined> {
   const workflowId = runMonitorWorkflowId(update.runId, update.unitId);
   let outcome: RouteOutcome;
   try {
-    outcome = await route(update);
+    outcome = await route(update, mode);
   } catch (err) {
     return {
       status: 503,
@@ -47,7 +53,7 @@ export async function routeToMonitor(update: RunStateUpdate, route: RouteRunStat
       return { status: 200, outcome: 'delivered', body: { status: 'delivered', workflowId }, fields: { ...fields, workflowId } };
     case 'already-complete':
       return { status: 200, outcome: 'duplicate', body: { status: 'duplicate', workflowId }, fields: { ...fields, workflowId } };
-    case 'not-ours':
+    case 'no-monitor':
       return undefined;
     default:
       throw new Error(`routeRunState answered ${String(outcome)}`);

@@ -38,8 +38,10 @@ export interface WebhookServerOptions {
   startChain: StartChain;
   /** The fast path: hands a run's state to the cascade monitor watching it, if any (see route-run-state.ts). */
   routeRunState: RouteRunState;
-  /** Graph mode: recognises the worker's Spacelift key in a run's `triggeredBy`; runs it triggered never start a cascade. */
+  /** Graph mode: recognises the worker's Spacelift key in a run's `triggeredBy` (see DeliveryDeps). */
   cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
+  /** False in direct mode, where no cascade watches runs: no webhook is routed to a monitor. Default true. */
+  watchesRuns?: boolean;
   isReady: ReadinessCheck;
   metrics: CascadeMetrics;
   logger: Logger;
@@ -64,6 +66,13 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   const { config, metrics, logger } = options;
   let closing = false;
   const routes = routesFor(config);
+  const deliveryDeps = {
+    config,
+    startChain: options.startChain,
+    routeRunState: options.routeRunState,
+    ...(options.cascadeTriggeredBy !== undefined ? { cascadeTriggeredBy: options.cascadeTriggeredBy } : {}),
+    ...(options.watchesRuns !== undefined ? { watchesRuns: options.watchesRuns } : {}),
+  };
 
   const route = async (req: IncomingMessage, path: string): Promise<Reply> => {
     const methods = routes[path];
@@ -88,14 +97,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       case '/metrics':
         return { status: 200, body: { text: await metrics.exposition(), contentType: PROMETHEUS_CONTENT_TYPE } };
       case TERRAFORM_WEBHOOK_PATH:
-        return handleTerraformDelivery(req, { config, startChain: options.startChain, routeRunState: options.routeRunState });
+        return handleTerraformDelivery(req, deliveryDeps);
       default:
-        return handleDelivery(req, {
-          config,
-          startChain: options.startChain,
-          routeRunState: options.routeRunState,
-          ...(options.cascadeTriggeredBy !== undefined ? { cascadeTriggeredBy: options.cascadeTriggeredBy } : {}),
-        });
+        return handleDelivery(req, deliveryDeps);
     }
   };
 
@@ -114,8 +118,10 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       logger.error('request handler failed', { path, method: req.method, error: describeError(err) });
       reply = { status: 500, ...(isWebhook(path) ? { outcome: 'error' as const } : {}), body: { status: 'error', reason: 'internal error' } };
     }
-    if (reply.outcome) record(reply, Number(process.hrtime.bigint() - started) / 1e9);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // The answer first: its log line and counters are not the platform's business.
     writeReply(res, reply, closing);
+    if (reply.outcome) record(reply, seconds);
   };
 
   const record = (reply: Reply, seconds: number): void => {

@@ -33,6 +33,11 @@ export interface ExecutionInput {
   stack_id: string;
   /** The chain that asked for this run (for logs and the at-most-once guard). */
   chain_workflow_id?: string;
+  /**
+   * Trigger in a local activity, on the worker that runs this workflow's task, instead of on the trigger queue. Set
+   * by a chain whose worker has no SPACELIFT_TRIGGER_RATE (there is no rate to keep); absent: the trigger queue.
+   */
+  local_trigger?: boolean;
 }
 
 export interface ExecutionResult {

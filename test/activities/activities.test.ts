@@ -56,6 +56,23 @@ t.test('a retry adopts our own run created since the intent instead of triggerin
   t.same(api.triggered, []);
 });
 
+t.test('lookFirst (a local trigger whose workflow task is a retry) adopts on the first attempt; without a run of ours it triggers', async (t) => {
+  const ours: Run = { id: 'OURS', branch: 'main', state: 'QUEUED', createdAt: NOW / 1000 + 1, triggeredBy: 'api::OURKEY' };
+  const adopting = memorySpacelift([], [ours]);
+  t.same(await mockEnv({ attempt: 1 }).run(createActivities({ spacelift: adopting }).triggerStackRun, { stackId: 'eks', intentAt: NOW, lookFirst: true }), ours);
+  t.same(adopting.triggered, []);
+  const empty = memorySpacelift([]);
+  const triggered: Run = await mockEnv({ attempt: 1 }).run(createActivities({ spacelift: empty }).triggerStackRun, { stackId: 'eks', intentAt: NOW, lookFirst: true });
+  t.equal(triggered.id, 'RUN-1');
+  t.same(empty.triggered, ['eks']);
+});
+
+t.test('triggerRate reports the worker\'s SPACELIFT_TRIGGER_RATE, 0 without one', async (t) => {
+  const api = memorySpacelift([]);
+  t.equal(await mockEnv().run(createActivities({ spacelift: api, triggerRatePerSecond: 5 }).triggerRate), 5);
+  t.equal(await mockEnv().run(createActivities({ spacelift: api }).triggerRate), 0);
+});
+
 t.test('a retry ignores runs by someone else and runs from long before the intent', async (t) => {
   const api = memorySpacelift([], [
     { id: 'THEIRS', branch: 'main', state: 'QUEUED', createdAt: NOW / 1000 + 5, triggeredBy: 'jane@acme.example' },

@@ -6,6 +6,8 @@ import { createTemporalProbe } from '../../src/cli/runtime/temporal-probe';
 import { TeardownStack, unlessInterrupted, DemoInterrupted } from '../../src/cli/demo/teardown-stack';
 import { probeTcp } from '../../src/cli/runtime/tcp-probe';
 import { forwardTo } from '../../src/cli/runtime/install-runtime';
+import { warnIfCascadeRunsUnrecognisable } from '../../src/cli/runtime/startup-checks';
+import { loadConfig } from '../../src/config';
 
 function fakeConnection(answer: () => Promise<unknown>): { connection: Connection; calls: () => number } {
   let calls = 0;
@@ -91,4 +93,16 @@ t.test('SDK log entries become our JSON lines; the trigger worker\u2019s "no wor
     { level: 'warn', msg: 'No workflows registered, not polling for workflow tasks', taskQueue: 'spacelift-task-queue', workflowId: undefined },
     { level: 'error', msg: 'Workflow task failed', taskQueue: undefined, workflowId: 'cascade-vpc-R1' },
   ]);
+});
+
+t.test('a graph-mode listener without the key ID is warned; the key ID alone is enough', async (t) => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+  const base = { ...loadConfig({ env: { SPACELIFT_WEBHOOK_SECRET: 'hook-secret' }, role: 'webhook' }) };
+  warnIfCascadeRunsUnrecognisable(base, logger);
+  t.match(lines.splice(0), [/CASCADE_MODE is graph but the listener has no SPACELIFT_API_KEY_ID/]);
+  warnIfCascadeRunsUnrecognisable(loadConfig({ env: { SPACELIFT_WEBHOOK_SECRET: 'hook-secret', SPACELIFT_API_KEY_ID: '01HZZZEXAMPLEKEY0000000000' }, role: 'webhook' }), logger);
+  t.same(lines, [], 'the key ID without the endpoint and secret');
+  warnIfCascadeRunsUnrecognisable({ ...base, cascade: { ...base.cascade, mode: 'direct' } }, logger);
+  t.same(lines, [], 'direct mode watches no run');
 });

@@ -102,6 +102,20 @@ t.test('Spacelift credentials: all or none, and per role', async (t) => {
   t.ok(load(SPACELIFT, 'worker').spacelift, 'worker needs no webhook secret');
 });
 
+t.test('SPACELIFT_API_KEY_ID alone: the webhook listener takes it to recognise cascade runs; other roles refuse it', async (t) => {
+  const alone = { ...WEBHOOK, SPACELIFT_API_KEY_ID: '01HZZZEXAMPLEKEY0000000000' };
+  const listener = load(alone, 'webhook');
+  t.equal(listener.spacelift, undefined, 'no credentials: the listener never calls Spacelift');
+  t.equal(listener.cascadeKeyId, '01HZZZEXAMPLEKEY0000000000');
+  t.equal(load(FULL).cascadeKeyId, '01HZZZEXAMPLEKEY0000000000', 'with the full credentials too');
+  t.equal(load(WEBHOOK, 'webhook').cascadeKeyId, undefined);
+  rejects(t, { ...WEBHOOK, SPACELIFT_API_KEY_ID: 'two words' }, 'SPACELIFT_API_KEY_ID must be a non-empty name without spaces, got \'two words\'', 'webhook');
+  rejects(t, alone, 'SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET must be set together: missing SPACELIFT_API_ENDPOINT and SPACELIFT_API_KEY_SECRET', 'check-connection');
+  rejects(t, alone, 'SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET must be set together: missing SPACELIFT_API_ENDPOINT and SPACELIFT_API_KEY_SECRET');
+  rejects(t, { ...alone, SPACELIFT_API_ENDPOINT: SPACELIFT.SPACELIFT_API_ENDPOINT },
+    'SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET must be set together: missing SPACELIFT_API_KEY_SECRET', 'webhook');
+});
+
 t.test('webhook secret per role, rotation list, insecure flag', async (t) => {
   rejects(t, SPACELIFT, 'serve needs SPACELIFT_WEBHOOK_SECRET to verify webhooks (or --insecure-skip-signature to accept unsigned ones)');
   rejects(t, {}, 'webhook needs SPACELIFT_WEBHOOK_SECRET to verify webhooks (or --insecure-skip-signature to accept unsigned ones)', 'webhook');

@@ -8,7 +8,7 @@ import { chainWorkflowId } from '../../src/temporal/workflow-id';
 import { runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
-import { deliver, eventually, startCli, webhookBody, within } from './helpers';
+import { deliver, eventually, startCli, webhookBody, within, type Answer } from './helpers';
 
 const NET_RUN = '01DUPLICATERUNNET000000001';
 const DB_RUN = '01DUPLICATERUNDB0000000001';
@@ -78,4 +78,35 @@ t.test('duplicate and out-of-order deliveries start exactly one cascade per run'
   t.match(tooLong, { status: 422, json: { status: 'rejected', reason: /run\.id/ } }, 'a run ID too long for a workflow ID is refused with 422');
   for (const id of ['app1', 'app2', 'app3']) t.equal(fake.triggerCount(id), 1, `${id} triggered once`);
   t.equal(fake.triggers.length, 3);
+});
+
+t.test('the webhook of a cascade’s run that comes before its monitor exists is acknowledged (202); the monitor polls its end', async (t) => {
+  const env: TestWorkflowEnvironment = await createDevEnv();
+  t.teardown(() => env.teardown());
+  const fake = await startFakeSpacelift({ stacks: [{ id: 'net' }, { id: 'app', labels: ['dependsOn:net'] }] });
+  t.teardown(() => fake.close());
+  const taskQueue = uniqueTaskQueue('faults-early');
+  const serve = await startCli('serve', { temporal: env.address, taskQueue, fake, env: { CASCADE_POLL_INTERVAL: '1s', SPACELIFT_TRIGGER_RATE: '0' } });
+  t.teardown(() => serve.stop());
+  // Spacelift creates app's run but answers 500: the trigger is retried a second later (and adopts the run), so for
+  // that second the run exists and its monitor does not. Its FINISHED webhook arrives in that second.
+  fake.inject({ operation: 'runTrigger', stackId: 'app', kind: 'afterMutation500' });
+  const early = new Promise<Answer>((resolve) => {
+    fake.onTrigger((trigger) => {
+      fake.setRunState(trigger.runId, 'FINISHED');
+      void deliver(serve.port, webhookBody('app', trigger.runId, { state: 'FINISHED', triggeredBy: `api::${fake.apiKeyId}` })).then(resolve);
+    });
+  });
+  const started = await deliver(serve.port, webhookBody('net', '01EARLYWEBHOOKNET00000001'));
+  t.match(started, { status: 200, json: { status: 'started' } });
+  t.same(await within(30_000, 'the early webhook', early), {
+    status: 202,
+    json: { status: 'ignored', reason: `run was triggered by a cascade (api::${fake.apiKeyId}); no monitor of it is running yet: the cascade that triggered it polls the run` },
+  });
+  const result = (await within(60_000, 'the cascade', env.client.workflow.getHandle(chainWorkflowId('net', '01EARLYWEBHOOKNET00000001')).result())) as CascadeStatus;
+  t.match(result.stacks, [{ id: 'app', state: 'finished', runId: fake.triggers[0]?.runId }], 'its monitor found the end by polling');
+  t.equal(fake.triggerCount('app'), 1);
+  let cascades = 0;
+  for await (const execution of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND WorkflowType = "CascadeWorkflow"` })) cascades += execution ? 1 : 0;
+  t.equal(cascades, 1, 'the early webhook started no cascade');
 });

@@ -3,6 +3,7 @@
 import t from 'tap';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { CHAIN_WORKFLOW_TYPE, type ChainResult } from '../../src/workflows/types';
 import { startFakeSpacelift, type FakeStackSpec, type RecordedTrigger } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { startCli, within } from './helpers';
@@ -67,4 +68,37 @@ t.test('SIGKILL of the worker mid-cascade: a new worker completes it, every stac
     'by the retry looking for its own earlier run',
   );
   t.match(second.cli.output().stderr + second.cli.output().stdout, /adopting run triggered by an earlier attempt/, 'and logged as adopted');
+});
+
+t.test('SIGKILL of the worker mid-chain with local triggers (SPACELIFT_TRIGGER_RATE=0): the retried task adopts the run, none twice', { timeout: 150_000 }, async (t) => {
+  const env: TestWorkflowEnvironment = await createDevEnv();
+  t.teardown(() => env.teardown());
+  const fake = await startFakeSpacelift({ stacks: account });
+  t.teardown(() => fake.close());
+  const taskQueue = uniqueTaskQueue('faults-kill-chain');
+  const options = { temporal: env.address, taskQueue, fake, env: { SPACELIFT_TRIGGER_RATE: '0' } };
+
+  const first = await startCli('worker', options);
+  t.teardown(() => first.stop());
+  let killedAt: RecordedTrigger | undefined;
+  fake.onTrigger((trigger) => {
+    if (fake.triggers.length === KILL_AT_TRIGGER && !killedAt) {
+      killedAt = trigger;
+      first.cli.child.kill('SIGKILL');
+    }
+  });
+  const handle = await env.client.workflow.start(CHAIN_WORKFLOW_TYPE, { taskQueue, workflowId: `faults-kill-chain-${process.pid}`, args: [{ stack_id: 'root' }] });
+  t.equal((await within(60_000, 'worker death', first.cli.exited)).signal, 'SIGKILL', 'the first worker was killed');
+
+  const second = await startCli('worker', options);
+  t.teardown(() => second.stop());
+  // The killed worker's workflow tasks time out (10 s on its sticky queue) and are retried by the new worker.
+  const result = (await within(100_000, 'the chain to complete', handle.result())) as ChainResult;
+  t.same(result.dependents.map((d) => `${d.stack_id} ${d.status}`).sort(), wave1.map((id) => `${id} triggered`));
+  for (const id of wave1) t.equal(fake.triggerCount(id), 1, `${id} triggered exactly once`);
+  const lost = killedAt as RecordedTrigger;
+  const child = await env.client.workflow.getHandle(`faults-kill-chain-${process.pid}/${lost.stackId}`).fetchHistory();
+  t.ok(child.events?.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'), 'the child triggered in a local activity');
+  t.match(result.dependents.find((d) => d.stack_id === lost.stackId), { status: 'triggered', run: { id: lost.runId } }, `the run whose answer was lost (${lost.stackId}) was adopted`);
+  t.match(second.cli.output().stderr + second.cli.output().stdout, /adopting run triggered by an earlier attempt/, 'by the retried task, which looked first');
 });

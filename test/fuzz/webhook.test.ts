@@ -52,7 +52,7 @@ async function startServer(mode: () => Mode) {
     },
     routeRunState: async (): Promise<RouteOutcome> => {
       if (mode().route === 'throws') throw failure(calls + 1);
-      return 'not-ours';
+      return 'no-monitor';
     },
   });
   const { port } = await server.listen();

@@ -1,5 +1,6 @@
 // The fast path: a webhook for a run a graph cascade triggered goes to that run's RunMonitorWorkflow
-// (`spacelift-run-<runId>`), before the trigger-state filter, and never starts a cascade of its own.
+// (`spacelift-run-<runId>`), before the trigger-state filter, and never starts a cascade of its own. With the worker's
+// key the listener knows which runs those are (signal only); without it, it asks Temporal first (describe).
 import t from 'tap';
 import { cascadeTriggeredBy } from '../../src/cli/runtime/start-listener';
 import type { Config } from '../../src/config/types';
@@ -9,9 +10,9 @@ import { deliver, fixture, send, startHarness } from './harness';
 const finished = fixture('run-finished-tracked.json');
 const MONITOR = 'spacelift-run-01JQ7Z9EXAMPLERUNVPC00001';
 const router = (outcome: RouteOutcome) => async (): Promise<RouteOutcome> => outcome;
-const ourRun = (overrides: Record<string, unknown> = {}): string => {
-  const event = JSON.parse(finished.toString()) as { run: Record<string, unknown> };
-  return JSON.stringify({ ...event, run: { ...event.run, triggeredBy: 'api::01HZZZEXAMPLEKEY0000000000', ...overrides } });
+const ourRun = (overrides: Record<string, unknown> = {}, event: Record<string, unknown> = {}): string => {
+  const parsed = JSON.parse(finished.toString()) as { run: Record<string, unknown> };
+  return JSON.stringify({ ...parsed, ...event, run: { ...parsed.run, triggeredBy: 'api::01HZZZEXAMPLEKEY0000000000', ...overrides } });
 };
 
 t.test('delivered: 200 naming the monitor; nothing starts; counted as delivered', async (t) => {
@@ -20,6 +21,7 @@ t.test('delivered: 200 naming the monitor; nothing starts; counted as delivered'
   t.same([res.status, res.json], [200, { status: 'delivered', workflowId: MONITOR }]);
   t.equal(h.starts.length, 0, 'no cascade started');
   t.match(h.routed, [{ unitId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', state: 'FINISHED', stateVersion: 7, delta: { added: 2, changed: 1, deleted: 0 } }]);
+  t.same(h.routeModes, ['ask'], 'without the worker\'s key the listener asks Temporal first');
   const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
   t.match(metrics.text, /^spacelift_cascade_webhooks_total\{outcome="delivered"\} 1$/m);
   t.match(metrics.text, /^spacelift_cascade_chains_started_total 0$/m);
@@ -45,8 +47,8 @@ t.test('already-complete: 200 duplicate naming the monitor; a second cascade nev
   t.match(metrics.text, /^spacelift_cascade_webhooks_total\{outcome="duplicate"\} 2$/m);
 });
 
-t.test('not-ours: carries on as before (filter, then start), with the run delta', async (t) => {
-  const h = await startHarness(t, { routeRunState: router('not-ours') });
+t.test('no monitor: carries on as before (filter, then start), with the run delta', async (t) => {
+  const h = await startHarness(t, { routeRunState: router('no-monitor') });
   const res = await deliver(h.port, finished);
   t.same([res.status, res.json], [200, { status: 'started', workflowId: 'cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001' }]);
   t.same(h.starts, [{ stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', runState: 'FINISHED', runDelta: { added: 2, changed: 1, deleted: 0 } }]);
@@ -83,27 +85,62 @@ t.test('the router failing is a 503 (Spacelift redelivers), and nothing starts',
 
 /** The listener's own predicate, as `serve` builds it from the worker's Spacelift settings. */
 const listenerPredicate = (mode: 'graph' | 'direct') =>
-  cascadeTriggeredBy({ cascade: { mode }, spacelift: { apiKeyId: '01HZZZEXAMPLEKEY0000000000' } } as unknown as Pick<Config, 'cascade' | 'spacelift'>);
+  cascadeTriggeredBy({ cascade: { mode }, cascadeKeyId: '01HZZZEXAMPLEKEY0000000000' } as unknown as Pick<Config, 'cascade' | 'cascadeKeyId'>);
 
-t.test('graph mode: a run the cascade triggered never starts a cascade, even before its monitor exists', async (t) => {
+t.test('graph mode with the key: a run the cascade triggered is signalled to its monitor, one call, and never starts a cascade', async (t) => {
+  const h = await startHarness(t, { cascadeTriggeredBy: listenerPredicate('graph'), routeRunState: router('delivered') });
+  const res = await deliver(h.port, ourRun());
+  t.same([res.status, res.json], [200, { status: 'delivered', workflowId: MONITOR }]);
+  const planning = await deliver(h.port, ourRun({}, { state: 'PLANNING' }));
+  t.same([planning.status, planning.json.status], [200, 'delivered'], 'any state, before the filter');
+  // The shortened form of Spacelift's changelog (2025-09-16), `api::01K56PK::DevopsSpaceKey`, with our key's prefix.
+  t.equal((await deliver(h.port, ourRun({ triggeredBy: 'api::01HZZZE::cascade-key' }))).json.status, 'delivered');
+  t.same(h.routeModes, ['signal', 'signal', 'signal'], 'signalled, never described first');
+  t.equal(h.starts.length, 0);
+
+  const ended = await startHarness(t, { cascadeTriggeredBy: listenerPredicate('graph'), routeRunState: router('already-complete') });
+  t.same((await deliver(ended.port, ourRun())).json, { status: 'duplicate', workflowId: MONITOR }, 'its monitor has ended: a redelivery');
+  t.equal(ended.starts.length, 0);
+});
+
+t.test('graph mode with the key: a run the cascade triggered whose monitor is not running yet is acknowledged (202), never started', async (t) => {
   const h = await startHarness(t, { cascadeTriggeredBy: listenerPredicate('graph') });
   const res = await deliver(h.port, ourRun());
   t.same([res.status, res.json], [202, {
     status: 'ignored',
-    reason: 'run was triggered by a cascade (api::01HZZZEXAMPLEKEY0000000000); the cascade that triggered it follows it',
+    reason: 'run was triggered by a cascade (api::01HZZZEXAMPLEKEY0000000000); no monitor of it is running yet: the cascade that triggered it polls the run',
   }]);
+  t.same(h.routeModes, ['signal']);
   t.equal(h.starts.length, 0);
-  // The shortened form of Spacelift's changelog (2025-09-16), `api::01K56PK::DevopsSpaceKey`, with our key's prefix.
-  const short = await deliver(h.port, ourRun({ triggeredBy: 'api::01HZZZE::cascade-key' }));
-  t.same([short.status, short.json.reason], [202, 'run was triggered by a cascade (api::01HZZZE::cascade-key); the cascade that triggered it follows it']);
-  t.equal((await deliver(h.port, ourRun({ triggeredBy: 'api::SOMEOTHERKEY' }))).status, 200, 'another key still starts one');
-  t.equal((await deliver(h.port, ourRun({ triggeredBy: 'api::01HZZZX::cascade-key' }))).status, 200, 'another key’s prefix still starts one');
-  t.equal((await deliver(h.port, ourRun({ triggeredBy: null }))).status, 200);
-  t.equal(h.starts.length, 3);
-  t.equal(listenerPredicate('direct'), undefined, 'direct mode has no predicate');
+  const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
+  t.match(metrics.text, /^spacelift_cascade_webhooks_total\{outcome="ignored"\} 1$/m);
+});
 
-  const direct = await startHarness(t);
-  t.equal((await deliver(direct.port, ourRun())).status, 200, 'direct mode: our runs continue the chain, as before');
+t.test('graph mode with the key: any other run goes straight to the filter and the start, never to Temporal first', async (t) => {
+  const h = await startHarness(t, { cascadeTriggeredBy: listenerPredicate('graph'), routeRunState: router('delivered') });
+  t.same((await deliver(h.port, ourRun({ triggeredBy: 'api::SOMEOTHERKEY' }))).json.status, 'started', 'another key');
+  t.same((await deliver(h.port, ourRun({ triggeredBy: 'api::01HZZZX::cascade-key' }))).json.status, 'started', 'another key’s prefix');
+  t.same((await deliver(h.port, ourRun({ triggeredBy: null }))).json.status, 'started');
+  t.same((await deliver(h.port, finished)).json.status, 'started', 'a user’s run');
+  const planning = await deliver(h.port, fixture('run-planning.json'));
+  t.same([planning.status, planning.json.reason], [202, 'state PLANNING does not start a chain'], 'filtered without any Temporal call');
+  t.equal(h.routed.length, 0, 'no run was routed: one Temporal call (the start) per webhook, none for a filtered one');
+  t.equal(h.starts.length, 4);
+});
+
+t.test('direct mode: no run is watched, so nothing is routed and the runs of a chain continue it, as originally', async (t) => {
+  t.equal(listenerPredicate('direct'), undefined, 'direct mode has no predicate');
+  const h = await startHarness(t, { watchesRuns: false, routeRunState: router('delivered') });
+  t.same((await deliver(h.port, ourRun())).json.status, 'started');
+  t.equal((await deliver(h.port, fixture('run-planning.json'))).status, 202);
+  t.equal(h.routed.length, 0);
+  t.equal(h.starts.length, 1);
+});
+
+t.test('a listener without the key (split `webhook` without SPACELIFT_API_KEY_ID) asks Temporal about every run', async (t) => {
+  const h = await startHarness(t);
+  t.same((await deliver(h.port, ourRun())).json.status, 'started', 'no monitor: it cannot tell the run is a cascade\'s');
+  t.same(h.routeModes, ['ask']);
 });
 
 t.test('run.delta is checked by the schema (422 naming the field)', async (t) => {

@@ -5,7 +5,7 @@ import type { WebhookConfig } from '../../src/config/types';
 import { createLogger, type Logger } from '../../src/log/logger';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
 import type { StartChainOutcome, StartChainRequest } from '../../src/temporal/start-chain';
-import { createWebhookServer, signPayload, type ReadinessCheck, type RouteRunState, type RunStateUpdate, type WebhookServer } from '../../src/webhook';
+import { createWebhookServer, signPayload, type ReadinessCheck, type RouteMode, type RouteRunState, type RunStateUpdate, type WebhookServer } from '../../src/webhook';
 
 export const SECRET = 'current-webhook-secret';
 export const OLD_SECRET = 'previous-webhook-secret';
@@ -36,14 +36,17 @@ export interface Harness {
   starts: StartChainRequest[];
   /** Every event handed to the run-state router, in order. */
   routed: RunStateUpdate[];
+  /** How each of them was routed: 'signal' (a run known to be a cascade's) or 'ask' (describe first). */
+  routeModes: RouteMode[];
 }
 
 export interface HarnessOptions {
   config?: Partial<WebhookConfig>;
   startChain?: (req: StartChainRequest) => Promise<StartChainOutcome>;
-  /** Default: no cascade watches any run ('not-ours'). */
+  /** Default: no cascade watches any run ('no-monitor'). */
   routeRunState?: RouteRunState;
   cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
+  watchesRuns?: boolean;
   isReady?: ReadinessCheck;
   logger?: Logger;
 }
@@ -52,7 +55,8 @@ export async function startHarness(t: tap.Test, options: HarnessOptions = {}): P
   const logs: string[] = [];
   const starts: StartChainRequest[] = [];
   const routed: RunStateUpdate[] = [];
-  const routeRunState = options.routeRunState ?? (async () => 'not-ours' as const);
+  const routeModes: RouteMode[] = [];
+  const routeRunState = options.routeRunState ?? (async () => 'no-monitor' as const);
   const metrics = createCascadeMetrics();
   const startChain = options.startChain ?? (async (req: StartChainRequest): Promise<StartChainOutcome> => ({ status: 'started', workflowId: `cascade-${req.stackId}-${req.runId}` }));
   const server = createWebhookServer({
@@ -61,18 +65,20 @@ export async function startHarness(t: tap.Test, options: HarnessOptions = {}): P
       starts.push(req);
       return startChain(req);
     },
-    routeRunState: (event) => {
+    routeRunState: (event, mode) => {
       routed.push(event);
-      return routeRunState(event);
+      routeModes.push(mode);
+      return routeRunState(event, mode);
     },
     ...(options.cascadeTriggeredBy !== undefined ? { cascadeTriggeredBy: options.cascadeTriggeredBy } : {}),
+    ...(options.watchesRuns !== undefined ? { watchesRuns: options.watchesRuns } : {}),
     isReady: options.isReady ?? (() => true),
     metrics,
     logger: options.logger ?? createLogger({ level: 'debug', write: (line) => logs.push(line) }),
   });
   const { port } = await server.listen();
   t.teardown(() => server.close(100));
-  return { server, base: `http://127.0.0.1:${port}`, port, metrics, logs, starts, routed };
+  return { server, base: `http://127.0.0.1:${port}`, port, metrics, logs, starts, routed, routeModes };
 }
 
 export interface HttpResult {

@@ -30,7 +30,7 @@ t.test('an applied run starts the cascade of tfc:<workspace>, once per run', asy
   const res = await deliverTfc(h.port, applied);
   t.same([res.status, res.json], [200, { status: 'started', workflowId: 'cascade-tfc:eks-run-CZcmD7eagjhyX0vN' }]);
   t.same(h.starts, [{ stackId: 'tfc:eks', runId: 'run-CZcmD7eagjhyX0vN', runState: 'FINISHED', runDelta: null }]);
-  t.same(h.routed, [{ unitId: 'tfc:eks', runId: 'run-CZcmD7eagjhyX0vN', state: 'FINISHED' }], 'asked first whether a cascade watches it (no delta: the notification has none)');
+  t.same(h.routed, [], 'a run no cascade created has no monitor: the start is the only Temporal call');
   const rotated = await deliverTfc(h.port, applied, OLD_TFC_SECRET);
   t.equal(rotated.status, 200, 'the previous token still verifies during rotation');
   const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
@@ -83,15 +83,20 @@ t.test('verification pings and non-run notifications are acknowledged and start 
   t.equal(h.starts.length + h.routed.length, 0);
 });
 
-t.test('errored runs and runs the cascade created do not start a cascade; they still reach their monitor', async (t) => {
+t.test('errored runs and runs the cascade created do not start a cascade; only the latter are signalled to their monitor', async (t) => {
   const h = await startHarness(t, withTfc);
   const errored = await deliverTfc(h.port, notification('run-errored', (p) => (p.run_message = 'manual')));
   t.same([errored.status, errored.json.reason], [202, 'state FAILED (errored) does not start a chain']);
   const ours = await deliverTfc(h.port, notification('run-completed'));
-  t.equal(ours.status, 202);
-  t.match(String(ours.json.reason), /created by a cascade/);
+  t.same([ours.status, ours.json.reason], [202, 'run was created by a cascade (its message says so); no monitor of it is running yet: the cascade that triggered it polls the run']);
   t.equal(h.starts.length, 0);
-  t.equal(h.routed.length, 2, 'both were offered to a monitor first');
+  t.same(h.routed.map((r) => r.runId), ['run-CZcmD7eagjhyX0vN'], 'only the run a cascade created was offered to its monitor');
+  t.same(h.routeModes, ['signal'], 'by signal: the message marker says whose run it is');
+
+  const direct = await startHarness(t, { ...withTfc, watchesRuns: false });
+  const inDirect = await deliverTfc(direct.port, notification('run-completed'));
+  t.same([inDirect.status, inDirect.json.reason], [202, 'run was created by a cascade (its message says so); the cascade that created it follows it']);
+  t.same([direct.routed.length, direct.starts.length], [0, 0], 'direct mode watches no run');
 });
 
 t.test('a watched run goes to tfc-run-<runId>; Temporal down is a 503 so HCP Terraform retries', async (t) => {

@@ -113,3 +113,32 @@ t.test('child workflow IDs are unique per chain, so two chains reaching one stac
   t.same(children.map((c) => c.type), ['StackExecutionWorkflow', 'StackExecutionWorkflow']);
   t.same(children.map((c) => c.status.name), ['COMPLETED', 'COMPLETED']);
 });
+
+t.test('without SPACELIFT_TRIGGER_RATE each child triggers in a local activity; with a rate, on the rate-limited trigger queue', async (t) => {
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }]);
+  t.teardown(() => stopSpacelift(sl));
+  const childHistory = async (chainId: string) => {
+    const child = env.client.workflow.getHandle(`${chainId}/eks`);
+    const events = (await child.fetchHistory()).events ?? [];
+    return {
+      input: JSON.parse(Buffer.from(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? []).toString()) as Record<string, unknown>,
+      activityQueues: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name ?? []),
+      localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+    };
+  };
+
+  const local = await withWorker(env, sl.client, async ({ runChain }) => {
+    await runChain({ stack_id: 'vpc' }, 'chain-local-R1');
+    return childHistory('chain-local-R1');
+  });
+  t.match(local, { input: { stack_id: 'eks', local_trigger: true }, activityQueues: [], localActivities: 1 }, 'rate 0: one local activity, no task');
+
+  const queued = await withWorker(env, sl.client, async ({ runChain, taskQueue }) => {
+    await runChain({ stack_id: 'vpc' }, 'chain-queued-R2');
+    return { ...(await childHistory('chain-queued-R2')), taskQueue };
+  }, { triggerRatePerSecond: 50 });
+  t.same(queued.activityQueues, [`${queued.taskQueue}-triggers`], 'a rate: the trigger waits its turn on the trigger queue');
+  t.equal(queued.localActivities, 0);
+  t.notOk('local_trigger' in queued.input);
+  t.equal(sl.fake.triggerCount('eks'), 2);
+});

@@ -1,32 +1,52 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { runMonitorWorkflowId } from '../../temporal/workflow-id';
-import type { RouteOutcome, RouteRunState, RunStateUpdate } from '../../webhook';
-import { RUN_MONITOR_WORKFLOW_TYPE, runStateSignal } from '../../workflows/cascade-types';
+import type { RouteMode, RouteOutcome, RouteRunState, RunStateUpdate } from '../../webhook';
+import { RUN_MONITOR_WORKFLOW_TYPE, runStateSignal, type RunStateSignal } from '../../workflows/cascade-types';
 
 /**
- * The listener's fast path over the Temporal client: describe `spacelift-run-<runId>` (`tfc-run-<runId>`); a RUNNING monitor gets the
- * state as a signal, an ended one means the run was already dealt with, and no such workflow means no cascade
- * watches the run. Every other error propagates (the listener answers 503 and Spacelift redelivers).
+ * The listener's fast path over the Temporal client, to the monitor `spacelift-run-<runId>` (`tfc-run-<runId>`):
+ * - 'signal' (the run is known to be a cascade's): signal it, one call. Only when no monitor is running (Temporal
+ *   answers NOT_FOUND both for an ended workflow and for one that does not exist yet) a describe tells the two apart.
+ * - 'ask' (the listener cannot tell): describe first; a RUNNING monitor gets the signal.
+ * An ended monitor means the run was already dealt with; no monitor means none watches the run (yet). Every other
+ * error propagates (the listener answers 503 and the platform redelivers).
  */
 export function createMonitorRouter(client: Client): RouteRunState {
-  return async ({ unitId, runId, state, stateVersion, delta }: RunStateUpdate): Promise<RouteOutcome> => {
-    const handle = client.workflow.getHandle(runMonitorWorkflowId(runId, unitId));
-    let found = false;
-    try {
-      const description = await handle.describe();
-      found = true;
-      if (description.type !== RUN_MONITOR_WORKFLOW_TYPE) return 'not-ours';
-      if (description.status.name !== 'RUNNING') return 'already-complete';
-      await handle.signal(runStateSignal, {
-        state,
-        ...(stateVersion !== undefined ? { stateVersion } : {}),
-        ...(delta === undefined ? { deltaUnknown: true } : { delta }),
-      });
-      return 'delivered';
-    } catch (err) {
-      // Not found at describe: nobody watches the run. Not found at signal: the monitor ended in between.
-      if (err instanceof WorkflowNotFoundError) return found ? 'already-complete' : 'not-ours';
-      throw err;
+  return async (update: RunStateUpdate, mode: RouteMode): Promise<RouteOutcome> => {
+    const handle = client.workflow.getHandle(runMonitorWorkflowId(update.runId, update.unitId));
+    const payload = signalPayload(update);
+    if (mode === 'signal') {
+      try {
+        await handle.signal(runStateSignal, payload);
+        return 'delivered';
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
     }
+    return describeThenSignal(handle, payload);
+  };
+}
+
+async function describeThenSignal(handle: WorkflowHandle, payload: RunStateSignal): Promise<RouteOutcome> {
+  let found = false;
+  try {
+    const description = await handle.describe();
+    found = true;
+    if (description.type !== RUN_MONITOR_WORKFLOW_TYPE) return 'no-monitor';
+    if (description.status.name !== 'RUNNING') return 'already-complete';
+    await handle.signal(runStateSignal, payload);
+    return 'delivered';
+  } catch (err) {
+    // Not found at describe: no monitor (yet). Not found at signal: the monitor ended in between.
+    if (err instanceof WorkflowNotFoundError) return found ? 'already-complete' : 'no-monitor';
+    throw err;
+  }
+}
+
+function signalPayload({ state, stateVersion, delta }: RunStateUpdate): RunStateSignal {
+  return {
+    state,
+    ...(stateVersion !== undefined ? { stateVersion } : {}),
+    ...(delta === undefined ? { deltaUnknown: true } : { delta }),
   };
 }

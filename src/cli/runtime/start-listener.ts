@@ -5,7 +5,7 @@ import type { CascadeMetrics } from '../../metrics';
 import { isOwnTrigger } from '../../spacelift/triggered-by';
 import { startChain, type StartChainRequest } from '../../temporal/start-chain';
 import { installedTracing } from '../../tracing';
-import { createWebhookServer, type Readiness, type RunStateUpdate } from '../../webhook';
+import { createWebhookServer, type Readiness, type RouteMode, type RunStateUpdate } from '../../webhook';
 import { lazyClient } from './connect-temporal';
 import { createMonitorRouter } from './monitor-router';
 import { createTemporalProbe } from './temporal-probe';
@@ -23,12 +23,12 @@ export interface RunningListener {
  * has not been accepted by then becomes a 503 and Spacelift redelivers.
  */
 const START_DEADLINE_MS = 8_000;
-/** describe + signal of a run's monitor, which comes first; the two deadlines together stay under ~12 s. */
+/** Signalling a run's monitor (with a describe when it is not running); with a start, the two stay under ~12 s. */
 const ROUTE_DEADLINE_MS = 4_000;
 
 /** The webhook listener plus the Temporal client it starts chains (and signals run monitors) with. */
 export async function startListener(options: {
-  config: Pick<Config, 'temporal' | 'webhook' | 'cascade' | 'spacelift'>;
+  config: Pick<Config, 'temporal' | 'webhook' | 'cascade' | 'cascadeKeyId'>;
   logger: Logger;
   metrics: CascadeMetrics;
   /** Extra readiness condition (serve: the worker is RUNNING). */
@@ -47,8 +47,9 @@ export async function startListener(options: {
     logger: logger.child({ component: 'webhook' }),
     startChain: (request: StartChainRequest) =>
       connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startChain(client, startSettings, request)),
-    routeRunState: (update: RunStateUpdate) => connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(update)),
+    routeRunState: (update: RunStateUpdate, mode: RouteMode) => connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(update, mode)),
     ...(ownTrigger !== undefined ? { cascadeTriggeredBy: ownTrigger } : {}),
+    watchesRuns: config.cascade.mode === 'graph',
     isReady: async () => {
       const worker = options.workerReady?.() ?? true;
       if (worker !== true && !(typeof worker === 'object' && worker.ready)) return worker;
@@ -77,13 +78,14 @@ export async function startListener(options: {
 }
 
 /**
- * In graph mode, runs triggered with the worker's API key belong to a cascade and must never start one. The
- * listener knows the key only when it has the Spacelift settings (serve always; `webhook` when they are given).
- * Both forms of `triggeredBy` are recognised (src/spacelift/triggered-by.ts).
+ * In graph mode, runs triggered with the worker's API key belong to a cascade: their webhooks go to their monitors and
+ * never start a cascade; any other run's webhook goes straight to its start (one Temporal call each). The listener
+ * knows the key when it has SPACELIFT_API_KEY_ID (serve always; `webhook` when given it, alone or with the rest);
+ * without it, it asks Temporal first. Both forms of `triggeredBy` are recognised (src/spacelift/triggered-by.ts).
  */
 export function cascadeTriggeredBy(
-  config: Pick<Config, 'cascade' | 'spacelift'>,
+  config: Pick<Config, 'cascade' | 'cascadeKeyId'>,
 ): ((triggeredBy: string | null | undefined) => boolean) | undefined {
-  const spacelift = config.cascade.mode === 'graph' ? config.spacelift : undefined;
-  return spacelift ? (triggeredBy) => isOwnTrigger(triggeredBy, spacelift.apiKeyId) : undefined;
+  const keyId = config.cascade.mode === 'graph' ? config.cascadeKeyId : undefined;
+  return keyId !== undefined ? (triggeredBy) => isOwnTrigger(triggeredBy, keyId) : undefined;
 }

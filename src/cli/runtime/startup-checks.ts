@@ -11,14 +11,15 @@ export function warnIfUnsigned(config: Config, logger: Logger): void {
 }
 
 /**
- * A split listener in graph mode without the Spacelift settings cannot tell a run the cascade triggered from any
- * other: if such a run's webhook beat the start of its monitor, it would start a second cascade.
+ * A split listener in graph mode without the worker's key ID cannot tell a run the cascade triggered from any other:
+ * it asks Temporal about every run (two calls per webhook), and if such a run's webhook beat the start of its
+ * monitor, it would start a second cascade.
  */
 export function warnIfCascadeRunsUnrecognisable(config: Config, logger: Logger): void {
-  if (config.cascade.mode === 'graph' && !config.spacelift) {
+  if (config.cascade.mode === 'graph' && !config.cascadeKeyId) {
     logger.warn(
-      'CASCADE_MODE is graph but the listener has no SPACELIFT_API_KEY_ID: give it the same SPACELIFT_API_* settings as the worker, ' +
-        'so a run a cascade triggered can never start another cascade',
+      'CASCADE_MODE is graph but the listener has no SPACELIFT_API_KEY_ID: give it the worker\'s key ID (not a secret; the endpoint and secret are not needed), ' +
+        'so a run a cascade triggered can never start another cascade and each webhook costs one Temporal call',
     );
   }
 }
