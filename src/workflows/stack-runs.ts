@@ -69,7 +69,8 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
     if (inbox.some((m) => m.kind === 'release' && m.cascadeId === request.cascadeId)) return; // cancelled first: the release answers
     const candidate = newest && runs.get(newest.runId) === newest ? newest : undefined;
     const state = candidate ? await stateOf(unitId, candidate.runId) : undefined;
-    if (candidate && state !== undefined && NOT_STARTED.has(state)) {
+    // The run may have ended while its state was read: its end is told already, so joining it would wait for ever.
+    if (candidate && !candidate.end && state !== undefined && NOT_STARTED.has(state)) {
       candidate.cascades.add(request.cascadeId);
       log.info('cascade joins a run that has not started', { unitId, runId: candidate.runId, cascadeId: request.cascadeId, triggeredFor: candidate.triggeredFor });
       await tell(request.cascadeId, runAssignedSignal, { unitId, runId: candidate.runId, runState: state, triggeredFor: candidate.triggeredFor });
