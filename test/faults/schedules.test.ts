@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { faultCase } from './schedules/arbitraries';
 import { describeCase, describeObservation } from './schedules/describe';
 import { INVARIANTS } from './schedules/invariants';
-import { runCase, type Observation } from './schedules/run-case';
+import type { Observation } from './schedules/observation';
+import { runCase } from './schedules/run-case';
 import { World } from './schedules/world';
 import { within } from '../support/within';
 import type { FaultCase } from './schedules/model';
@@ -36,12 +37,13 @@ function violationsOf(c: FaultCase, o: Observation): string[] {
   return Object.entries(INVARIANTS).flatMap(([name, invariant]) => invariant(c, o).map((v) => `${name}: ${v}`));
 }
 
-t.test(`${PATH ? 'the case at FAULT_PATH' : `${CASES} random fault schedules`} keep every invariant`, async (t) => {
+t.test(`${PATH ? 'the case at FAULT_PATH keeps' : `${CASES} random fault schedules keep`} every invariant`, async (t) => {
   const tally = new Tally();
   const started = Date.now();
   const property = fc.asyncProperty(faultCase, async (c) => {
     const o = await within(CASE_LIMIT_MS, 'end of the fault case', runCase(world, c));
     tally.add(c, o);
+    if (tally.cases % 25 === 0) process.stderr.write(`fault schedules: ${tally.cases} cases, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     const violations = violationsOf(c, o);
     if (violations.length > 0) {
       throw new Error(`${violations.length} invariant(s) broken:\n${violations.map((v) => `- ${v}`).join('\n')}\n\nCase:\n${describeCase(c)}\n\nWhat happened:\n${describeObservation(o)}`);
@@ -53,7 +55,7 @@ t.test(`${PATH ? 'the case at FAULT_PATH' : `${CASES} random fault schedules`} k
     ...(PATH ? { path: PATH, endOnFailure: true } : {}),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  t.comment(`${tally.cases} cases in ${seconds} s (seed ${details.seed}); ${Object.keys(INVARIANTS).length} invariants checked after each: ${Object.keys(INVARIANTS).join(', ')}`);
+  t.comment(`${tally.cases} case(s) in ${seconds} s (seed ${details.seed}); ${Object.keys(INVARIANTS).length} invariants checked after each: ${Object.keys(INVARIANTS).join(', ')}`);
   t.comment(tally.summary());
   t.comment(`worker restarts ${world.restarts}; test-server time locks given back (sdk-java#1138) ${world.leaks.count}`);
   if (details.failed) {

@@ -1,6 +1,6 @@
 /** A FaultCase and what it did, in a few lines a person can read when a case fails. */
 import type { EdgeSpec, FaultCase, Step } from './model';
-import type { Observation } from './run-case';
+import type { Observation } from './observation';
 
 export function describeCase(c: FaultCase): string {
   const edge = (e: EdgeSpec) => `${e.parent}${e.states.join('+') === 'FINISHED' ? '' : `|state:${e.states.join('+')}`}${e.changed ? '|when:changed' : ''}`;

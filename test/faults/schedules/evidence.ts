@@ -1,7 +1,7 @@
 /** Facts the invariants derive from an Observation: who claims which run, when a run was created or started. */
 import type { Decision, StackStatus } from '../../../src/workflows/cascade-types';
 import type { CallRecord } from './recorder';
-import type { CascadeLabel, CascadeObservation, Observation } from './run-case';
+import type { CascadeLabel, CascadeObservation, Observation } from './observation';
 
 export const NOT_STARTED: ReadonlySet<string> = new Set(['QUEUED', 'READY']);
 export const TERMINAL: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'DISCARDED', 'STOPPED', 'CANCELED', 'SKIPPED']);

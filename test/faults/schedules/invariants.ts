@@ -4,7 +4,7 @@
  */
 import type { Decision, StackStatus } from '../../../src/workflows/cascade-types';
 import type { CaseGraph, EdgeSpec, FaultCase } from './model';
-import { deltaOf, type Observation } from './run-case';
+import { deltaOf, type Observation } from './observation';
 import {
   TERMINAL, activities, createdAt, failedTriggers, settlingDecision, stackOf, startedAt, startedCascades, triggeredBy,
 } from './evidence';

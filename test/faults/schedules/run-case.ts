@@ -4,7 +4,6 @@
  * happened for the invariants to judge.
  */
 import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { AuditRecord } from '../../../src/audit/audit-log';
 import { createMonitorRouter } from '../../../src/cli/runtime/monitor-router';
 import type { NotifyInput } from '../../../src/notify/types';
 import type { RunDelta } from '../../../src/spacelift/types';
@@ -13,64 +12,14 @@ import {
 } from '../../../src/workflows/cascade-types';
 import { stackRunsWorkflowId } from '../../../src/workflows/stack-runs-types';
 import type { FakeRunInfo, FakeStackSpec } from '../../support/fake-spacelift';
-import type { CallRecord } from './recorder';
-import type { DeltaKind, EdgeSpec, FaultCase, Step, TimedStep } from './model';
+import { NOT_STARTED, TERMINAL } from './evidence';
+import type { EdgeSpec, FaultCase, Step, TimedStep } from './model';
+import { deltaOf, messages, type CascadeLabel, type CascadeObservation, type DriverEvent, type Observation } from './observation';
 import type { World } from './world';
 
-export type CascadeLabel = 'A' | 'B';
-
-export interface CascadeObservation {
-  label: CascadeLabel;
-  workflowId: string;
-  /** The root's stack ID. */
-  root: string;
-  started: boolean;
-  /** How its result() settled: completed, cancelled (CancelledFailure), or failed with `error`. */
-  end: 'completed' | 'cancelled' | 'failed' | 'not started';
-  error?: string;
-  /** The workflow result (completed cascades only). */
-  result?: CascadeStatus;
-  /** The cascadeStatus query once it had ended. */
-  query?: CascadeStatus;
-  /** Its lines of the audit log, in order. */
-  audit: AuditRecord[];
-  /** The seq just after its result() settled: it ended before this. */
-  endedSeq: number;
-}
-
-/** What the driver did, on the same clock (`seq`) as the recorded calls. */
-export type DriverEvent = { seq: number } & (
-  | { kind: 'step'; at: number; step: Step; effect: string }
-  | { kind: 'runCreated'; stackId: string; runId: string }
-  | { kind: 'setRunState'; runId: string; state: string }
-  | { kind: 'answer'; cascade: string; stackId: string; approved: boolean; by: string; delivered: boolean }
-  | { kind: 'webhook'; runId: string; state: string; outcome: string }
-  | { kind: 'cascadeStarted'; label: CascadeLabel }
-);
-
-export interface Observation {
-  prefix: string;
-  /** Stack name in the case (a, b, s1 …) → its stack ID. */
-  ids: Record<string, string>;
-  cascades: Record<CascadeLabel, CascadeObservation>;
-  /** The case's runs as the fake holds them at the end, in the order they were triggered. */
-  runs: FakeRunInfo[];
-  calls: CallRecord[];
-  events: DriverEvent[];
-  /** Milliseconds (real time) the case took. */
-  ms: number;
-}
-
-const NOT_STARTED = new Set(['QUEUED', 'READY']);
-const TERMINAL = new Set(['FINISHED', 'FAILED', 'DISCARDED', 'STOPPED', 'CANCELED', 'SKIPPED']);
 const OPTIONS = { pollInitialMs: 1_000, pollMaxMs: 4_000 };
 
 let cases = 0;
-
-export function deltaOf(kind: DeltaKind): RunDelta | null {
-  if (kind === 'none') return null;
-  return { added: kind === 'changed' ? 1 : 0, changed: 0, deleted: 0 };
-}
 
 export function dependsOnLabel(edge: EdgeSpec, id: (name: string) => string): string {
   const states = edge.states.length === 1 && edge.states[0] === 'FINISHED' ? '' : `|state:${edge.states.join('+')}`;
@@ -311,11 +260,4 @@ class CaseDriver {
     const answer = this.c.graph.stacks.find((s) => this.ids[s.name] === input.stackId)?.approval;
     if (answer === 'approve' || answer === 'reject') await this.answer(input.cascadeId, input.stackId, answer === 'approve', 'notified');
   }
-}
-
-/** Every message along an error's cause chain. */
-export function messages(err: unknown): string {
-  const lines: string[] = [];
-  for (let current: unknown = err; current instanceof Error; current = current.cause) lines.push(current.message);
-  return lines.join(' / ') || String(err);
 }
