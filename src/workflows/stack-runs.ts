@@ -16,6 +16,14 @@ import {
 const FIRST_MESSAGE_WAIT = '1 minute';
 /** How long the check whether a run has started may take; past it, a new run is triggered instead of joining. */
 const JOIN_CHECK_DEADLINE = '2m';
+/**
+ * Idle, the workflow waits this long for another request before it ends. A retried trigger adopts a run of ours
+ * created since the decision less a minute of clock skew (src/activities), and only this execution knows which runs
+ * it triggered for other cascades: a request that comes within the adoption window of the last run must find them.
+ */
+const IDLE_WAIT = '2 minutes';
+/** The runs a retried trigger must not adopt: the newest ones this execution triggered (older ones are long past). */
+const EXCLUDED_RUNS = 50;
 
 const { getRunState } = proxyActivities<Activities>({
   startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
@@ -45,18 +53,20 @@ type Message = ({ kind: 'request' } & RunRequest) | ({ kind: 'release' } & RunRe
 /**
  * One per stack (or workspace), `stack-runs-<unit>`: the only place that triggers runs of that unit for graph
  * cascades. Requests are handled one at a time, so two cascades can never trigger the unit at once, and a retried
- * trigger can only ever adopt this workflow's own run. A cascade that asks while the newest run this workflow
+ * trigger never adopts a run this workflow triggered for another request. A cascade that asks while the newest run this workflow
  * triggered has not started yet joins that run instead of triggering another: both wait for the same end. Each run
  * is watched by a child RunMonitorWorkflow (`spacelift-run-<runId>`, where webhooks are routed) and its end is
  * signalled to every cascade that waits for it. A cancelled cascade releases its claim: the run is cancelled once no
- * cascade waits for it any more. Idle (nothing queued, no run in flight), the workflow ends; the next request starts
- * a new one.
+ * cascade waits for it any more. Idle (nothing queued, no run in flight) for IDLE_WAIT, the workflow ends; the next
+ * request starts a new one.
  */
 export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
   const unitId = input.unit_id;
   const inbox: Message[] = [];
   const runs = new Map<string, TrackedRun>();
   let newest: TrackedRun | undefined;
+  /** Every run this execution triggered, newest last, ended or not: a retried trigger never adopts one of them. */
+  const triggered: string[] = [];
   setHandler(requestRunSignal, (request) => void inbox.push({ kind: 'request', ...request }));
   setHandler(releaseRunSignal, (release) => void inbox.push({ kind: 'release', ...release }));
   setHandler(stackRunsQuery, () => ({
@@ -78,11 +88,12 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
     }
     let run: { id: string; state: string };
     try {
-      run = await triggerRun(unitId, request.triggerAttempts, [...runs.keys()]);
+      run = await triggerRun(unitId, request.triggerAttempts, triggered.slice(-EXCLUDED_RUNS));
     } catch (err) {
       await tell(request.cascadeId, runAssignedSignal, { unitId, error: causeMessage(err) });
       return;
     }
+    triggered.push(run.id);
     const tracked: TrackedRun = { runId: run.id, triggeredFor: request.cascadeId, cascades: new Set([request.cascadeId]), watching: new CancellationScope() };
     runs.set(run.id, tracked);
     newest = tracked;
@@ -117,8 +128,9 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
   if (!(await condition(() => inbox.length > 0, FIRST_MESSAGE_WAIT))) return;
   for (;;) {
     await condition(() => inbox.length > 0 || runs.size === 0);
-    const message = inbox.shift();
-    if (!message) return; // idle: nothing queued, no run in flight
+    // Idle (nothing queued, no run in flight): end, unless another request comes within IDLE_WAIT.
+    if (inbox.length === 0 && !(await condition(() => inbox.length > 0, IDLE_WAIT))) return;
+    const message = inbox.shift() as Message;
     if (message.kind === 'request') await handleRequest(message);
     else await handleRelease(message);
   }
@@ -146,7 +158,7 @@ async function stateOf(unitId: string, runId: string): Promise<string | undefine
   }
 }
 
-/** `ownRuns`: runs this workflow already tracks, which a retried trigger must never adopt as the one it created. */
+/** `ownRuns`: runs this workflow triggered for other requests, which a retried trigger must never adopt as its own. */
 function triggerRun(unitId: string, attempts: number, ownRuns: string[]): Promise<{ id: string; state: string }> {
   const { triggerStackRun } = proxyActivities<Activities>({
     taskQueue: triggerTaskQueue(workflowInfo().taskQueue),

@@ -139,3 +139,24 @@ t.test('a run that ends while the next cascade checks whether it started is not 
   t.notOk(stackOf(b, 's4-app')?.sharedFrom);
   t.equal(sl.fake.triggerCount('s4-app'), 2);
 });
+
+// Found by the fault-schedule suite (docs/reliability.md, defect 3): a trigger retried after a failed attempt
+// looks for a run of its own created since the decision (less a minute of clock skew), and took the run that the
+// same stack's workflow had triggered for the other cascade, once that run had ended and was no longer tracked.
+t.test('a retried trigger never adopts the run another cascade got from the same stack, even once that run has ended', async (t) => {
+  // Spacelift's clock on the test server's time, as run creation times are compared with the workflow's.
+  const offset = (await env.currentTimeMs()) - Date.now();
+  const sl = await startSpacelift(account('s5'), { now: () => Date.now() + offset });
+  t.teardown(() => stopSpacelift(sl));
+  sl.fake.setRunOutcome('s5-app', FINISHED);
+  const [a, b] = await withWorker(env, sl.client, async ({ startCascade }) => {
+    const one = (await (await startCascade({ stack_id: 's5-vpc', options: polled }, 'cascade-s5-vpc')).result()) as CascadeStatus;
+    sl.fake.inject({ operation: 'runTrigger', stackId: 's5-app', kind: 'http500' });
+    const two = (await (await startCascade({ stack_id: 's5-dns', options: polled }, 'cascade-s5-dns')).result()) as CascadeStatus;
+    return [one, two];
+  });
+  t.equal(sl.fake.triggerCount('s5-app'), 2, 'the second cascade triggered a run of its own, on its second attempt');
+  t.not(runOf(b, 's5-app'), runOf(a, 's5-app'));
+  t.match(stackOf(b, 's5-app'), { state: 'finished', runState: 'FINISHED' });
+  t.notOk(stackOf(b, 's5-app')?.sharedFrom);
+});
