@@ -9,7 +9,7 @@ import { NOT_STARTED, RunMonitorWorkflow } from './run-monitor';
 import { causeMessage } from './stack-execution';
 import {
   releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, stackRunsQuery,
-  type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput,
+  type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput, type StackRunsResult,
 } from './stack-runs-types';
 
 /** A new StackRunsWorkflow waits this long for the request of the cascade that started it. */
@@ -17,12 +17,9 @@ const FIRST_MESSAGE_WAIT = '1 minute';
 /** How long the check whether a run has started may take; past it, a new run is triggered instead of joining. */
 const JOIN_CHECK_DEADLINE = '2m';
 /**
- * Idle, the workflow waits this long for another request before it ends. A retried trigger adopts a run of ours
- * created since the decision less a minute of clock skew (src/activities), and only this execution knows which runs
- * it triggered for other cascades: a request that comes within the adoption window of the last run must find them.
+ * The runs a retried trigger must not adopt: the newest ones triggered for this unit, by this execution or the
+ * one before it (a retry adopts only runs created in the minute or so before its decision; older ones are past).
  */
-const IDLE_WAIT = '2 minutes';
-/** The runs a retried trigger must not adopt: the newest ones this execution triggered (older ones are long past). */
 const EXCLUDED_RUNS = 50;
 
 const { getRunState } = proxyActivities<Activities>({
@@ -57,16 +54,17 @@ type Message = ({ kind: 'request' } & RunRequest) | ({ kind: 'release' } & RunRe
  * triggered has not started yet joins that run instead of triggering another: both wait for the same end. Each run
  * is watched by a child RunMonitorWorkflow (`spacelift-run-<runId>`, where webhooks are routed) and its end is
  * signalled to every cascade that waits for it. A cancelled cascade releases its claim: the run is cancelled once no
- * cascade waits for it any more. Idle (nothing queued, no run in flight) for IDLE_WAIT, the workflow ends; the next
- * request starts a new one.
+ * cascade waits for it any more. Idle (nothing queued, no run in flight), the workflow ends with the runs it
+ * triggered; the next request starts a new one, which is handed those runs (startStackRuns) and never adopts them.
  */
-export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
+export async function StackRunsWorkflow(input: StackRunsInput): Promise<StackRunsResult> {
   const unitId = input.unit_id;
   const inbox: Message[] = [];
   const runs = new Map<string, TrackedRun>();
   let newest: TrackedRun | undefined;
-  /** Every run this execution triggered, newest last, ended or not: a retried trigger never adopts one of them. */
-  const triggered: string[] = [];
+  /** Every run triggered for this unit (the previous execution's first), newest last: a retry never adopts one. */
+  const triggered: string[] = [...(input.recent_runs ?? [])];
+  const result = (): StackRunsResult => ({ recentRuns: triggered.slice(-EXCLUDED_RUNS) });
   setHandler(requestRunSignal, (request) => void inbox.push({ kind: 'request', ...request }));
   setHandler(releaseRunSignal, (release) => void inbox.push({ kind: 'release', ...release }));
   setHandler(stackRunsQuery, () => ({
@@ -125,12 +123,11 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
   };
 
   // Started by a cascade just before its request: wait for it. Nothing within the minute: the cascade found another.
-  if (!(await condition(() => inbox.length > 0, FIRST_MESSAGE_WAIT))) return;
+  if (!(await condition(() => inbox.length > 0, FIRST_MESSAGE_WAIT))) return result();
   for (;;) {
     await condition(() => inbox.length > 0 || runs.size === 0);
-    // Idle (nothing queued, no run in flight): end, unless another request comes within IDLE_WAIT.
-    if (inbox.length === 0 && !(await condition(() => inbox.length > 0, IDLE_WAIT))) return;
-    const message = inbox.shift() as Message;
+    const message = inbox.shift();
+    if (!message) return result(); // idle: nothing queued, no run in flight
     if (message.kind === 'request') await handleRequest(message);
     else await handleRelease(message);
   }
