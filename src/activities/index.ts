@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context, activityInfo, log } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { parseEdges } from '../cascade/edges';
 import { buildPlan } from '../cascade/plan';
 import type { CascadePlan } from '../cascade/types';
@@ -10,7 +10,7 @@ import { dependsOn } from '../spacelift/labels';
 import { PlatformError } from '../platform/errors';
 import type { Run, RunDelta, PlatformApi, Stack } from '../platform/types';
 import type { DependentStackInfo } from '../workflows/types';
-import { STACK_RUNS_WORKFLOW_TYPE, stackRunsWorkflowId } from '../workflows/stack-runs-types';
+import { STACK_RUNS_WORKFLOW_TYPE, stackRunsWorkflowId, type StackRunsResult } from '../workflows/stack-runs-types';
 import { createReportingActivities, type ReportingDeps } from './reporting';
 
 export type { AuditInput } from './reporting';
@@ -81,14 +81,18 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', tem
 
     /**
      * Makes sure the unit's StackRunsWorkflow runs (on the cascade's task queue), so that a cascade's signal finds it:
-     * a signal to a workflow that has ended fails, and a workflow cannot start another that outlives it.
+     * a signal to a workflow that has ended fails, and a workflow cannot start another that outlives it. A new
+     * execution is handed the runs the previous one triggered, so that a retried trigger never adopts one of them.
      */
     async startStackRuns({ unitId, taskQueue }: { unitId: string; taskQueue: string }): Promise<{ started: boolean }> {
+      const client = temporal ?? Context.current().client;
+      const workflowId = stackRunsWorkflowId(unitId);
       try {
-        await (temporal ?? Context.current().client).workflow.start(STACK_RUNS_WORKFLOW_TYPE, {
-          workflowId: stackRunsWorkflowId(unitId),
+        const recentRuns = await previousRuns(client, workflowId);
+        await client.workflow.start(STACK_RUNS_WORKFLOW_TYPE, {
+          workflowId,
           taskQueue,
-          args: [{ unit_id: unitId }],
+          args: [{ unit_id: unitId, ...(recentRuns.length > 0 ? { recent_runs: recentRuns } : {}) }],
         });
         return { started: true };
       } catch (err) {
@@ -130,6 +134,18 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', tem
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The runs the unit's last execution triggered (its result), when it completed; none when there is none yet. */
+async function previousRuns(client: Client, workflowId: string): Promise<string[]> {
+  const handle = client.workflow.getHandle(workflowId);
+  const described = await handle.describe().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  });
+  if (described?.status.name !== 'COMPLETED') return [];
+  const result = (await handle.result()) as Partial<StackRunsResult> | undefined;
+  return Array.isArray(result?.recentRuns) ? result.recentRuns : [];
+}
 
 const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
 

@@ -9,6 +9,11 @@ export class FaultQueue<F extends { times?: number }> {
     this.faults.push({ ...fault, times: fault.times ?? 1 });
   }
 
+  /** Forgets every fault not used up yet. */
+  clear(): void {
+    this.faults.length = 0;
+  }
+
   /** The first fault `matches` accepts, counting this request against its `times`. */
   takeFirst(matches: (fault: F) => boolean): F | undefined {
     const index = this.faults.findIndex(matches);

@@ -83,6 +83,14 @@ class FakeServer implements FakeSpacelift {
     this.faults.add(fault);
   }
 
+  removeStacks(ids: string[]): void {
+    for (const id of ids) this.stacks.delete(id);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   expireTokens(): void {
     this.tokens.clear();
   }

@@ -56,7 +56,11 @@ export interface FakeSpacelift {
   readonly triggers: RecordedTrigger[];
   triggerCount(stackId: string): number;
   addStacks(specs: FakeStackSpec[]): void;
+  /** Takes stacks out of the account (their runs stay), so a long test keeps the account small. */
+  removeStacks(ids: string[]): void;
   inject(fault: Fault): void;
+  /** Forgets the injected faults that are not used up yet. */
+  clearFaults(): void;
   expireTokens(): void;
   /** Moves a run to `state` at once; `delta` replaces the run's delta when given (null clears it). */
   setRunState(runId: string, state: string, delta?: RunDelta | null): void;

@@ -58,10 +58,12 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
   const shared = patched(RUN_SHARING_PATCH) ? new SharedRuns() : undefined;
   const run: RunStep = shared ? (stack) => requestAndAwaitRun(stack, state, shared, options) : (stack) => triggerAndMonitor(stack, state, options);
 
-  const plan = await planCascade(root, options);
-  state.load(plan);
-  const slots = new ConcurrencySlots(options.maxInFlight);
   try {
+    // Inside the try: a cascade cancelled while its plan rides out an outage still ends done, counted as cancelled.
+    // Nothing is planned yet then, so the cancellation path schedules no command, and old histories replay as before.
+    const plan = await planCascade(root, options);
+    state.load(plan);
+    const slots = new ConcurrencySlots(options.maxInFlight);
     await Promise.all(plan.stacks.map((stack) => runStack(stack, state, slots, options, run)));
   } catch (err) {
     if (!isCancellation(err)) throw err;

@@ -14,6 +14,13 @@ export function stackRunsWorkflowId(unitId: string): string {
 
 export interface StackRunsInput {
   unit_id: string;
+  /** The runs the unit's previous execution triggered (its result), which a retried trigger must never adopt. */
+  recent_runs?: string[];
+}
+
+/** What an execution ends with: the newest runs it (or the one before it) triggered, for the next execution. */
+export interface StackRunsResult {
+  recentRuns: string[];
 }
 
 /** How the monitor of a run watches it (the options of the cascade whose request triggered the run). */

@@ -9,13 +9,18 @@ import { NOT_STARTED, RunMonitorWorkflow } from './run-monitor';
 import { causeMessage } from './stack-execution';
 import {
   releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, stackRunsQuery,
-  type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput,
+  type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput, type StackRunsResult,
 } from './stack-runs-types';
 
 /** A new StackRunsWorkflow waits this long for the request of the cascade that started it. */
 const FIRST_MESSAGE_WAIT = '1 minute';
 /** How long the check whether a run has started may take; past it, a new run is triggered instead of joining. */
 const JOIN_CHECK_DEADLINE = '2m';
+/**
+ * The runs a retried trigger must not adopt: the newest ones triggered for this unit, by this execution or the
+ * one before it (a retry adopts only runs created in the minute or so before its decision; older ones are past).
+ */
+const EXCLUDED_RUNS = 50;
 
 const { getRunState } = proxyActivities<Activities>({
   startToCloseTimeout: ACTIVITY_START_TO_CLOSE,
@@ -47,18 +52,21 @@ type Message = ({ kind: 'request' } & RunRequest) | ({ kind: 'release' } & RunRe
 /**
  * One per stack (or workspace), `stack-runs-<unit>`: the only place that triggers runs of that unit for graph
  * cascades. Requests are handled one at a time, so two cascades can never trigger the unit at once, and a retried
- * trigger can only ever adopt this workflow's own run. A cascade that asks while the newest run this workflow
+ * trigger never adopts a run this workflow triggered for another request. A cascade that asks while the newest run this workflow
  * triggered has not started yet joins that run instead of triggering another: both wait for the same end. Each run
  * is watched by a child RunMonitorWorkflow (`spacelift-run-<runId>`, where webhooks are routed) and its end is
  * signalled to every cascade that waits for it. A cancelled cascade releases its claim: the run is cancelled once no
- * cascade waits for it any more. Idle (nothing queued, no run in flight), the workflow ends; the next request starts
- * a new one.
+ * cascade waits for it any more. Idle (nothing queued, no run in flight), the workflow ends with the runs it
+ * triggered; the next request starts a new one, which is handed those runs (startStackRuns) and never adopts them.
  */
-export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
+export async function StackRunsWorkflow(input: StackRunsInput): Promise<StackRunsResult> {
   const unitId = input.unit_id;
   const inbox: Message[] = [];
   const runs = new Map<string, TrackedRun>();
   let newest: TrackedRun | undefined;
+  /** Every run triggered for this unit (the previous execution's first), newest last: a retry never adopts one. */
+  const triggered: string[] = [...(input.recent_runs ?? [])];
+  const result = (): StackRunsResult => ({ recentRuns: triggered.slice(-EXCLUDED_RUNS) });
   setHandler(requestRunSignal, (request) => void inbox.push({ kind: 'request', ...request }));
   setHandler(releaseRunSignal, (release) => void inbox.push({ kind: 'release', ...release }));
   setHandler(stackRunsQuery, () => ({
@@ -72,7 +80,8 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
     const candidate = newest && runs.get(newest.runId) === newest ? newest : undefined;
     const state = candidate ? await stateOf(unitId, candidate.runId) : undefined;
     const attempt = request.attempt ?? 1;
-    if (candidate && state !== undefined && NOT_STARTED.has(state)) {
+    // The run may have ended while its state was read: its end is told already, so joining it would wait for ever.
+    if (candidate && !candidate.end && state !== undefined && NOT_STARTED.has(state)) {
       candidate.cascades.add(request.cascadeId);
       candidate.attempts.set(request.cascadeId, attempt);
       log.info('cascade joins a run that has not started', { unitId, runId: candidate.runId, cascadeId: request.cascadeId, triggeredFor: candidate.triggeredFor });
@@ -81,11 +90,12 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
     }
     let run: { id: string; state: string };
     try {
-      run = await triggerRun(unitId, request.triggerAttempts, [...runs.keys()]);
+      run = await triggerRun(unitId, request.triggerAttempts, triggered.slice(-EXCLUDED_RUNS));
     } catch (err) {
       await tell(request.cascadeId, runAssignedSignal, { unitId, error: causeMessage(err), attempt });
       return;
     }
+    triggered.push(run.id);
     const tracked: TrackedRun = {
       runId: run.id,
       triggeredFor: request.cascadeId,
@@ -123,11 +133,11 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<void> {
   };
 
   // Started by a cascade just before its request: wait for it. Nothing within the minute: the cascade found another.
-  if (!(await condition(() => inbox.length > 0, FIRST_MESSAGE_WAIT))) return;
+  if (!(await condition(() => inbox.length > 0, FIRST_MESSAGE_WAIT))) return result();
   for (;;) {
     await condition(() => inbox.length > 0 || runs.size === 0);
     const message = inbox.shift();
-    if (!message) return; // idle: nothing queued, no run in flight
+    if (!message) return result(); // idle: nothing queued, no run in flight
     if (message.kind === 'request') await handleRequest(message);
     else await handleRelease(message);
   }
@@ -155,7 +165,7 @@ async function stateOf(unitId: string, runId: string): Promise<string | undefine
   }
 }
 
-/** `ownRuns`: runs this workflow already tracks, which a retried trigger must never adopt as the one it created. */
+/** `ownRuns`: runs this workflow triggered for other requests, which a retried trigger must never adopt as its own. */
 function triggerRun(unitId: string, attempts: number, ownRuns: string[]): Promise<{ id: string; state: string }> {
   const { triggerStackRun } = proxyActivities<Activities>({
     taskQueue: triggerTaskQueue(workflowInfo().taskQueue),

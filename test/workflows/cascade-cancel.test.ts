@@ -10,6 +10,8 @@ import { observe, startSpacelift, stopSpacelift } from '../support/spacelift-set
 import { waitForStatus } from '../support/cascade-status';
 import { cascadeStatusQuery, type CascadeStatus } from '../../src/workflows/cascade-types';
 import { CHAIN_WORKFLOW_TYPE } from '../../src/workflows/types';
+import { createCascadeMetrics } from '../../src/metrics';
+import { metricValue } from '../support/metric-value';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -101,4 +103,29 @@ t.test('a direct chain cancelled while its triggers are out ends CANCELLED and c
   });
   t.equal(sl.fake.triggers.length, 2);
   t.same(sl.fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED'], 'no run left queued');
+});
+
+// Found by the fault-schedule suite (test/faults/schedules.test.ts; docs/reliability.md, defect 1). Last in this
+// file: the plan's activity is still out when the cascade closes, which leaves the server's time lock held.
+t.test('cancelled while its plan rides out an outage: the status says done, and the cascade counts as cancelled', async (t) => {
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }]);
+  t.teardown(() => stopSpacelift(sl));
+  sl.fake.inject({ operation: 'searchStacks', kind: 'http500', times: 1_000 });
+  const metrics = createCascadeMetrics();
+  const status = await withWorker(
+    env,
+    sl.client,
+    async ({ startCascade }) => {
+      const handle = await startCascade({ stack_id: 'vpc' });
+      await until(() => sl.fake.requests.filter((r) => r.operation === 'searchStacks').length >= 2, 'the plan is retried');
+      await handle.cancel();
+      const err = await handle.result().catch((e: unknown) => e);
+      t.type(err, WorkflowFailedError, 'the cascade ends as cancelled');
+      return handle.query(cascadeStatusQuery);
+    },
+    { metrics },
+  );
+  t.match(status, { done: true, stacks: [], decisions: [] }, 'done, with nothing planned');
+  t.equal(await metricValue(metrics.cascades, { outcome: 'cancelled' }), 1, 'counted as cancelled');
+  t.equal(sl.fake.triggers.length, 0);
 });

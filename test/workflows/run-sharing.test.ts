@@ -7,9 +7,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
-import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
-import { FINISHED, stackOf, waitForStatus } from '../support/cascade-status';
-import { cascadeStatusQuery, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { activityInfo } from '@temporalio/activity';
+import { observe, startSpacelift, stopSpacelift } from '../support/spacelift-setup';
+import { FINISHED, signalMonitor, stackOf, waitForStatus } from '../support/cascade-status';
+import { cascadeStatusQuery, runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
 import { stackRunsQuery, stackRunsWorkflowId } from '../../src/workflows/stack-runs-types';
 
 let env: TestWorkflowEnvironment;
@@ -94,4 +95,68 @@ t.test('cancelling one of two cascades that share a run leaves it running; cance
   });
   t.same(sl.fake.runs('s3-app').map((r) => r.state), ['CANCELED'], 'the last cascade to leave cancelled it');
   t.equal(sl.fake.triggerCount('s3-app'), 1);
+});
+
+// Found while writing the fault-schedule suite (docs/reliability.md, defect 2): the check whether the newest run has started
+// reads its state, and the run can end while that read is out. A cascade that then joined it waited for an end
+// that had already been told.
+t.test('a run that ends while the next cascade checks whether it started is not joined: that cascade gets a run of its own', async (t) => {
+  const sl = await startSpacelift(account('s4'));
+  t.teardown(() => stopSpacelift(sl));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held: (() => void) | undefined;
+  const readHeld = new Promise<void>((resolve) => (held = resolve));
+  // StackRunsWorkflow's read answers QUEUED, as Spacelift did, but only after the run's end has been handled.
+  const spacelift = {
+    ...observe(sl.client, {}),
+    getRun: async (stackId: string, runId: string) => {
+      const run = await sl.client.getRun(stackId, runId);
+      if (activityInfo().workflowExecution?.workflowId === stackRunsWorkflowId('s4-app') && held) {
+        held();
+        held = undefined;
+        await gate;
+      }
+      return run;
+    },
+  };
+  const [a, b] = await withWorker(env, spacelift, async ({ client, startCascade }) => {
+    const first = await startCascade({ stack_id: 's4-vpc', options: polled }, 'cascade-s4-vpc');
+    const one = await waitForStatus(first, (s) => runOf(s, 's4-app') !== undefined);
+    const second = await startCascade({ stack_id: 's4-dns', options: polled }, 'cascade-s4-dns');
+    await readHeld;
+    const runId = runOf(one, 's4-app') as string;
+    sl.fake.setRunState(runId, 'FINISHED', FINISHED.delta);
+    await signalMonitor(client, runMonitorWorkflowId(runId, 's4-app'), { state: 'FINISHED', delta: FINISHED.delta });
+    await waitForStatus(first, (s) => stackOf(s, 's4-app')?.state === 'finished');
+    sl.fake.setRunOutcome('s4-app', FINISHED);
+    release();
+    return bothResults(first, second);
+  });
+  t.match(stackOf(a, 's4-app'), { state: 'finished' });
+  t.match(stackOf(b, 's4-app'), { state: 'finished', runState: 'FINISHED' }, 'the second cascade ended too');
+  t.not(runOf(b, 's4-app'), runOf(a, 's4-app'), 'with a run of its own: the first had ended');
+  t.notOk(stackOf(b, 's4-app')?.sharedFrom);
+  t.equal(sl.fake.triggerCount('s4-app'), 2);
+});
+
+// Found by the fault-schedule suite (docs/reliability.md, defect 3): a trigger retried after a failed attempt
+// looks for a run of its own created since the decision (less a minute of clock skew), and took the run that the
+// same stack's workflow had triggered for the other cascade, once that run had ended and was no longer tracked.
+t.test('a retried trigger never adopts the run another cascade got from the same stack, even once that run has ended', async (t) => {
+  // Spacelift's clock on the test server's time, as run creation times are compared with the workflow's.
+  const offset = (await env.currentTimeMs()) - Date.now();
+  const sl = await startSpacelift(account('s5'), { now: () => Date.now() + offset });
+  t.teardown(() => stopSpacelift(sl));
+  sl.fake.setRunOutcome('s5-app', FINISHED);
+  const [a, b] = await withWorker(env, sl.client, async ({ startCascade }) => {
+    const one = (await (await startCascade({ stack_id: 's5-vpc', options: polled }, 'cascade-s5-vpc')).result()) as CascadeStatus;
+    sl.fake.inject({ operation: 'runTrigger', stackId: 's5-app', kind: 'http500' });
+    const two = (await (await startCascade({ stack_id: 's5-dns', options: polled }, 'cascade-s5-dns')).result()) as CascadeStatus;
+    return [one, two];
+  });
+  t.equal(sl.fake.triggerCount('s5-app'), 2, 'the second cascade triggered a run of its own, on its second attempt');
+  t.not(runOf(b, 's5-app'), runOf(a, 's5-app'));
+  t.match(stackOf(b, 's5-app'), { state: 'finished', runState: 'FINISHED' });
+  t.notOk(stackOf(b, 's5-app')?.sharedFrom);
 });
