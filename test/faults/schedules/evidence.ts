@@ -53,17 +53,24 @@ export function activities(calls: CallRecord[], filter: (call: CallRecord) => bo
   return [...byActivity.values()];
 }
 
-/** Whether every one of `attempts` attempts of the activity had a call that failed (the activity gave up). */
-export function everyAttemptFailed(calls: CallRecord[], attempts: number): boolean {
+/**
+ * Whether every one of `attempts` attempts of the activity failed (the activity gave up): each had a call that failed,
+ * or, when `workerRestarted`, made no call at all while a later attempt did. Such an attempt was handed to a worker as
+ * it stopped and timed out: Temporal delivers an activity task at least once, and the lost delivery costs an attempt.
+ */
+export function everyAttemptFailed(calls: CallRecord[], attempts: number, workerRestarted = false): boolean {
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (!calls.some((c) => c.attempt === attempt && c.error !== undefined)) return false;
+    const failed = calls.some((c) => c.attempt === attempt && c.error !== undefined);
+    const lost = workerRestarted && !calls.some((c) => c.attempt === attempt) && calls.some((c) => c.attempt > attempt);
+    if (!failed && !lost) return false;
   }
   return true;
 }
 
 /** triggerStackRun activities of `stackId` whose every attempt failed: the stack's trigger failed because of faults. */
 export function failedTriggers(o: Observation, stackId: string, attempts: number): CallRecord[][] {
-  return activities(o.calls, (c) => c.activityType === 'triggerStackRun' && c.stackId === stackId).filter((calls) => everyAttemptFailed(calls, attempts));
+  const restarted = o.events.some((e) => e.kind === 'step' && e.step.kind === 'restart');
+  return activities(o.calls, (c) => c.activityType === 'triggerStackRun' && c.stackId === stackId).filter((calls) => everyAttemptFailed(calls, attempts, restarted));
 }
 
 /** Run ID → the cascades whose decisions say they triggered it. */
