@@ -1,7 +1,7 @@
 /**
  * The candidates of issue 14 for the direct chain (StackDependencyChainWorkflow), measured side by side: time from
  * the chain's start to the last of N dependents triggered, 20 ms per fake Spacelift call, on the Temporal dev server.
- *   - workflow-task pollers: the SDK's 10 against WORKFLOW_TASK_POLLERS (src/temporal/create-worker.ts);
+ *   - workflow-task pollers: the SDK's 10 against WORKFLOW_TASK_POLLERS (src/service/create-worker.ts);
  *   - the trigger on the rate-limited trigger queue (worker with SPACELIFT_TRIGGER_RATE=1000, the largest, which
  *     these sizes never reach) against a local activity (SPACELIFT_TRIGGER_RATE=0, what the chain then does);
  *   - eager activity dispatch: a second dev server with `system.enableActivityEagerExecution=true` and a bench-only
@@ -16,7 +16,7 @@ import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
 import { createActivities } from '../src/activities';
 import { SpaceliftClient } from '../src/spacelift/client';
-import { WORKFLOW_TASK_POLLERS, createWorker, type CascadeWorker } from '../src/temporal/create-worker';
+import { WORKFLOW_TASK_POLLERS, createWorker, type CascadeWorker } from '../src/service/create-worker';
 import { devServerExecutable } from '../src/temporal/local-servers';
 import { CHAIN_WORKFLOW_TYPE } from '../src/workflows/types';
 import { startFakeSpacelift, type FakeStackSpec } from '../test/support/fake-spacelift';
@@ -160,7 +160,7 @@ ${table(header, rows)}
 
 - **Workflow-task pollers**: every child's first workflow task waits on the task queue's normal (non-sticky) partition,
   which only a fifth of the SDK's 10 pollers poll. Kept: \`WORKFLOW_TASK_POLLERS\` (40, as many as workflow-task slots)
-  in \`src/temporal/create-worker.ts\`.
+  in \`src/service/create-worker.ts\`.
 - **Local trigger**: the child triggers inside its first workflow task and completes in it, instead of scheduling an
   activity, waiting for its dispatch and a second workflow task. Kept, **only when the worker has no
   \`SPACELIFT_TRIGGER_RATE\`** (\`=0\`): a local activity runs in the worker, outside the trigger queue whose rate the

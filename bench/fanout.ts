@@ -20,7 +20,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { parseArgs } from 'node:util';
 import { SpaceliftClient } from '../src/spacelift/client';
-import { WORKFLOW_TASK_POLLERS, createWorker } from '../src/temporal/create-worker';
+import { WORKFLOW_TASK_POLLERS, createWorker } from '../src/service/create-worker';
 import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeOptions } from '../src/workflows/cascade-types';
 import { CHAIN_WORKFLOW_TYPE } from '../src/workflows/types';
 import { startFakeSpacelift, type FakeSpacelift, type FakeStackSpec } from '../test/support/fake-spacelift';

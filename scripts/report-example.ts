@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { devServerExecutable } from '../src/temporal/local-servers';
-import { createWorker } from '../src/temporal/create-worker';
-import { CASCADE_WORKFLOW_TYPE, cascadeStatusQuery, runMonitorWorkflowId, runStateSignal, type CascadeStatus } from '../src/workflows/cascade-types';
+import { createWorker } from '../src/service/create-worker';
+import { CASCADE_WORKFLOW_TYPE, cascadeStatusQuery, runStateSignal, type CascadeStatus } from '../src/workflows/cascade-types';
 import { startFakeSpacelift } from '../test/support/fake-spacelift';
 import { SpaceliftClient } from '../src/spacelift/client';
+import { runMonitorWorkflowId } from '../src/workflows/workflow-ids';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

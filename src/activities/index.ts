@@ -10,8 +10,9 @@ import { dependsOn } from '../spacelift/labels';
 import { PlatformError } from '../platform/errors';
 import type { Run, RunDelta, PlatformApi, Stack } from '../platform/types';
 import type { DependentStackInfo } from '../workflows/types';
-import { STACK_RUNS_WORKFLOW_TYPE, stackRunsWorkflowId, type StackRunsResult } from '../workflows/stack-runs-types';
+import { STACK_RUNS_WORKFLOW_TYPE, type StackRunsResult } from '../workflows/stack-runs-types';
 import { createReportingActivities, type ReportingDeps } from './reporting';
+import { stackRunsWorkflowId } from '../workflows/workflow-ids';
 
 export type { AuditInput } from './reporting';
 

@@ -5,7 +5,7 @@ import type { CommandContext } from './command-context';
 import { readCascadeStatus } from './control/cascade-status';
 import { renderCascadeStatus } from './control/render-status';
 import { EXIT, type ExitCode } from './exit-codes';
-import { withTemporal, type TemporalSession } from './runtime/temporal-session';
+import { withTemporal, type TemporalSession } from '../service/temporal-session';
 
 /** How long to wait for the workflow to finish cancelling (it stops the runs it queued first) before returning. */
 const CLOSE_WAIT_MS = 20_000;

@@ -14,9 +14,9 @@ import { sendSignedWebhook, sendTerraformNotification } from './demo/send-webhoo
 import { startDevServer } from './demo/start-dev-server';
 import { DemoInterrupted, TeardownStack, unlessInterrupted } from './demo/teardown-stack';
 import { EXIT, type ExitCode } from './exit-codes';
-import { installRuntime } from './runtime/install-runtime';
-import { listenForShutdown } from './runtime/shutdown-signal';
-import { startServe } from './runtime/start-serve';
+import { installRuntime } from '../service/install-runtime';
+import { listenForShutdown } from '../service/shutdown-signal';
+import { startServe } from '../service/start-serve';
 import { withTimeout } from '../async/with-timeout';
 
 // Literal require: inlined by esbuild, and src/cli and dist/cli are both two levels below the repo.

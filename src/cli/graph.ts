@@ -11,8 +11,8 @@ import { renderTree } from '../graph/render-tree';
 import { SpaceliftClient } from '../spacelift/client';
 import type { Stack } from '../platform/types';
 import type { CommandContext } from './command-context';
-import { quietLogger } from './runtime/quiet-logger';
-import { readAllUnits } from './runtime/terraform-client';
+import { quietLogger } from '../log/quiet-logger';
+import { readAllUnits } from '../service/terraform-client';
 import { EXIT, type ExitCode } from './exit-codes';
 
 export const GRAPH_FORMATS = ['tree', 'mermaid', 'dot', 'json'] as const;

@@ -3,8 +3,8 @@ import { planToJson, renderPlan } from '../cascade/render-plan';
 import { loadConfig } from '../config/load-config';
 import { SpaceliftClient } from '../spacelift/client';
 import type { CommandContext } from './command-context';
-import { quietLogger } from './runtime/quiet-logger';
-import { readAllUnits } from './runtime/terraform-client';
+import { quietLogger } from '../log/quiet-logger';
+import { readAllUnits } from '../service/terraform-client';
 import { EXIT, type ExitCode } from './exit-codes';
 
 /**

@@ -12,7 +12,7 @@ import { CASCADE_WORKFLOW_TYPE } from '../workflows/cascade-types';
 import type { CommandContext } from './command-context';
 import { readCascadeStatus } from './control/cascade-status';
 import { EXIT, UsageError, type ExitCode } from './exit-codes';
-import { withTemporal, type TemporalSession } from './runtime/temporal-session';
+import { withTemporal, type TemporalSession } from '../service/temporal-session';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown', 'mermaid', 'html'] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -8,9 +8,9 @@ import { reasonOf } from '../log/describe-error';
 
 /* Commands load lazily: --help and --version must not pay for the Temporal native bridge. */
 const RUNNERS: Record<CommandName, CommandRunner> = {
-  serve: async (context) => (await import('./serve')).runServe(context),
-  worker: async (context) => (await import('./worker')).runWorker(context),
-  webhook: async (context) => (await import('./webhook')).runWebhook(context),
+  serve: async (context) => (await import('./service')).runServiceCommand('serve', context),
+  worker: async (context) => (await import('./service')).runServiceCommand('worker', context),
+  webhook: async (context) => (await import('./service')).runServiceCommand('webhook', context),
   'check-connection': async (context) => (await import('./check-connection')).runCheckConnection(context),
   demo: async (context) => (await import('./demo')).runDemo(context),
   plan: async (context) => (await import('./plan')).runPlan(context),

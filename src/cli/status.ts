@@ -5,7 +5,7 @@ import type { CommandContext } from './command-context';
 import { readCascadeStatus } from './control/cascade-status';
 import { cascadeStatusToJson, renderCascadeStatus, renderChainStatus, type WorkflowHeader } from './control/render-status';
 import { EXIT, type ExitCode } from './exit-codes';
-import { withTemporal } from './runtime/temporal-session';
+import { withTemporal } from '../service/temporal-session';
 
 /** Where every stack of a cascade stands (the cascadeStatus query); for a StackDependencyChainWorkflow, its result. */
 export async function runStatus(context: CommandContext): Promise<ExitCode> {

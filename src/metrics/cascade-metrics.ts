@@ -57,7 +57,7 @@ export interface CascadeMetricsOptions {
    * file descriptors), under their standard names. Once per process: each call starts its own GC observer.
    */
   processMetrics?: boolean;
-  /** The Temporal Runtime's metrics buffer (src/cli/runtime/install-runtime.ts): worker and client metrics. */
+  /** The Temporal Runtime's metrics buffer (src/service/install-runtime.ts): worker and client metrics. */
   temporal?: Pick<MetricsBuffer, 'retrieveUpdates'>;
 }
 

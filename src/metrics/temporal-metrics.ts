@@ -1,7 +1,7 @@
 /**
  * The Temporal core's worker and client metrics, on our own /metrics.
  *
- * The Runtime is installed with a metrics *buffer* (src/cli/runtime/install-runtime.ts) instead of the core's
+ * The Runtime is installed with a metrics *buffer* (src/service/install-runtime.ts) instead of the core's
  * Prometheus exporter, which would serve a second HTTP port. Each update drained from the buffer is replayed into a
  * prom-client metric of the same registry. Names, units and histogram buckets are the ones the core's Prometheus
  * exporter uses by default (`temporal_` prefix, durations in milliseconds, counters without `_total`), so Temporal's

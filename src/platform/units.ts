@@ -41,8 +41,3 @@ export function resolveReference(reference: string, from: PlatformName): string 
   if (lower.startsWith(TFC_PREFIX)) return unitId('tfc', reference.slice(TFC_PREFIX.length).trim());
   return unitId(from, reference);
 }
-
-/** Run monitors have IDs derived from the run, so a webhook finds them without a lookup. */
-export function runMonitorWorkflowId(runId: string, unit?: string): string {
-  return unit !== undefined && platformOf(unit) === 'tfc' ? `tfc-run-${runId}` : `spacelift-run-${runId}`;
-}

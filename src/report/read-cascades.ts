@@ -1,6 +1,6 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { CASCADE_WORKFLOW_TYPE, cascadeStatusQuery, type CascadeStatus } from '../workflows/cascade-types';
-import { noWorkerAnswered, type TemporalSession } from '../cli/runtime/temporal-session';
+import { noWorkerAnswered, type TemporalSession } from '../service/temporal-session';
 import type { CascadeRecord } from './types';
 
 /** Workflows read at once: enough to hide the round trips, few enough not to load the frontend. */

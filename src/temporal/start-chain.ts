@@ -4,7 +4,7 @@ import type { CascadeConfig } from '../config/types';
 import type { RunDelta } from '../platform/types';
 import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeOptions } from '../workflows/cascade-types';
 import { CHAIN_WORKFLOW_TYPE, type ChainInput } from '../workflows/types';
-import { chainWorkflowId } from './workflow-id';
+import { cascadeWorkflowId } from '../workflows/workflow-ids';
 
 export interface StartChainRequest {
   stackId: string;
@@ -31,7 +31,7 @@ const POLL_MAX_MS = 10 * 60_000;
  * Any other error propagates: the caller answers 503 and Spacelift redelivers.
  */
 export async function startChain(client: Client, settings: ChainStartSettings, request: StartChainRequest): Promise<StartChainOutcome> {
-  const workflowId = chainWorkflowId(request.stackId, request.runId);
+  const workflowId = cascadeWorkflowId(request.stackId, request.runId);
   const { workflowType, args } = chainStart(request, settings.cascade);
   try {
     await client.workflow.start(workflowType, {

@@ -1,8 +1,8 @@
 import type { LogFields } from '../log/logger';
-import { runMonitorWorkflowId } from '../temporal/workflow-id';
 import type { RunDelta } from '../platform/types';
 import { describeError } from '../log/describe-error';
 import type { Reply } from './handle-delivery';
+import { runMonitorWorkflowId } from '../workflows/workflow-ids';
 
 /**
  * delivered: the run's RunMonitorWorkflow is running and got the state; already-complete: the run's monitor existed

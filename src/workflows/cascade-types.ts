@@ -156,4 +156,3 @@ export const runStateSignal = defineSignal<[RunStateSignal]>('runState');
 export const cascadeStatusQuery = defineQuery<CascadeStatus>('cascadeStatus');
 
 /** `spacelift-run-<runId>`, or `tfc-run-<runId>` for a run of an HCP Terraform workspace. */
-export { runMonitorWorkflowId } from '../platform/units';

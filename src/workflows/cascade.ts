@@ -13,11 +13,9 @@ import {
 import { RunMonitorWorkflow } from './run-monitor';
 import { SharedRuns } from './shared-runs';
 import { causeMessage, requireStackId } from './stack-execution';
-import {
-  approveSignal, cascadeStatusQuery, rejectSignal, runMonitorWorkflowId, type CascadeInput, type CascadeOptions, type CascadeStatus,
-  type StackStatus,
-} from './cascade-types';
+import { approveSignal, cascadeStatusQuery, rejectSignal, type CascadeInput, type CascadeOptions, type CascadeStatus, type StackStatus } from './cascade-types';
 import type { RunDelta } from '../platform/types';
+import { runMonitorWorkflowId } from './workflow-ids';
 
 /** Cascades started before run sharing triggered and watched each run themselves; replaying them must too. */
 const RUN_SHARING_PATCH = 'cascade-shares-runs';

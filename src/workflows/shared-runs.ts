@@ -7,10 +7,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTIVITY_START_TO_CLOSE, READ_RETRY } from './policies';
-import {
-  releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, stackRunsWorkflowId,
-  type RunAssignment, type RunEnd, type RunReleased, type RunRequest,
-} from './stack-runs-types';
+import { releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, type RunAssignment, type RunEnd, type RunReleased, type RunRequest } from './stack-runs-types';
+import { stackRunsWorkflowId } from './workflow-ids';
 
 /** Starting a unit's StackRunsWorkflow is one Temporal call; this bounds how long it may take, outages included. */
 const START_DEADLINE = '10m';

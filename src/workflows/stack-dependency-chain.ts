@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import { ACTIVITY_START_TO_CLOSE, DEFAULT_PLAN_TIMEOUT_MS, READ_RETRY, TRIGGER_RETRY } from './policies';
 import { StackExecutionWorkflow, causeMessage, requireStackId } from './stack-execution';
 import type { ChainInput, ChainResult, DependentOutcome, DependentStackInfo } from './types';
+import { chainChildWorkflowId } from './workflow-ids';
 
 /** Finding the dependents is a read: it rides out a Spacelift outage for as long as a cascade's plan may. */
 const { findDependentStacks } = proxyActivities<Activities>({
@@ -41,7 +42,7 @@ async function runDependent(stack: DependentStackInfo, localTrigger: boolean): P
   try {
     const { run } = await executeChild(StackExecutionWorkflow, {
       // Unique per chain: two chains reaching the same stack must not collide (the original used run-stack-<id>).
-      workflowId: childWorkflowId(chainId, stack.id),
+      workflowId: chainChildWorkflowId(chainId, stack.id),
       args: [{ stack_id: stack.id, chain_workflow_id: chainId, ...(localTrigger ? { local_trigger: true } : {}) }],
       retry: TRIGGER_RETRY,
     });
@@ -50,8 +51,4 @@ async function runDependent(stack: DependentStackInfo, localTrigger: boolean): P
     if (isCancellation(err)) throw err;
     return { stack_id: stack.id, stack_name: stack.name, status: 'failed', error: causeMessage(err) };
   }
-}
-
-export function childWorkflowId(chainWorkflowId: string, stackId: string): string {
-  return `${chainWorkflowId}/${stackId}`;
 }

@@ -7,11 +7,6 @@ import type { RunDelta } from '../platform/types';
 
 export const STACK_RUNS_WORKFLOW_TYPE = 'StackRunsWorkflow';
 
-/** `stack-runs-<unit>`: one per stack (`stack-runs-app`) or workspace (`stack-runs-tfc:dns`) in the namespace. */
-export function stackRunsWorkflowId(unitId: string): string {
-  return `stack-runs-${unitId}`;
-}
-
 export interface StackRunsInput {
   unit_id: string;
   /** The runs the unit's previous execution triggered (its result), which a retried trigger must never adopt. */

@@ -3,7 +3,6 @@ import {
   workflowInfo, type SignalDefinition,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { runMonitorWorkflowId } from '../platform/units';
 import { ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue } from './policies';
 import { NOT_STARTED, RunMonitorWorkflow } from './run-monitor';
 import { causeMessage } from './stack-execution';
@@ -11,6 +10,7 @@ import {
   releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, stackRunsQuery,
   type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput, type StackRunsResult,
 } from './stack-runs-types';
+import { runMonitorWorkflowId } from './workflow-ids';
 
 /** A new StackRunsWorkflow waits this long for the request of the cascade that started it. */
 const FIRST_MESSAGE_WAIT = '1 minute';

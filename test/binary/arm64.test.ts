@@ -8,7 +8,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import { VERSION } from '../../src/cli/version';
 import { devServerExecutable } from '../../src/temporal/local-servers';
-import { chainWorkflowId } from '../../src/temporal/workflow-id';
 import type { ChainResult } from '../../src/workflows/types';
 import { startFakeSpacelift, type FakeSpacelift } from '../support/fake-spacelift';
 import {
@@ -26,6 +25,7 @@ import {
   type Sandbox,
 } from './run-binary';
 import { STACKS, WEBHOOK_SECRET, deliverRunFinished } from './webhook-delivery';
+import { cascadeWorkflowId } from '../../src/workflows/workflow-ids';
 
 const ARM64_BINARY = join(REPO, 'dist', 'spacelift-cascade-linux-arm64');
 // Emulated, V8 runs several times slower: generous limits, never assertions on time.
@@ -90,7 +90,7 @@ if (missing || typeof runner === 'string') {
     const runId = `01JARM64TEST${Date.now()}`;
     const { status, answer } = await deliverRunFinished(port, 'net', runId, 60_000);
     t.equal(status, 200, 'the delivery is accepted', { answer });
-    const workflowId = chainWorkflowId('net', runId);
+    const workflowId = cascadeWorkflowId('net', runId);
     t.match(answer, { workflowId });
     const result = await withTimeout(env.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>, EMULATED_MS, 'the chain workflow');
     t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [['app', 'triggered'], ['db', 'triggered']]);

@@ -8,11 +8,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestWorkflowEnvironment as Env } from '@temporalio/testing';
 import { devServerExecutable } from '../../src/temporal/local-servers';
 import { VERSION } from '../../src/cli/version';
-import { chainWorkflowId } from '../../src/temporal/workflow-id';
 import type { ChainResult } from '../../src/workflows/types';
 import { startFakeSpacelift, type FakeSpacelift } from '../support/fake-spacelift';
 import { createSandbox, freePort, missingBinaryReason, pinnedNodeVersion, runBinary, staleBinaryNote, startBinary, waitForOk, withTimeout, type Sandbox } from './run-binary';
 import { STACKS, WEBHOOK_SECRET, deliverRunFinished } from './webhook-delivery';
+import { cascadeWorkflowId } from '../../src/workflows/workflow-ids';
 
 const ASSET_FILES = ['releases/x86_64-unknown-linux-gnu/index.node', 'workflow-worker-thread.js', 'mappings.wasm', 'workflow-bundle.js'];
 
@@ -143,7 +143,7 @@ if (missing) {
     const runId = `01JBINARYTEST${Date.now()}`;
     const { status, answer } = await deliverRunFinished(port, 'net', runId);
     t.equal(status, 200, 'the delivery is accepted', { answer });
-    const workflowId = chainWorkflowId('net', runId);
+    const workflowId = cascadeWorkflowId('net', runId);
     t.match(answer, { workflowId });
 
     const result = await withTimeout(env.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>, 60_000, 'the chain workflow');

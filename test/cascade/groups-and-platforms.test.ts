@@ -3,8 +3,9 @@ import t from 'tap';
 import { parseGroups, resolveEdges } from '../../src/cascade/edges';
 import { buildPlan } from '../../src/cascade/plan';
 import type { CascadePlan } from '../../src/cascade/types';
-import { nativeId, platformOf, resolveReference, runMonitorWorkflowId } from '../../src/platform/units';
+import { nativeId, platformOf, resolveReference } from '../../src/platform/units';
 import type { Stack } from '../../src/platform/types';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 const unit = (id: string, ...labels: string[]): Stack => ({ id, name: id, labels, attachedContexts: [] });
 const waves = (plan: CascadePlan) => plan.stacks.map((s) => `${s.id}@${s.wave}`);

@@ -4,13 +4,14 @@
 import t from 'tap';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { type CascadeStatus } from '../../src/workflows/cascade-types';
 import { signPayload } from '../../src/webhook';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { freePort } from './free-port';
 import { cliEnv, startCli } from './run-cli';
 import { within } from '../support/within';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 const SECRET = 'graph-test-webhook-secret';
 const ROOT_RUN = `01JGRAPHROOT${process.pid}`;

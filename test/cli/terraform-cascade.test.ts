@@ -5,12 +5,13 @@ import t from 'tap';
 import { startFakeTerraform } from '../../src/fake-terraform/server';
 import { signTerraformPayload } from '../../src/terraform/webhook';
 import { signPayload } from '../../src/webhook';
-import { runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { type CascadeStatus } from '../../src/workflows/cascade-types';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { within } from '../support/within';
 import { freePort } from './free-port';
 import { cliEnv, startCli } from './run-cli';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 const SPACELIFT_SECRET = 'tfc-e2e-spacelift-secret';
 const TFC_SECRET = 'tfc-e2e-notification-token';

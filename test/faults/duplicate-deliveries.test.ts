@@ -4,11 +4,11 @@
 import t from 'tap';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { chainWorkflowId } from '../../src/temporal/workflow-id';
-import { runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { type CascadeStatus } from '../../src/workflows/cascade-types';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { deliver, eventually, startCli, webhookBody, within, type Answer } from './helpers';
+import { cascadeWorkflowId, runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 const NET_RUN = '01DUPLICATERUNNET000000001';
 const DB_RUN = '01DUPLICATERUNDB0000000001';
@@ -28,8 +28,8 @@ t.test('duplicate and out-of-order deliveries start exactly one cascade per run'
 
   const finished = webhookBody('net', NET_RUN, { state: 'FINISHED', stateVersion: 7 });
   const first = await deliver(port, finished);
-  t.same(first, { status: 200, json: { status: 'started', workflowId: chainWorkflowId('net', NET_RUN) } }, 'FINISHED starts the cascade');
-  t.same(await deliver(port, finished), { status: 200, json: { status: 'duplicate', workflowId: chainWorkflowId('net', NET_RUN) } }, 'FINISHED again: duplicate');
+  t.same(first, { status: 200, json: { status: 'started', workflowId: cascadeWorkflowId('net', NET_RUN) } }, 'FINISHED starts the cascade');
+  t.same(await deliver(port, finished), { status: 200, json: { status: 'duplicate', workflowId: cascadeWorkflowId('net', NET_RUN) } }, 'FINISHED again: duplicate');
   const planningLate = await deliver(port, webhookBody('net', NET_RUN, { state: 'PLANNING', stateVersion: 3 }));
   t.match(planningLate, { status: 202, json: { status: 'ignored' } }, 'PLANNING after FINISHED is ignored');
   const burst = await Promise.all(Array.from({ length: 10 }, () => deliver(port, finished)));
@@ -61,14 +61,14 @@ t.test('duplicate and out-of-order deliveries start exactly one cascade per run'
   }
 
   const results = (await within(60_000, 'both cascades', Promise.all([NET_RUN, DB_RUN].map((run, i) =>
-    env.client.workflow.getHandle(chainWorkflowId(i === 0 ? 'net' : 'db', run)).result(),
+    env.client.workflow.getHandle(cascadeWorkflowId(i === 0 ? 'net' : 'db', run)).result(),
   )))) as CascadeStatus[];
   t.same(results.flatMap((r) => r.stacks.map((s) => `${s.id} ${s.state}`)).sort(), ['app1 finished', 'app2 finished', 'app3 finished']);
-  t.same(await deliver(port, finished), { status: 200, json: { status: 'duplicate', workflowId: chainWorkflowId('net', NET_RUN) } }, 'FINISHED after completion: duplicate');
+  t.same(await deliver(port, finished), { status: 200, json: { status: 'duplicate', workflowId: cascadeWorkflowId('net', NET_RUN) } }, 'FINISHED after completion: duplicate');
 
   let cascades = 0;
   for await (const execution of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND WorkflowType = "CascadeWorkflow"` })) {
-    t.ok([chainWorkflowId('net', NET_RUN), chainWorkflowId('db', DB_RUN)].includes(execution.workflowId), `cascade ${execution.workflowId}`);
+    t.ok([cascadeWorkflowId('net', NET_RUN), cascadeWorkflowId('db', DB_RUN)].includes(execution.workflowId), `cascade ${execution.workflowId}`);
     cascades += 1;
   }
   t.equal(cascades, 2, 'exactly one cascade per finished run');
@@ -103,7 +103,7 @@ t.test('the webhook of a cascade’s run that comes before its monitor exists is
     status: 202,
     json: { status: 'ignored', reason: `run was triggered by a cascade (api::${fake.apiKeyId}); no monitor of it is running yet: the cascade that triggered it polls the run` },
   });
-  const result = (await within(60_000, 'the cascade', env.client.workflow.getHandle(chainWorkflowId('net', '01EARLYWEBHOOKNET00000001')).result())) as CascadeStatus;
+  const result = (await within(60_000, 'the cascade', env.client.workflow.getHandle(cascadeWorkflowId('net', '01EARLYWEBHOOKNET00000001')).result())) as CascadeStatus;
   t.match(result.stacks, [{ id: 'app', state: 'finished', runId: fake.triggers[0]?.runId }], 'its monitor found the end by polling');
   t.equal(fake.triggerCount('app'), 1);
   let cascades = 0;

@@ -4,13 +4,13 @@
 import t from 'tap';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerExecutable } from '../../src/temporal/local-servers';
-import { chainWorkflowId } from '../../src/temporal/workflow-id';
 import type { CascadeStatus } from '../../src/workflows/cascade-types';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { startOutageProxy } from '../support/outage-proxy';
 import { createDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { freePort } from '../cli/free-port';
 import { deliver, eventually, getStatus, startCli, webhookBody } from './helpers';
+import { cascadeWorkflowId } from '../../src/workflows/workflow-ids';
 
 const runOf = (stackId: string) => `01BOOTRUN${stackId.toUpperCase().replace(/-/g, '')}00000000000`.slice(0, 26);
 
@@ -56,7 +56,7 @@ t.test('serve while Temporal is down: it listens, answers 503 and keeps retrying
     t.same((await deliver(serve.port, body)).json.status, 'duplicate', `${upstream[i]}: a later redelivery is a duplicate`);
   }
   for (const id of upstream) {
-    const status = (await env.client.workflow.getHandle(chainWorkflowId(id, runOf(id))).result()) as CascadeStatus;
+    const status = (await env.client.workflow.getHandle(cascadeWorkflowId(id, runOf(id))).result()) as CascadeStatus;
     t.same(status.stacks.map((s) => [s.id, s.state]), [[`${id}-app`, 'finished']]);
     t.equal(fake.triggerCount(`${id}-app`), 1, `${id}-app ran once`);
   }
@@ -80,7 +80,7 @@ t.test('a 30 s Spacelift outage while runs are in flight (polled, no webhooks): 
   await new Promise((resolve) => setTimeout(resolve, 30_000));
   proxy.setDown(false);
   t.ok(proxy.refused() > 5, `${proxy.refused()} calls were refused during the outage`);
-  const status = (await env.client.workflow.getHandle(chainWorkflowId('vpc', runOf('vpc'))).result()) as CascadeStatus;
+  const status = (await env.client.workflow.getHandle(cascadeWorkflowId('vpc', runOf('vpc'))).result()) as CascadeStatus;
   t.same(Object.fromEntries(status.stacks.map((s) => [s.id, s.state])), { eks: 'finished', rds: 'finished', app: 'finished' });
   t.same(['app', 'eks', 'rds'].map((id) => fake.triggerCount(id)), [1, 1, 1], 'each stack ran once');
 });

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devServerExecutable } from '../../src/temporal/local-servers';
-import { chainWorkflowId } from '../../src/temporal/workflow-id';
 import { startFakeSpacelift, type FakeStackSpec } from '../support/fake-spacelift';
 import { uniqueTaskQueue } from '../support/temporal';
 import { freePort } from '../cli/free-port';
 import { deliver, eventually, getStatus, startCli, webhookBody, within, type Answer } from './helpers';
+import { cascadeWorkflowId } from '../../src/workflows/workflow-ids';
 
 const DELIVERIES = 20;
 const upstream = Array.from({ length: DELIVERIES }, (_, i) => `up-${String(i + 1).padStart(2, '0')}`);
@@ -77,7 +77,7 @@ t.test('Temporal down: 20 deliveries answered 503; after a restart on the same d
 
   const client = env.client;
   for (const id of upstream) {
-    const workflowId = chainWorkflowId(id, runOf(id));
+    const workflowId = cascadeWorkflowId(id, runOf(id));
     const executions = [];
     for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) executions.push(execution);
     t.equal(executions.length, 1, `exactly one workflow ${workflowId}`);
@@ -85,7 +85,7 @@ t.test('Temporal down: 20 deliveries answered 503; after a restart on the same d
   await within(
     60_000,
     'every cascade to complete',
-    Promise.all(upstream.map((id) => client.workflow.getHandle(chainWorkflowId(id, runOf(id))).result())),
+    Promise.all(upstream.map((id) => client.workflow.getHandle(cascadeWorkflowId(id, runOf(id))).result())),
   );
   for (const id of upstream) {
     t.equal(fake.triggerCount(`${id}-a`), 1, `${id}-a triggered once`);

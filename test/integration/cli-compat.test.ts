@@ -4,7 +4,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createWorker } from '../../src/temporal/create-worker';
+import { createWorker } from '../../src/service/create-worker';
 import { devServerExecutable } from '../../src/temporal/local-servers';
 import { createDevEnv, workflowBundleCode } from '../support/temporal';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';

@@ -12,7 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, MetricsBuffer, Runtime, bundleWorkflowCode, makeTelemetryFilterString } from '@temporalio/worker';
 import { createCascadeMetrics, TEMPORAL_METRICS_BUFFER_SIZE } from '../../src/metrics';
 import { testServerExecutable } from '../../src/temporal/local-servers';
-import { createWorker } from '../../src/temporal/create-worker';
+import { createWorker } from '../../src/service/create-worker';
 import { CASCADE_WORKFLOW_TYPE } from '../../src/workflows/cascade-types';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createWorker, type CreateWorkerOptions } from '../../src/temporal/create-worker';
+import { createWorker, type CreateWorkerOptions } from '../../src/service/create-worker';
 import type { PlatformApi } from '../../src/platform/types';
 import type { ChainInput, ChainResult } from '../../src/workflows/types';
 import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeStatus } from '../../src/workflows/cascade-types';

@@ -2,7 +2,7 @@
 // (`spacelift-run-<runId>`), before the trigger-state filter, and never starts a cascade of its own. With the worker's
 // key the listener knows which runs those are (signal only); without it, it asks Temporal first (describe).
 import t from 'tap';
-import { cascadeTriggeredBy } from '../../src/cli/runtime/start-listener';
+import { cascadeTriggeredBy } from '../../src/service/start-listener';
 import type { Config } from '../../src/config/types';
 import type { RouteOutcome } from '../../src/webhook';
 import { deliver, fixture, send, startHarness } from './harness';

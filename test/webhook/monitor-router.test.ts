@@ -4,12 +4,12 @@
 import t from 'tap';
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createMonitorRouter } from '../../src/cli/runtime/monitor-router';
-import { runMonitorWorkflowId } from '../../src/temporal/workflow-id';
+import { createMonitorRouter } from '../../src/service/monitor-router';
 import { RUN_MONITOR_WORKFLOW_TYPE, type RunMonitorInput, type RunMonitorResult } from '../../src/workflows/cascade-types';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { createDevEnv } from '../support/temporal';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {

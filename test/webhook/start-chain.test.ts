@@ -6,7 +6,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { defaultCascadeConfig } from '../../src/config';
 import type { CascadeConfig } from '../../src/config/types';
 import { cascadeOptions, chainStart, startChain } from '../../src/temporal/start-chain';
-import { runMonitorWorkflowId } from '../../src/temporal/workflow-id';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 const REQUEST = { stackId: 'vpc', runId: '01JRUN', runState: 'FINISHED', runDelta: { added: 2, changed: 1, deleted: 0 } };
 const graph: CascadeConfig = {

@@ -6,15 +6,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
 import { observe, startSpacelift, stopSpacelift } from '../support/spacelift-setup';
-import {
-  approveSignal,
-  rejectSignal,
-  runMonitorWorkflowId,
-  runStateSignal,
-  type CascadeStatus,
-} from '../../src/workflows/cascade-types';
+import { approveSignal, rejectSignal, runStateSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
 import { parseBlackouts } from '../../src/cascade/blackout';
 import { FINISHED, signalMonitor, stackOf, waitForStatus } from '../support/cascade-status';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {

@@ -7,11 +7,12 @@ import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporal
 import { createActivities } from '../../src/activities';
 import { startFakeTerraform, type FakeTerraform } from '../../src/fake-terraform/server';
 import { TerraformClient } from '../../src/terraform/client';
-import { runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { type CascadeStatus } from '../../src/workflows/cascade-types';
 import { FINISHED, signalMonitor, states, waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { createTimeSkippingEnv } from '../support/temporal';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {

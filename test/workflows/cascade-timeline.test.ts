@@ -6,7 +6,8 @@ import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { FINISHED, signalMonitor, stackOf, waitForStatus } from '../support/cascade-status';
-import { approveSignal, runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { approveSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {

@@ -7,7 +7,7 @@ import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { FINISHED, signalMonitor, stackOf, states, waitForStatus } from '../support/cascade-status';
-import { runMonitorWorkflowId } from '../../src/workflows/cascade-types';
+import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {

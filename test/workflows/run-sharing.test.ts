@@ -10,8 +10,9 @@ import { withWorker } from '../support/harness';
 import { activityInfo } from '@temporalio/activity';
 import { observe, startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { FINISHED, signalMonitor, stackOf, waitForStatus } from '../support/cascade-status';
-import { cascadeStatusQuery, runMonitorWorkflowId, type CascadeStatus } from '../../src/workflows/cascade-types';
-import { stackRunsQuery, stackRunsWorkflowId } from '../../src/workflows/stack-runs-types';
+import { cascadeStatusQuery, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { stackRunsQuery } from '../../src/workflows/stack-runs-types';
+import { runMonitorWorkflowId, stackRunsWorkflowId } from '../../src/workflows/workflow-ids';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {

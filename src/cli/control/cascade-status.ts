@@ -1,6 +1,6 @@
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { cascadeStatusQuery, type CascadeStatus } from '../../workflows/cascade-types';
-import { noWorkerAnswered, type TemporalSession } from '../runtime/temporal-session';
+import { noWorkerAnswered, type TemporalSession } from '../../service/temporal-session';
 
 /**
  * A cascade's status: the result of a completed one (no worker needed), else the cascadeStatus query, which a

@@ -2,7 +2,7 @@ import { loadConfig } from '../../config/load-config';
 import { approveSignal, CASCADE_WORKFLOW_TYPE, rejectSignal, type ApprovalSignal } from '../../workflows/cascade-types';
 import type { CommandContext } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { withTemporal } from '../runtime/temporal-session';
+import { withTemporal } from '../../service/temporal-session';
 import { readCascadeStatus } from './cascade-status';
 
 export type DecisionCommand = 'approve' | 'reject';

@@ -4,18 +4,16 @@
  * happened for the invariants to judge.
  */
 import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { createMonitorRouter } from '../../../src/cli/runtime/monitor-router';
+import { createMonitorRouter } from '../../../src/service/monitor-router';
 import type { NotifyInput } from '../../../src/notify/types';
 import type { RunDelta } from '../../../src/platform/types';
-import {
-  CASCADE_WORKFLOW_TYPE, approveSignal, cascadeStatusQuery, rejectSignal, runMonitorWorkflowId, type CascadeInput, type CascadeStatus,
-} from '../../../src/workflows/cascade-types';
-import { stackRunsWorkflowId } from '../../../src/workflows/stack-runs-types';
+import { CASCADE_WORKFLOW_TYPE, approveSignal, cascadeStatusQuery, rejectSignal, type CascadeInput, type CascadeStatus } from '../../../src/workflows/cascade-types';
 import type { FakeRunInfo, FakeStackSpec } from '../../support/fake-spacelift';
 import { NOT_STARTED, TERMINAL } from './evidence';
 import type { EdgeSpec, FaultCase, Step, TimedStep } from './model';
 import { deltaOf, messages, type CascadeLabel, type CascadeObservation, type DriverEvent, type Observation } from './observation';
 import type { World } from './world';
+import { runMonitorWorkflowId, stackRunsWorkflowId } from '../../../src/workflows/workflow-ids';
 
 const OPTIONS = { pollInitialMs: 1_000, pollMaxMs: 4_000 };
 

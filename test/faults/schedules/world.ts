@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AuditLog, AuditRecord } from '../../../src/audit/audit-log';
-import { createWorker, type CascadeWorker } from '../../../src/temporal/create-worker';
+import { createWorker, type CascadeWorker } from '../../../src/service/create-worker';
 import type { NotifyInput, NotifyResult } from '../../../src/notify/types';
 import type { RecordedTrigger } from '../../support/fake-spacelift';
 import { startSpacelift, stopSpacelift, type SpaceliftPair } from '../../support/spacelift-setup';

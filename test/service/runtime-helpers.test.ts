@@ -1,12 +1,12 @@
 import t from 'tap';
 import type { Connection } from '@temporalio/client';
 import { createLogger } from '../../src/log/logger';
-import { stopWithin } from '../../src/cli/runtime/graceful-stop';
-import { createTemporalProbe } from '../../src/cli/runtime/temporal-probe';
+import { stopWithin } from '../../src/service/graceful-stop';
+import { createTemporalProbe } from '../../src/service/temporal-probe';
 import { TeardownStack, unlessInterrupted, DemoInterrupted } from '../../src/cli/demo/teardown-stack';
-import { probeTcp } from '../../src/cli/runtime/tcp-probe';
-import { forwardTo } from '../../src/cli/runtime/install-runtime';
-import { warnIfCascadeRunsUnrecognisable } from '../../src/cli/runtime/startup-checks';
+import { probeTcp } from '../../src/service/tcp-probe';
+import { forwardTo } from '../../src/service/install-runtime';
+import { warnIfCascadeRunsUnrecognisable } from '../../src/service/startup-checks';
 import { loadConfig } from '../../src/config';
 
 function fakeConnection(answer: () => Promise<unknown>): { connection: Connection; calls: () => number } {

@@ -1,6 +1,6 @@
-import type { Config, SpaceliftConfig } from '../../config/types';
-import type { Logger } from '../../log/logger';
-import type { CascadeMetrics } from '../../metrics';
+import type { Config, SpaceliftConfig } from '../config/types';
+import type { Logger } from '../log/logger';
+import type { CascadeMetrics } from '../metrics';
 import { startListener, type RunningListener } from './start-listener';
 import { startWorker, type RunningWorker } from './start-worker';
 

@@ -1,9 +1,9 @@
-import type { Config } from '../../config/types';
-import type { Logger } from '../../log/logger';
-import { withUnitIds } from '../../platform/router';
-import type { SpaceliftClient } from '../../spacelift/client';
-import type { Stack } from '../../platform/types';
-import { TerraformClient } from '../../terraform/client';
+import type { Config } from '../config/types';
+import type { Logger } from '../log/logger';
+import { withUnitIds } from '../platform/router';
+import type { SpaceliftClient } from '../spacelift/client';
+import type { Stack } from '../platform/types';
+import { TerraformClient } from '../terraform/client';
 
 /** The HCP Terraform client when TFC_TOKEN and TFC_ORGANIZATION are set; undefined otherwise. */
 export function createTerraformClient(config: Pick<Config, 'terraform'>, logger: Logger): TerraformClient | undefined {

@@ -6,10 +6,10 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { TemporalConfig } from '../../config/types';
-import { TemporalUnreachableError } from '../exit-codes';
+import type { TemporalConfig } from '../config/types';
+import { TemporalUnreachableError } from './errors';
 import { connectClient } from './connect-temporal';
-import { reasonOf } from '../../log/describe-error';
+import { reasonOf } from '../log/describe-error';
 
 /** One RPC of a control command; a workflow query waits for a worker, so it gets longer. */
 const CALL_DEADLINE_MS = 10_000;

@@ -1,13 +1,14 @@
-import type { Logger } from '../../log/logger';
-import { describeError } from '../../log/describe-error';
-import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes';
+import type { Logger } from '../log/logger';
+import { describeError } from '../log/describe-error';
 import { stopWithin } from './graceful-stop';
 import type { ShutdownSignal } from './shutdown-signal';
 
+/** How the service ended: after a signal, or because a component failed; `clean` when everything stopped in time. */
+export type ServiceEnd = { signal: NodeJS.Signals; clean: boolean } | { failure: unknown; clean: boolean };
+
 /**
  * The life of a long-running command once it has started: wait for SIGTERM/SIGINT, or for a component that stops by
- * itself (`failed`, e.g. the worker), then stop everything within the grace period. Exit 0 after a signal and a clean
- * stop; after a component's failure, that failure's exit code (3 for Temporal refusing the worker, else 1).
+ * itself (`failed`, e.g. the worker), then stop everything within the grace period.
  */
 export async function runUntilSignal(options: {
   shutdown: ShutdownSignal;
@@ -16,7 +17,7 @@ export async function runUntilSignal(options: {
   /** Settles if a component stops without being asked: either way, that ends the process. */
   failed?: Promise<unknown>;
   stop: () => Promise<void>;
-}): Promise<ExitCode> {
+}): Promise<ServiceEnd> {
   const { logger, graceMs } = options;
   const ending = await Promise.race([
     options.shutdown.received.then((signal) => ({ signal, error: undefined })),
@@ -29,6 +30,5 @@ export async function runUntilSignal(options: {
   else logger.error('worker failed; shutting down', { error: describeError(ending.error) });
   const clean = await stopWithin(graceMs, logger, options.stop);
   if (clean) logger.info('stopped');
-  if (!ending.signal) return exitCodeFor(ending.error) === EXIT.temporalUnreachable ? EXIT.temporalUnreachable : EXIT.failure;
-  return clean ? EXIT.ok : EXIT.failure;
+  return ending.signal ? { signal: ending.signal, clean } : { failure: ending.error, clean };
 }

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { runMonitorWorkflowId } from '../../temporal/workflow-id';
-import type { RouteMode, RouteOutcome, RouteRunState, RunStateUpdate } from '../../webhook';
-import { RUN_MONITOR_WORKFLOW_TYPE, runStateSignal, type RunStateSignal } from '../../workflows/cascade-types';
+import type { RouteMode, RouteOutcome, RouteRunState, RunStateUpdate } from '../webhook';
+import { RUN_MONITOR_WORKFLOW_TYPE, runStateSignal, type RunStateSignal } from '../workflows/cascade-types';
+import { runMonitorWorkflowId } from '../workflows/workflow-ids';
 
 /**
  * The listener's fast path over the Temporal client, to the monitor `spacelift-run-<runId>` (`tfc-run-<runId>`):

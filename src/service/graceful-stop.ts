@@ -1,5 +1,5 @@
-import type { Logger } from '../../log/logger';
-import { describeError } from '../../log/describe-error';
+import type { Logger } from '../log/logger';
+import { describeError } from '../log/describe-error';
 
 /** Margin over SHUTDOWN_GRACE_MS for closing connections once the components have stopped. */
 const CLOSE_MARGIN_MS = 1_000;

@@ -1,10 +1,10 @@
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import type { TemporalConfig } from '../../config/types';
-import { connectionOptions } from '../../temporal/connection';
-import { reasonOf } from '../../log/describe-error';
-import { withTimeout } from '../../async/with-timeout';
-import { TemporalUnreachableError } from '../exit-codes';
+import type { TemporalConfig } from '../config/types';
+import { connectionOptions } from '../temporal/connection';
+import { reasonOf } from '../log/describe-error';
+import { withTimeout } from '../async/with-timeout';
+import { TemporalUnreachableError } from './errors';
 import { probeTcp } from './tcp-probe';
 
 /** Fail fast at start-up: systemd restarts us, which beats hanging on a wrong address. */

@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import { describeError } from '../../log/describe-error';
+import { describeError } from '../log/describe-error';
 
 export interface ProbeResult {
   ok: boolean;

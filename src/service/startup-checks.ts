@@ -1,7 +1,7 @@
-import type { Config, SpaceliftConfig } from '../../config/types';
-import type { Logger } from '../../log/logger';
-import { describeError } from '../../log/describe-error';
-import { SpaceliftCredentialsError } from '../exit-codes';
+import type { Config, SpaceliftConfig } from '../config/types';
+import type { Logger } from '../log/logger';
+import { describeError } from '../log/describe-error';
+import { SpaceliftCredentialsError } from './errors';
 import { verifySpaceliftCredentials } from './verify-spacelift';
 
 export function warnIfUnsigned(config: Config, logger: Logger): void {

@@ -1,8 +1,8 @@
-import type { SpaceliftConfig } from '../../config/types';
-import type { Logger } from '../../log/logger';
-import { SpaceliftAuthError } from '../../spacelift/errors';
-import { SpaceliftClient } from '../../spacelift/client';
-import { SpaceliftCredentialsError } from '../exit-codes';
+import type { SpaceliftConfig } from '../config/types';
+import type { Logger } from '../log/logger';
+import { SpaceliftAuthError } from '../spacelift/errors';
+import { SpaceliftClient } from '../spacelift/client';
+import { SpaceliftCredentialsError } from './errors';
 
 /**
  * Proves the API key works with one cheap read. A rejected key (auth error, or a token Spacelift ignores:

@@ -1,10 +1,10 @@
 import { DefaultLogger, MetricsBuffer, Runtime, type LogEntry, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
-import type { LogLevel } from '../../config/types';
-import type { Logger } from '../../log/logger';
-import { TEMPORAL_METRICS_BUFFER_SIZE } from '../../metrics';
+import type { LogLevel } from '../config/types';
+import type { Logger } from '../log/logger';
+import { TEMPORAL_METRICS_BUFFER_SIZE } from '../metrics';
 
 /**
- * The trigger worker (`<queue>-triggers`, src/temporal/create-worker.ts) has activities only, by design: the SDK's
+ * The trigger worker (`<queue>-triggers`, src/service/create-worker.ts) has activities only, by design: the SDK's
  * warning that it polls no workflow tasks says nothing an operator should act on.
  */
 function isExpected(entry: LogEntry): boolean {

@@ -1,11 +1,11 @@
 import { Client, type Connection } from '@temporalio/client';
-import type { Config } from '../../config/types';
-import type { Logger } from '../../log/logger';
-import type { CascadeMetrics } from '../../metrics';
-import { isOwnTrigger } from '../../spacelift/triggered-by';
-import { startChain, type StartChainRequest } from '../../temporal/start-chain';
-import { installedTracing } from '../../tracing';
-import { createWebhookServer, type Readiness, type RouteMode, type RunStateUpdate } from '../../webhook';
+import type { Config } from '../config/types';
+import type { Logger } from '../log/logger';
+import type { CascadeMetrics } from '../metrics';
+import { isOwnTrigger } from '../spacelift/triggered-by';
+import { startChain, type StartChainRequest } from '../temporal/start-chain';
+import { installedTracing } from '../tracing';
+import { createWebhookServer, type Readiness, type RouteMode, type RunStateUpdate } from '../webhook';
 import { lazyClient } from './connect-temporal';
 import { createMonitorRouter } from './monitor-router';
 import { createTemporalProbe } from './temporal-probe';

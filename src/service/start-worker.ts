@@ -1,18 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { TransportError } from '@temporalio/worker';
-import type { Config, SpaceliftConfig } from '../../config/types';
-import type { Logger } from '../../log/logger';
-import { instrumentSpacelift, instrumentTerraform, type CascadeMetrics } from '../../metrics';
-import { createAuditLog } from '../../audit/audit-log';
-import { createNotifier } from '../../notify/notifier';
-import { SpaceliftClient } from '../../spacelift/client';
-import { createWorker, type CascadeWorker } from '../../temporal/create-worker';
-import { resolveWorkflowSource } from '../../temporal/workflow-source';
-import { installedTracing } from '../../tracing';
-import type { Readiness } from '../../webhook';
-import { TemporalUnreachableError } from '../exit-codes';
+import type { Config, SpaceliftConfig } from '../config/types';
+import type { Logger } from '../log/logger';
+import { instrumentSpacelift, instrumentTerraform, type CascadeMetrics } from '../metrics';
+import { createAuditLog } from '../audit/audit-log';
+import { createNotifier } from '../notify/notifier';
+import { SpaceliftClient } from '../spacelift/client';
+import { createWorker, type CascadeWorker } from './create-worker';
+import { resolveWorkflowSource } from '../temporal/workflow-source';
+import { installedTracing } from '../tracing';
+import type { Readiness } from '../webhook';
+import { TemporalUnreachableError } from './errors';
 import { connectNative } from './connect-temporal';
-import { reasonOf } from '../../log/describe-error';
+import { reasonOf } from '../log/describe-error';
 import { createTerraformClient } from './terraform-client';
 
 export interface RunningWorker {
