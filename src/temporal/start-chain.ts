@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { CascadeConfig } from '../config/types';
+import { toRunDelta } from '../platform/run-delta';
 import type { RunDelta } from '../platform/types';
 import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeOptions } from '../workflows/cascade-types';
 import { CHAIN_WORKFLOW_TYPE, type ChainInput } from '../workflows/types';
@@ -55,7 +56,6 @@ export function chainStart(
   if (cascade.mode === 'direct') {
     return { workflowType: CHAIN_WORKFLOW_TYPE, args: [{ stack_id: request.stackId, run_id: request.runId, run_state: request.runState }] };
   }
-  const delta = request.runDelta;
   return {
     workflowType: CASCADE_WORKFLOW_TYPE,
     args: [
@@ -63,7 +63,7 @@ export function chainStart(
         stack_id: request.stackId,
         run_id: request.runId,
         run_state: request.runState,
-        run_delta: delta ? { added: delta.added, changed: delta.changed, deleted: delta.deleted } : null,
+        run_delta: toRunDelta(request.runDelta),
         options: cascadeOptions(cascade),
       },
     ],

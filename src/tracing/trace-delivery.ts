@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import type { Reply } from '../webhook/handle-delivery';
+import type { Reply } from '../webhook/reply';
 
 /** The OpenTelemetry API alone: without an installed provider (tracing off) every span is a no-op. */
 const tracer = trace.getTracer('spacelift-cascade');

@@ -1,5 +1,8 @@
-export { createWebhookServer, ListenError, WEBHOOK_PATH, type WebhookServer, type WebhookServerOptions } from './server';
-export { handleDelivery, type DeliveryOutcome, type Reply, type StartChain } from './handle-delivery';
+export { createWebhookServer, ListenError, type WebhookServer, type WebhookServerOptions } from './server';
+export { WEBHOOK_PATH } from './spacelift-delivery';
+export { TERRAFORM_WEBHOOK_PATH } from './terraform-delivery';
+export type { DeliveryOutcome, Reply } from './reply';
+export type { StartChain } from './start-cascade';
 export type { RouteMode, RouteOutcome, RouteRunState, RunStateUpdate } from './route-run-state';
 export { signPayload, verifySignature, type SignatureCheck } from './verify-signature';
 export { validateRunEvent, type RunEventValidation } from './validate-run-event';

@@ -1,8 +1,8 @@
 import type { LogFields } from '../log/logger';
 import type { RunDelta } from '../platform/types';
 import { describeError } from '../log/describe-error';
-import type { Reply } from './handle-delivery';
 import { runMonitorWorkflowId } from '../workflows/workflow-ids';
+import { unavailable, type Reply } from './reply';
 
 /**
  * delivered: the run's RunMonitorWorkflow is running and got the state; already-complete: the run's monitor existed
@@ -41,12 +41,7 @@ export async function routeToMonitor(update: RunStateUpdate, route: RouteRunStat
   try {
     outcome = await route(update, mode);
   } catch (err) {
-    return {
-      status: 503,
-      outcome: 'unavailable',
-      body: { status: 'unavailable', reason: 'Temporal did not answer whether a cascade watches this run; retry' },
-      fields: { ...fields, workflowId, error: describeError(err) },
-    };
+    return unavailable('Temporal did not answer whether a cascade watches this run; retry', { ...fields, workflowId, error: describeError(err) });
   }
   switch (outcome) {
     case 'delivered':
@@ -59,3 +54,11 @@ export async function routeToMonitor(update: RunStateUpdate, route: RouteRunStat
       throw new Error(`routeRunState answered ${String(outcome)}`);
   }
 }
+
+/**
+ * A run a cascade triggered whose monitor is not running: StackRunsWorkflow starts the monitor right after the trigger,
+ * so an early webhook can find none; the monitor then polls the run (CASCADE_POLL_INTERVAL) and loses nothing.
+ * Acknowledged (202), not 503: a redelivery would tell the monitor nothing its poll does not.
+ */
+export const unwatchedReason = (why: string): string =>
+  `run was ${why}; no monitor of it is running yet: the cascade that triggered it polls the run`;

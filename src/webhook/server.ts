@@ -5,13 +5,14 @@ import type { Logger } from '../log/logger';
 import { traceDelivery } from '../tracing/trace-delivery';
 import { PROMETHEUS_CONTENT_TYPE, type CascadeMetrics } from '../metrics/cascade-metrics';
 import { describeError } from '../log/describe-error';
-import { handleDelivery, type Reply, type StartChain } from './handle-delivery';
-import { handleTerraformDelivery, TERRAFORM_WEBHOOK_PATH } from './handle-terraform-delivery';
-import type { RouteRunState } from './route-run-state';
+import type { DeliveryDeps } from './delivery-deps';
 import { BodyAbortedError } from './read-body';
 import { checkReadiness, type ReadinessCheck } from './readiness';
-
-export const WEBHOOK_PATH = '/webhooks/spacelift';
+import type { Reply } from './reply';
+import type { RouteRunState } from './route-run-state';
+import { handleSpaceliftDelivery, WEBHOOK_PATH } from './spacelift-delivery';
+import type { StartChain } from './start-cascade';
+import { handleTerraformDelivery, TERRAFORM_WEBHOOK_PATH } from './terraform-delivery';
 
 const PROBES: Readonly<Record<string, readonly string[]>> = {
   '/healthz': ['GET', 'HEAD'],
@@ -66,7 +67,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   const { config, metrics, logger } = options;
   let closing = false;
   const routes = routesFor(config);
-  const deliveryDeps = {
+  const deliveryDeps: DeliveryDeps = {
     config,
     startChain: options.startChain,
     routeRunState: options.routeRunState,
@@ -99,7 +100,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       case TERRAFORM_WEBHOOK_PATH:
         return handleTerraformDelivery(req, deliveryDeps);
       default:
-        return handleDelivery(req, deliveryDeps);
+        return handleSpaceliftDelivery(req, deliveryDeps);
     }
   };
 

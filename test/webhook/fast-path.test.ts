@@ -63,6 +63,16 @@ t.test('a run without a delta starts with runDelta null', async (t) => {
   t.same(h.starts, [{ stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00002', runState: 'FAILED', runDelta: null }]);
 });
 
+t.test('the delta handed on is exactly the three counts, and null when any count is unknown', async (t) => {
+  const h = await startHarness(t);
+  t.equal((await deliver(h.port, finished)).status, 200);
+  t.same(h.routed[0]?.delta, { added: 2, changed: 1, deleted: 0 }, 'resources is dropped on the way to the monitor');
+  const unknown = ourRun({ id: '01JQ7Z9EXAMPLERUNVPC00009', triggeredBy: 'jdoe', delta: { added: 1, changed: null, deleted: 0, resources: 3 } });
+  t.equal((await deliver(h.port, unknown)).status, 200);
+  t.equal(h.routed[1]?.delta, null, 'a null count makes the delta unknown for the monitor');
+  t.same(h.starts[1], { stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00009', runState: 'FINISHED', runDelta: null });
+});
+
 t.test('the router failing is a 503 (Spacelift redelivers), and nothing starts', async (t) => {
   const unavailable = { status: 'unavailable', reason: 'Temporal did not answer whether a cascade watches this run; retry' };
   const h = await startHarness(t, { routeRunState: async () => { throw new Error('14 UNAVAILABLE: connection refused'); } });

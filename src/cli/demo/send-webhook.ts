@@ -1,7 +1,5 @@
 import { signTerraformPayload, TERRAFORM_SIGNATURE_HEADER } from '../../terraform/webhook';
-import { TERRAFORM_WEBHOOK_PATH } from '../../webhook/handle-terraform-delivery';
-import { signPayload } from '../../webhook/verify-signature';
-import { WEBHOOK_PATH } from '../../webhook/server';
+import { signPayload, TERRAFORM_WEBHOOK_PATH, WEBHOOK_PATH } from '../../webhook';
 
 export interface WebhookAnswer {
   status: number;

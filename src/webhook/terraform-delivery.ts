@@ -3,8 +3,11 @@ import type { WebhookConfig } from '../config/types';
 import type { LogFields } from '../log/logger';
 import { unitId } from '../platform/units';
 import { parseTerraformNotification, TERRAFORM_SIGNATURE_HEADER, verifyTerraformSignature } from '../terraform/webhook';
-import { ignored, readSignedJson, rejected, startCascade, unwatchedReason, type DeliveryDeps, type Reply } from './handle-delivery';
-import { routeToMonitor } from './route-run-state';
+import type { DeliveryDeps } from './delivery-deps';
+import { readSignedJson } from './gate';
+import { ignored, rejected, type Reply } from './reply';
+import { routeToMonitor, unwatchedReason } from './route-run-state';
+import { startCascade } from './start-cascade';
 
 export const TERRAFORM_WEBHOOK_PATH = '/webhooks/terraform';
 
@@ -17,16 +20,13 @@ export const TERRAFORM_WEBHOOK_PATH = '/webhooks/terraform';
  * delivered/duplicate; 202 while it has none) → a state that does not start a cascade: 202 → start the cascade of
  * `tfc:<workspace>`.
  */
-export async function handleTerraformDelivery(req: IncomingMessage, deps: DeliveryDeps & { config: WebhookConfig }): Promise<Reply> {
+export async function handleTerraformDelivery(req: IncomingMessage, deps: DeliveryDeps): Promise<Reply> {
   const { config } = deps;
-  const body = await readSignedJson(req, config.maxBodyBytes, (raw) => {
-    if (config.insecureSkipSignature) return undefined;
-    const check = verifyTerraformSignature(raw, req.headers[TERRAFORM_SIGNATURE_HEADER], config.terraformSecrets);
-    if (check === 'missing') return 'missing X-TFE-Notification-Signature header';
-    if (check === 'malformed') return 'X-TFE-Notification-Signature must be 128 hex digits (HMAC-SHA512)';
-    if (check === 'mismatch') return 'X-TFE-Notification-Signature does not match the body';
-    return undefined;
-  }, { allowMissingContentType: !config.insecureSkipSignature });
+  const body = await readSignedJson(req, {
+    maxBodyBytes: config.maxBodyBytes,
+    verify: (raw) => signatureProblem(req, raw, config),
+    allowMissingContentType: !config.insecureSkipSignature,
+  });
   if ('reply' in body) return body.reply;
 
   const parsed = parseTerraformNotification(body.payload);
@@ -39,10 +39,21 @@ export async function handleTerraformDelivery(req: IncomingMessage, deps: Delive
   // The message marker tells the runs a cascade created: only those can have a monitor (one Temporal call).
   if (event.triggeredByCascade) {
     if (deps.watchesRuns === false) return ignored('run was created by a cascade (its message says so); the cascade that created it follows it', fields);
+    // No delta: notifications carry no resource counts, so the monitor reads them from the run (deltaUnknown).
     const update = { unitId: unit, runId: event.runId, state: event.state };
     return (await routeToMonitor(update, deps.routeRunState, 'signal', fields)) ?? ignored(unwatchedReason('created by a cascade (its message says so)'), fields);
   }
   if (!config.triggerStates.includes(event.state)) return ignored(`state ${event.state} (${event.runStatus}) does not start a chain`, fields);
   // Notifications carry no resource counts: `when:changed` edges below a workspace do not fire (docs/platforms.md).
   return startCascade({ stackId: unit, runId: event.runId, runState: event.state, runDelta: null }, deps.startChain, fields);
+}
+
+/** X-TFE-Notification-Signature (hex HMAC-SHA512, TFC_WEBHOOK_SECRET): why it fails, or undefined. */
+function signatureProblem(req: IncomingMessage, raw: Buffer, config: WebhookConfig): string | undefined {
+  if (config.insecureSkipSignature) return undefined;
+  const check = verifyTerraformSignature(raw, req.headers[TERRAFORM_SIGNATURE_HEADER], config.terraformSecrets);
+  if (check === 'missing') return 'missing X-TFE-Notification-Signature header';
+  if (check === 'malformed') return 'X-TFE-Notification-Signature must be 128 hex digits (HMAC-SHA512)';
+  if (check === 'mismatch') return 'X-TFE-Notification-Signature does not match the body';
+  return undefined;
 }
