@@ -3,7 +3,7 @@ import type { Config } from '../config/types';
 import type { Logger } from '../log/logger';
 import type { CascadeMetrics } from '../metrics';
 import { isOwnTrigger } from '../spacelift/triggered-by';
-import { startChain, type StartChainRequest } from '../temporal/start-chain';
+import { startCascade, type StartCascadeRequest } from '../temporal/start-cascade';
 import { installedTracing } from '../tracing';
 import { createWebhookServer, type Readiness, type RouteMode, type RunStateUpdate } from '../webhook';
 import { lazyClient } from './connect-temporal';
@@ -45,8 +45,8 @@ export async function startListener(options: {
     config: config.webhook,
     metrics,
     logger: logger.child({ component: 'webhook' }),
-    startChain: (request: StartChainRequest) =>
-      connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startChain(client, startSettings, request)),
+    startCascade: (request: StartCascadeRequest) =>
+      connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startCascade(client, startSettings, request)),
     routeRunState: (update: RunStateUpdate, mode: RouteMode) => connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(update, mode)),
     ...(ownTrigger !== undefined ? { cascadeTriggeredBy: ownTrigger } : {}),
     watchesRuns: config.cascade.mode === 'graph',

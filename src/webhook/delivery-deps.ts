@@ -1,11 +1,11 @@
 import type { WebhookConfig } from '../config/types';
 import type { RouteRunState } from './route-run-state';
-import type { StartChain } from './start-cascade';
+import type { StartCascade } from './start-and-reply';
 
 /** What both platforms' delivery handlers need from the listener. */
 export interface DeliveryDeps {
   config: WebhookConfig;
-  startChain: StartChain;
+  startCascade: StartCascade;
   routeRunState: RouteRunState;
   /**
    * Graph mode, when the listener knows the worker's API key: whether a run's `triggeredBy` names it (`api::<keyId>`

@@ -2,10 +2,10 @@ export { createWebhookServer, ListenError, type WebhookServer, type WebhookServe
 export { WEBHOOK_PATH } from './spacelift-delivery';
 export { TERRAFORM_WEBHOOK_PATH } from './terraform-delivery';
 export type { DeliveryOutcome, Reply } from './reply';
-export type { StartChain } from './start-cascade';
+export type { StartCascade } from './start-and-reply';
 export type { RouteMode, RouteOutcome, RouteRunState, RunStateUpdate } from './route-run-state';
 export { signPayload, verifySignature, type SignatureCheck } from './verify-signature';
 export { validateRunEvent, type RunEventValidation } from './validate-run-event';
-export { shouldStartChain, type FilterDecision } from './chain-filter';
+export { shouldStartCascade, type FilterDecision } from './cascade-filter';
 export type { Readiness, ReadinessCheck } from './readiness';
 export type { RunEvent } from './run-event';

@@ -11,7 +11,7 @@ import { checkReadiness, type ReadinessCheck } from './readiness';
 import type { Reply } from './reply';
 import type { RouteRunState } from './route-run-state';
 import { handleSpaceliftDelivery, WEBHOOK_PATH } from './spacelift-delivery';
-import type { StartChain } from './start-cascade';
+import type { StartCascade } from './start-and-reply';
 import { handleTerraformDelivery, TERRAFORM_WEBHOOK_PATH } from './terraform-delivery';
 
 const PROBES: Readonly<Record<string, readonly string[]>> = {
@@ -36,7 +36,7 @@ const MAX_PATH_ECHO = 100;
 
 export interface WebhookServerOptions {
   config: WebhookConfig;
-  startChain: StartChain;
+  startCascade: StartCascade;
   /** The fast path: hands a run's state to the cascade monitor watching it, if any (see route-run-state.ts). */
   routeRunState: RouteRunState;
   /** Graph mode: recognises the worker's Spacelift key in a run's `triggeredBy` (see DeliveryDeps). */
@@ -69,7 +69,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   const routes = routesFor(config);
   const deliveryDeps: DeliveryDeps = {
     config,
-    startChain: options.startChain,
+    startCascade: options.startCascade,
     routeRunState: options.routeRunState,
     ...(options.cascadeTriggeredBy !== undefined ? { cascadeTriggeredBy: options.cascadeTriggeredBy } : {}),
     ...(options.watchesRuns !== undefined ? { watchesRuns: options.watchesRuns } : {}),

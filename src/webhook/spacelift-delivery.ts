@@ -2,13 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { WebhookConfig } from '../config/types';
 import type { LogFields } from '../log/logger';
 import { toRunDelta } from '../platform/run-delta';
-import { shouldStartChain } from './chain-filter';
+import { shouldStartCascade } from './cascade-filter';
 import type { DeliveryDeps } from './delivery-deps';
 import { classifyDelivery } from './event-type';
 import { readSignedJson } from './gate';
 import { ignored, rejected, type Reply } from './reply';
 import { routeToMonitor, unwatchedReason } from './route-run-state';
-import { startCascade } from './start-cascade';
+import { startAndReply } from './start-and-reply';
 import { validateRunEvent } from './validate-run-event';
 import { verifySignature } from './verify-signature';
 
@@ -47,10 +47,10 @@ export async function handleSpaceliftDelivery(req: IncomingMessage, deps: Delive
   }
   if (own === true) return ignored(unwatchedReason(`triggered by a cascade (${String(event.run.triggeredBy)})`), fields);
 
-  const decision = shouldStartChain(event, config);
+  const decision = shouldStartCascade(event, config);
   if (!decision.start) return ignored(decision.reason, fields);
   const request = { stackId: event.stack.id, runId: event.run.id, runState: event.state, runDelta: delta };
-  return startCascade(request, deps.startChain, fields);
+  return startAndReply(request, deps.startCascade, fields);
 }
 
 /** X-Signature-256 (HMAC-SHA256, WEBHOOK_SECRET): why it fails, or undefined. */

@@ -7,7 +7,7 @@ import type { DeliveryDeps } from './delivery-deps';
 import { readSignedJson } from './gate';
 import { ignored, rejected, type Reply } from './reply';
 import { routeToMonitor, unwatchedReason } from './route-run-state';
-import { startCascade } from './start-cascade';
+import { startAndReply } from './start-and-reply';
 
 export const TERRAFORM_WEBHOOK_PATH = '/webhooks/terraform';
 
@@ -45,7 +45,7 @@ export async function handleTerraformDelivery(req: IncomingMessage, deps: Delive
   }
   if (!config.triggerStates.includes(event.state)) return ignored(`state ${event.state} (${event.runStatus}) does not start a chain`, fields);
   // Notifications carry no resource counts: `when:changed` edges below a workspace do not fire (docs/platforms.md).
-  return startCascade({ stackId: unit, runId: event.runId, runState: event.state, runDelta: null }, deps.startChain, fields);
+  return startAndReply({ stackId: unit, runId: event.runId, runState: event.state, runDelta: null }, deps.startCascade, fields);
 }
 
 /** X-TFE-Notification-Signature (hex HMAC-SHA512, TFC_WEBHOOK_SECRET): why it fails, or undefined. */

@@ -1,7 +1,7 @@
 /**
  * Seeded generators of hostile and odd webhook requests for test/fuzz/webhook.test.ts. Every case says what the
  * listener may do with it (`expect`), and carries a run ID from a namespace that tells the oracle whether it was
- * correctly signed: only `signed-*` run IDs may ever reach startChain, and every `valid-*` one must.
+ * correctly signed: only `signed-*` run IDs may ever reach startCascade, and every `valid-*` one must.
  */
 import { signPayload } from '../../src/webhook/verify-signature';
 import type { Random } from '../support/prng';
@@ -14,7 +14,7 @@ export const MAX_BODY = 1024 * 1024;
 /**
  * valid: a correctly signed FINISHED TRACKED event; must be answered 200 and start exactly one chain.
  * signed: correctly signed bytes of any shape; may or may not start a chain, but never a 5xx (503 in phase 2).
- * rejected: wrong signature, content type, method or path; must never reach startChain.
+ * rejected: wrong signature, content type, method or path; must never reach startCascade.
  * oversized: over the body limit; 413, or the connection closed after it.
  * raw: bytes that are not HTTP; Node's parser answers 4xx or closes the connection.
  */

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createLogger } from '../../src/log/logger';
 import { createCascadeMetrics } from '../../src/metrics';
-import type { StartChainOutcome, StartChainRequest } from '../../src/temporal/start-chain';
+import type { StartCascadeOutcome, StartCascadeRequest } from '../../src/temporal/start-cascade';
 import { createWebhookServer, type RouteOutcome } from '../../src/webhook';
 import { webhookConfig } from '../webhook/harness';
 import { generateCase, MAX_BODY, OLD_SECRET, PATH, SECRET, type FuzzCase } from './generate-requests';
@@ -31,10 +31,10 @@ interface Outcome {
   closed?: string;
 }
 
-type Mode = { startChain: 'ok' | 'throws'; route: 'ok' | 'throws' };
+type Mode = { startCascade: 'ok' | 'throws'; route: 'ok' | 'throws' };
 
 async function startServer(mode: () => Mode) {
-  const starts: StartChainRequest[] = [];
+  const starts: StartCascadeRequest[] = [];
   let calls = 0;
   const failure = (n: number): unknown => [new Error('UNAVAILABLE: connection refused'), 'a string', null, { code: 14 }, undefined][n % 5];
   const server = createWebhookServer({
@@ -43,9 +43,9 @@ async function startServer(mode: () => Mode) {
     // Formats every line (debug) but keeps none: the logger runs over every odd input without growing the heap.
     logger: createLogger({ level: 'debug', write: () => undefined }),
     isReady: () => true,
-    startChain: async (req: StartChainRequest): Promise<StartChainOutcome> => {
+    startCascade: async (req: StartCascadeRequest): Promise<StartCascadeOutcome> => {
       calls += 1;
-      if (mode().startChain === 'throws') throw failure(calls);
+      if (mode().startCascade === 'throws') throw failure(calls);
       starts.push(req);
       if (calls % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
       return { status: 'started', workflowId: `cascade-${req.stackId}-${req.runId}` };
@@ -208,7 +208,7 @@ function heapAfterGc(): number {
 t.test(`fuzz: ${PHASE_ONE + PHASE_TWO} generated requests against the listener (seed ${SEED})`, async (t) => {
   t.comment(`FUZZ_SEED=${SEED}`);
   const source = new CaseSource(prng(SEED));
-  let mode: Mode = { startChain: 'ok', route: 'ok' };
+  let mode: Mode = { startCascade: 'ok', route: 'ok' };
   const srv = await startServer(() => mode);
   t.teardown(() => srv.server.close(1_000));
   const started = Date.now();
@@ -234,8 +234,8 @@ t.test(`fuzz: ${PHASE_ONE + PHASE_TWO} generated requests against the listener (
 
   const startedRuns = srv.starts.map((s) => s.runId);
   const { signedRuns, unsignedRuns, validRuns: expectedStarts } = source;
-  t.same(startedRuns.filter((id) => unsignedRuns.has(id) && !signedRuns.has(id)), [], 'nothing with a bad signature, content type, method or path reached startChain');
-  t.same(startedRuns.filter((id) => !signedRuns.has(id)), [], 'only the run IDs of correctly signed payloads reached startChain');
+  t.same(startedRuns.filter((id) => unsignedRuns.has(id) && !signedRuns.has(id)), [], 'nothing with a bad signature, content type, method or path reached startCascade');
+  t.same(startedRuns.filter((id) => !signedRuns.has(id)), [], 'only the run IDs of correctly signed payloads reached startCascade');
   t.same(srv.starts.filter((s) => s.runState !== 'FINISHED').length, 0, 'and only FINISHED runs');
   t.same([...expectedStarts].filter((id) => !startedRuns.includes(id)), [], `every valid delivery started a chain (${expectedStarts.size})`);
   const validStarts = startedRuns.filter((id) => expectedStarts.has(id));
@@ -248,9 +248,9 @@ t.test(`fuzz: ${PHASE_ONE + PHASE_TWO} generated requests against the listener (
 
   // Phase 2: Temporal fails. Valid deliveries must be answered 503, never 500, whichever call fails.
   const before = srv.starts.length;
-  mode = { startChain: 'throws', route: 'ok' };
+  mode = { startCascade: 'throws', route: 'ok' };
   const throwsOnStart = await runPhase(srv.port, source, PHASE_TWO / 2, 2);
-  mode = { startChain: 'ok', route: 'throws' };
+  mode = { startCascade: 'ok', route: 'throws' };
   const throwsOnRoute = await runPhase(srv.port, source, PHASE_TWO / 2, 2);
   const phaseTwoProblems = [...throwsOnStart.problems, ...throwsOnRoute.problems];
   t.same(phaseTwoProblems.slice(0, 20), [], `phase 2: the only 5xx is 503 (${phaseTwoProblems.length} problems)`);

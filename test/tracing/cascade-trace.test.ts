@@ -8,7 +8,7 @@ import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultCascadeConfig } from '../../src/config';
-import { startChain } from '../../src/temporal/start-chain';
+import { startCascade } from '../../src/temporal/start-cascade';
 import { installTracing, workflowSpanSinks, type Tracing } from '../../src/tracing';
 import { createCascadeMetrics, createWorkflowSinks } from '../../src/metrics';
 import type { CascadeStatus } from '../../src/workflows/cascade-types';
@@ -48,7 +48,7 @@ t.test('a delivery and the cascade it starts form one connected trace', async (t
   const status = await withWorker(env, sl.client, async ({ taskQueue }) => {
     // The listener's client, as start-listener.ts builds it when tracing is on.
     const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: tracing.clientInterceptors } });
-    const webhooks = await startHarness(t, { startChain: (request) => startChain(client, { taskQueue, cascade: defaultCascadeConfig() }, request) });
+    const webhooks = await startHarness(t, { startCascade: (request) => startCascade(client, { taskQueue, cascade: defaultCascadeConfig() }, request) });
     const reply = await deliver(webhooks.port, runEvent('vpc', RUN_ID));
     t.same(reply.json, { status: 'started', workflowId: WORKFLOW_ID });
     return (await env.client.workflow.getHandle(WORKFLOW_ID).result()) as CascadeStatus;

@@ -7,7 +7,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createMonitorRouter } from '../../src/service/monitor-router';
 import { defaultCascadeConfig } from '../../src/config';
-import { startChain } from '../../src/temporal/start-chain';
+import { startCascade } from '../../src/temporal/start-cascade';
 import { installTracing, type Tracing } from '../../src/tracing';
 import { FINISHED } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
@@ -36,7 +36,7 @@ t.test('the webhook that ends a monitor’s wait is its own trace, down to the m
   await withWorker(env, sl.client, async ({ taskQueue }) => {
     const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: tracing.clientInterceptors } });
     const webhooks = await startHarness(t, {
-      startChain: (request) => startChain(client, { taskQueue, cascade: defaultCascadeConfig() }, request),
+      startCascade: (request) => startCascade(client, { taskQueue, cascade: defaultCascadeConfig() }, request),
       routeRunState: createMonitorRouter(client),
     });
     t.match((await deliver(webhooks.port, runEvent('net', 'RUNNET1'))).json, { status: 'started' });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { connect } from 'node:net';
-import type { StartChainOutcome } from '../../src/temporal/start-chain';
+import type { StartCascadeOutcome } from '../../src/temporal/start-cascade';
 import { deliver, fixture, send, startHarness } from './harness';
 
 function deferred<T>() {
@@ -12,9 +12,9 @@ function deferred<T>() {
 /** A delivery in flight whose Temporal start is held until `release` is called. */
 async function heldDelivery(t: tap.Test) {
   const entered = deferred<void>();
-  const release = deferred<StartChainOutcome>();
+  const release = deferred<StartCascadeOutcome>();
   const h = await startHarness(t, {
-    startChain: () => {
+    startCascade: () => {
       entered.resolve();
       return release.promise;
     },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { WebhookConfig } from '../../src/config/types';
 import { createLogger, type Logger } from '../../src/log/logger';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
-import type { StartChainOutcome, StartChainRequest } from '../../src/temporal/start-chain';
+import type { StartCascadeOutcome, StartCascadeRequest } from '../../src/temporal/start-cascade';
 import { createWebhookServer, signPayload, type ReadinessCheck, type RouteMode, type RouteRunState, type RunStateUpdate, type WebhookServer } from '../../src/webhook';
 
 export const SECRET = 'current-webhook-secret';
@@ -33,7 +33,7 @@ export interface Harness {
   port: number;
   metrics: CascadeMetrics;
   logs: string[];
-  starts: StartChainRequest[];
+  starts: StartCascadeRequest[];
   /** Every event handed to the run-state router, in order. */
   routed: RunStateUpdate[];
   /** How each of them was routed: 'signal' (a run known to be a cascade's) or 'ask' (describe first). */
@@ -42,7 +42,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   config?: Partial<WebhookConfig>;
-  startChain?: (req: StartChainRequest) => Promise<StartChainOutcome>;
+  startCascade?: (req: StartCascadeRequest) => Promise<StartCascadeOutcome>;
   /** Default: no cascade watches any run ('no-monitor'). */
   routeRunState?: RouteRunState;
   cascadeTriggeredBy?: (triggeredBy: string | null | undefined) => boolean;
@@ -53,17 +53,17 @@ export interface HarnessOptions {
 
 export async function startHarness(t: tap.Test, options: HarnessOptions = {}): Promise<Harness> {
   const logs: string[] = [];
-  const starts: StartChainRequest[] = [];
+  const starts: StartCascadeRequest[] = [];
   const routed: RunStateUpdate[] = [];
   const routeModes: RouteMode[] = [];
   const routeRunState = options.routeRunState ?? (async () => 'no-monitor' as const);
   const metrics = createCascadeMetrics();
-  const startChain = options.startChain ?? (async (req: StartChainRequest): Promise<StartChainOutcome> => ({ status: 'started', workflowId: `cascade-${req.stackId}-${req.runId}` }));
+  const startCascade = options.startCascade ?? (async (req: StartCascadeRequest): Promise<StartCascadeOutcome> => ({ status: 'started', workflowId: `cascade-${req.stackId}-${req.runId}` }));
   const server = createWebhookServer({
     config: webhookConfig(options.config),
-    startChain: (req) => {
+    startCascade: (req) => {
       starts.push(req);
-      return startChain(req);
+      return startCascade(req);
     },
     routeRunState: (event, mode) => {
       routed.push(event);

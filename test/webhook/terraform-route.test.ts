@@ -103,7 +103,7 @@ t.test('a watched run goes to tfc-run-<runId>; Temporal down is a 503 so HCP Ter
   const delivered = await startHarness(t, { ...withTfc, routeRunState: async (): Promise<RouteOutcome> => 'delivered' });
   const res = await deliverTfc(delivered.port, notification('run-completed'));
   t.same([res.status, res.json], [200, { status: 'delivered', workflowId: 'tfc-run-run-CZcmD7eagjhyX0vN' }]);
-  const down = await startHarness(t, { ...withTfc, startChain: async () => { throw new Error('14 UNAVAILABLE'); } });
+  const down = await startHarness(t, { ...withTfc, startCascade: async () => { throw new Error('14 UNAVAILABLE'); } });
   const refused = await deliverTfc(down.port, applied);
   t.equal(refused.status, 503);
 });

@@ -5,7 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { defaultCascadeConfig } from '../../src/config';
 import type { CascadeConfig } from '../../src/config/types';
-import { cascadeOptions, chainStart, startChain } from '../../src/temporal/start-chain';
+import { cascadeOptions, cascadeStart, startCascade } from '../../src/temporal/start-cascade';
 import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 
 const REQUEST = { stackId: 'vpc', runId: '01JRUN', runState: 'FINISHED', runDelta: { added: 2, changed: 1, deleted: 0 } };
@@ -33,7 +33,7 @@ function fakeClient(answer: () => Promise<unknown> = async () => ({})) {
 }
 
 t.test('graph mode: CascadeWorkflow with the run, its delta and the configured options', async (t) => {
-  t.same(chainStart(REQUEST, graph), {
+  t.same(cascadeStart(REQUEST, graph), {
     workflowType: 'CascadeWorkflow',
     args: [{
       stack_id: 'vpc',
@@ -53,10 +53,10 @@ t.test('graph mode: CascadeWorkflow with the run, its delta and the configured o
       },
     }],
   });
-  const withoutDelta = chainStart({ stackId: 'vpc', runId: 'r', runState: 'FINISHED' }, graph).args[0];
+  const withoutDelta = cascadeStart({ stackId: 'vpc', runId: 'r', runState: 'FINISHED' }, graph).args[0];
   t.match(withoutDelta, { run_delta: null });
   const extraFields = { ...REQUEST, runDelta: { added: 1, changed: 0, deleted: 0, resources: 9 } as never };
-  t.same((chainStart(extraFields, graph).args[0] as { run_delta: unknown }).run_delta, { added: 1, changed: 0, deleted: 0 }, 'only the three counts');
+  t.same((cascadeStart(extraFields, graph).args[0] as { run_delta: unknown }).run_delta, { added: 1, changed: 0, deleted: 0 }, 'only the three counts');
 });
 
 t.test('the poll interval doubles up to 10 min, or stays when it is already longer', async (t) => {
@@ -65,7 +65,7 @@ t.test('the poll interval doubles up to 10 min, or stays when it is already long
 });
 
 t.test('direct mode: the original chain input, exactly as before', async (t) => {
-  t.same(chainStart(REQUEST, { ...graph, mode: 'direct' }), {
+  t.same(cascadeStart(REQUEST, { ...graph, mode: 'direct' }), {
     workflowType: 'StackDependencyChainWorkflow',
     args: [{ stack_id: 'vpc', run_id: '01JRUN', run_state: 'FINISHED' }],
   });
@@ -74,16 +74,16 @@ t.test('direct mode: the original chain input, exactly as before', async (t) => 
 t.test('both modes: deterministic ID, REJECT_DUPLICATE, duplicate on an existing ID', async (t) => {
   for (const mode of ['graph', 'direct'] as const) {
     const { client, calls } = fakeClient();
-    const outcome = await startChain(client, { taskQueue: 'q', cascade: { ...graph, mode } }, REQUEST);
+    const outcome = await startCascade(client, { taskQueue: 'q', cascade: { ...graph, mode } }, REQUEST);
     t.same(outcome, { status: 'started', workflowId: 'cascade-vpc-01JRUN' }, mode);
     t.match(calls[0]?.options, { taskQueue: 'q', workflowId: 'cascade-vpc-01JRUN', workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
     t.equal(calls[0]?.type, mode === 'graph' ? 'CascadeWorkflow' : 'StackDependencyChainWorkflow');
 
     const taken = fakeClient(() => Promise.reject(new WorkflowExecutionAlreadyStartedError('exists', 'cascade-vpc-01JRUN', 'x')));
-    t.same(await startChain(taken.client, { taskQueue: 'q', cascade: { ...graph, mode } }, REQUEST), { status: 'duplicate', workflowId: 'cascade-vpc-01JRUN' });
+    t.same(await startCascade(taken.client, { taskQueue: 'q', cascade: { ...graph, mode } }, REQUEST), { status: 'duplicate', workflowId: 'cascade-vpc-01JRUN' });
   }
   const down = fakeClient(() => Promise.reject(new Error('14 UNAVAILABLE')));
-  await t.rejects(startChain(down.client, { taskQueue: 'q', cascade: graph }, REQUEST), /UNAVAILABLE/, 'other errors propagate (503)');
+  await t.rejects(startCascade(down.client, { taskQueue: 'q', cascade: graph }, REQUEST), /UNAVAILABLE/, 'other errors propagate (503)');
 });
 
 t.test('monitor IDs are part of the workflow-id policy', async (t) => {

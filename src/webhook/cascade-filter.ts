@@ -7,7 +7,7 @@ export type FilterDecision = { start: true } | { start: false; reason: string };
  * Only a configured run type reaching a configured state starts a chain (by default: a TRACKED run that
  * FINISHED). Proposed runs, tasks and intermediate states are acknowledged and ignored.
  */
-export function shouldStartChain(event: RunEvent, config: Pick<WebhookConfig, 'runTypes' | 'triggerStates'>): FilterDecision {
+export function shouldStartCascade(event: RunEvent, config: Pick<WebhookConfig, 'runTypes' | 'triggerStates'>): FilterDecision {
   if (event.run.type === null || !config.runTypes.includes(event.run.type)) {
     return { start: false, reason: `run type ${String(event.run.type)} does not start a chain` };
   }

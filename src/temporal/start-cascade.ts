@@ -7,7 +7,7 @@ import { CASCADE_WORKFLOW_TYPE, type CascadeInput, type CascadeOptions } from '.
 import { CHAIN_WORKFLOW_TYPE, type ChainInput } from '../workflows/types';
 import { cascadeWorkflowId } from '../workflows/workflow-ids';
 
-export interface StartChainRequest {
+export interface StartCascadeRequest {
   stackId: string;
   runId: string;
   runState: string;
@@ -15,10 +15,10 @@ export interface StartChainRequest {
   runDelta?: RunDelta | null;
 }
 
-export type StartChainOutcome = { status: 'started' | 'duplicate'; workflowId: string };
+export type StartCascadeOutcome = { status: 'started' | 'duplicate'; workflowId: string };
 
 /** What a start needs besides the request: where, and which workflow with which options (CASCADE_*). */
-export interface ChainStartSettings {
+export interface CascadeStartSettings {
   taskQueue: string;
   cascade: CascadeConfig;
 }
@@ -31,9 +31,9 @@ const POLL_MAX_MS = 10 * 60_000;
  * modes, and IDs are never reused, so a redelivery (even after the cascade completed) is reported as a duplicate.
  * Any other error propagates: the caller answers 503 and Spacelift redelivers.
  */
-export async function startChain(client: Client, settings: ChainStartSettings, request: StartChainRequest): Promise<StartChainOutcome> {
+export async function startCascade(client: Client, settings: CascadeStartSettings, request: StartCascadeRequest): Promise<StartCascadeOutcome> {
   const workflowId = cascadeWorkflowId(request.stackId, request.runId);
-  const { workflowType, args } = chainStart(request, settings.cascade);
+  const { workflowType, args } = cascadeStart(request, settings.cascade);
   try {
     await client.workflow.start(workflowType, {
       taskQueue: settings.taskQueue,
@@ -49,8 +49,8 @@ export async function startChain(client: Client, settings: ChainStartSettings, r
 }
 
 /** graph: CascadeWorkflow with the run's delta and the configured options; direct: the original chain input. */
-export function chainStart(
-  request: StartChainRequest,
+export function cascadeStart(
+  request: StartCascadeRequest,
   cascade: CascadeConfig,
 ): { workflowType: string; args: [CascadeInput] | [ChainInput] } {
   if (cascade.mode === 'direct') {
