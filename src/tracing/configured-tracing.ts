@@ -1,7 +1,8 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { Config } from '../config/types';
 import type { Logger } from '../log/logger';
-import { installTracing, type Tracing } from './install-tracing';
+import { installTracing } from './install-tracing';
+import type { Tracing } from './types';
 
 /**
  * serve, worker and webhook: tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set, else undefined (and the OpenTelemetry

@@ -1,4 +1,5 @@
-export { installTracing, installedTracing, type Tracing, type TracingOptions } from './install-tracing';
+export { installTracing, installedTracing } from './install-tracing';
+export type { Tracing, TracingOptions } from './types';
 export { traceDelivery } from './trace-delivery';
 export { workflowInterceptorModules } from './workflow-modules';
 export { workflowSpanSinks } from './workflow-span-sinks';

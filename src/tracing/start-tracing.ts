@@ -11,7 +11,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry';
 import { VERSION } from '../cli/version';
 import { CascadeActivityAttributes } from './activity-attributes';
-import type { Tracing, TracingOptions } from './install-tracing';
+import type { Tracing, TracingOptions } from './types';
 import type { InjectedSink } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';

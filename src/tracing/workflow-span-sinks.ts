@@ -1,6 +1,6 @@
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
 import type { InjectedSinks } from '@temporalio/worker';
-import type { Tracing } from './install-tracing';
+import type { Tracing } from './types';
 
 /**
  * The `exporter` sink the bundled workflow interceptors call with their finished spans: the tracing's span processor
