@@ -111,7 +111,7 @@ async function runOnServer(eagerServer: boolean, n: number, candidates: Candidat
       for (const { candidate, queue } of workers) await measure(env, spacelift, queue, candidate.workflowType, 10);
       for (let r = 0; r < REPEATS; r++) {
         for (let i = 0; i < workers.length; i++) {
-          const { candidate, queue } = workers[(i + r) % workers.length]!;
+          const { candidate, queue } = workers[(i + r) % workers.length];
           const lastMs = await measure(env, spacelift, queue, candidate.workflowType, n);
           console.log(`candidates N=${n} ${candidate.name} #${r + 1}: last trigger ${ms(lastMs)}`);
           results.set(`${candidate.name}:${n}`, [...(results.get(`${candidate.name}:${n}`) ?? []), lastMs]);

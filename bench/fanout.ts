@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       for (const variant of VARIANTS) await measure(ctx, variant, 10);
       for (let r = 0; r < REPEATS; r++) {
         // Rotate the order each repeat so no variant always runs first (or right after the heaviest one).
-        const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length] as Variant);
+        const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
         for (const variant of order) {
           if (variant === 'baseline' && n > BASELINE_REPEAT_UP_TO && r > 0) continue;
           const m = await measure(ctx, variant, n);

@@ -52,6 +52,7 @@ function slim(code) {
   if (!match) return code;
   const map = JSON.parse(Buffer.from(match[2], 'base64').toString('utf8'));
   delete map.sourcesContent;
+  // eslint-disable-next-line no-control-regex -- the class is "every non-ASCII UTF-16 code unit", \x00 included on purpose
   const body = code.slice(0, match.index).replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${body}${match[1]}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
 }

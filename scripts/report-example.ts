@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const approvalWaits = async (run: string) => {
     const handle = env.client.workflow.getHandle(`cascade-vpc-${run}`);
     for (;;) {
-      const status = (await handle.query(cascadeStatusQuery)) as CascadeStatus;
+      const status = await handle.query<CascadeStatus>(cascadeStatusQuery);
       if (status.stacks.some((s) => s.id === 'app' && s.state === 'waiting_for_approval')) return handle;
       await sleep(200);
     }
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const watch = (async () => {
     while (watching) {
       for await (const info of env.client.workflow.list({ query: `WorkflowType = "${CASCADE_WORKFLOW_TYPE}" AND ExecutionStatus = "Running"` })) {
-        const status = (await env.client.workflow.getHandle(info.workflowId).query(cascadeStatusQuery).catch(() => undefined)) as CascadeStatus | undefined;
+        const status = await env.client.workflow.getHandle(info.workflowId).query<CascadeStatus>(cascadeStatusQuery).catch(() => undefined);
         for (const stack of status?.stacks ?? []) {
           if (!stack.runId || started.has(stack.runId)) continue;
           started.add(stack.runId);

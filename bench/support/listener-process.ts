@@ -66,7 +66,7 @@ export async function startListenerProcess(command: 'serve' | 'webhook', options
 export async function outcomes(port: number): Promise<Map<string, number>> {
   const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text());
   const counts = new Map<string, number>();
-  for (const match of text.matchAll(/^spacelift_cascade_webhooks_total\{outcome="([^"]+)"\} (\d+)$/gm)) counts.set(match[1] as string, Number(match[2]));
+  for (const match of text.matchAll(/^spacelift_cascade_webhooks_total\{outcome="([^"]+)"\} (\d+)$/gm)) counts.set(match[1], Number(match[2]));
   return counts;
 }
 

@@ -113,8 +113,8 @@ export function createActivities({ spacelift, terraform, discovery = 'scan', tem
      * This worker's SPACELIFT_TRIGGER_RATE (0: none). Run as a local activity by a direct chain, on the worker that
      * runs the chain: only without a rate may its triggers skip the rate-limited trigger queue.
      */
-    async triggerRate(): Promise<number> {
-      return triggerRatePerSecond;
+    triggerRate(): Promise<number> {
+      return Promise.resolve(triggerRatePerSecond);
     },
 
     async triggerStackRun({ stackId, intentAt, excludeRunIds = [], lookFirst = false }: TriggerInput): Promise<Run> {

@@ -127,13 +127,13 @@ function clockMinute(hour: string, minute: string, fail: (reason: string) => nev
 function instantMs(text: string, fail: (reason: string) => never): number {
   const match = INSTANT.exec(text);
   if (!match) return fail(`expected a UTC time like 2026-12-24T00:00Z, got "${text}"`);
-  const [year, month, day, hour, minute, second] = match.slice(1).map((field) => Number(field ?? '0')) as number[];
+  const [year, month, day, hour, minute, second] = match.slice(1).map((field) => Number(field ?? '0'));
   const minuteOfDay = clockMinute(String(hour), String(minute), fail);
-  if ((second as number) > 59) fail('second must be 0-59');
-  const ms = Date.UTC(year as number, (month as number) - 1, day as number) + (minuteOfDay * 60 + (second as number)) * 1000;
+  if ((second) > 59) fail('second must be 0-59');
+  const ms = Date.UTC(year, (month) - 1, day) + (minuteOfDay * 60 + (second)) * 1000;
   // Date.UTC rolls 2026-02-30 over into March; reading the fields back catches that.
   const date = new Date(ms);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== (month as number) - 1 || date.getUTCDate() !== day) {
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== (month) - 1 || date.getUTCDate() !== day) {
     fail(`"${text.slice(0, 10)}" is not a calendar date`);
   }
   return ms;

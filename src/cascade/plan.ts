@@ -50,18 +50,18 @@ export function buildPlan(root: string, stacks: readonly Stack[], options: PlanO
   const cycles: string[][] = [];
   const excluded: CascadePlan['excluded'] = [];
   for (const members of components) {
-    const first = members[0] as number;
-    if (members.length > 1 || (adjacency[first] as number[]).includes(first)) {
+    const first = members[0];
+    if (members.length > 1 || (adjacency[first]).includes(first)) {
       const found = describeCycle(members, adjacency, ids);
       cycles.push(found.cycle);
       for (const member of members) {
-        const id = ids[member] as string;
+        const id = ids[member];
         if (id === root) continue; // The root already ran; its cycle is reported, its other members excluded.
         status.set(id, { kind: 'cycle' });
         excluded.push({ id, reason: `on cycle ${formatPath(found.through(member), REASON_PATH_LIMIT)}` });
       }
     } else if (ids[first] !== root) {
-      const id = ids[first] as string;
+      const id = ids[first];
       const settled = settle(account.edgesOf.get(id) ?? [], status);
       status.set(id, settled);
       if (settled.kind === 'downstream') excluded.push({ id, reason: `downstream of cycle member ${settled.origin}` });
@@ -87,7 +87,7 @@ export function buildPlan(root: string, stacks: readonly Stack[], options: PlanO
   return {
     root,
     stacks: planned.sort((a, b) => a.wave - b.wave || compareIds(a.id, b.id)),
-    cycles: cycles.sort((a, b) => compareIds(a[0] as string, b[0] as string)),
+    cycles: cycles.sort((a, b) => compareIds(a[0], b[0])),
     excluded: excluded.sort((a, b) => compareIds(a.id, b.id)),
     brokenReferences: account.brokenReferences,
     ...groupsIn(account.groups, new Set(ids)),
@@ -139,7 +139,7 @@ function downstreamOf(root: string, childrenOf: Map<string, string[]>): string[]
   const seen = new Set([root]);
   const order = [root];
   for (let i = 0; i < order.length; i++) {
-    for (const child of childrenOf.get(order[i] as string) ?? []) {
+    for (const child of childrenOf.get(order[i]) ?? []) {
       if (!seen.has(child)) {
         seen.add(child);
         order.push(child);
@@ -190,14 +190,14 @@ export function stronglyConnected(adjacency: readonly (readonly number[])[]): nu
     visit(start);
     while (callNode.length > 0) {
       const top = callNode.length - 1;
-      const v = callNode[top] as number;
-      const children = adjacency[v] as readonly number[];
-      const next = callNext[top] as number;
+      const v = callNode[top];
+      const children = adjacency[v];
+      const next = callNext[top];
       if (next < children.length) {
         callNext[top] = next + 1;
-        const w = children[next] as number;
+        const w = children[next];
         if (index[w] === -1) visit(w);
-        else if (onStack[w]) low[v] = Math.min(low[v] as number, index[w] as number);
+        else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
         continue;
       }
       callNode.pop();
@@ -213,7 +213,7 @@ export function stronglyConnected(adjacency: readonly (readonly number[])[]): nu
         components.push(component);
       }
       const caller = callNode[callNode.length - 1];
-      if (caller !== undefined) low[caller] = Math.min(low[caller] as number, low[v] as number);
+      if (caller !== undefined) low[caller] = Math.min(low[caller], low[v]);
     }
   }
   return components;
@@ -226,17 +226,17 @@ export function stronglyConnected(adjacency: readonly (readonly number[])[]): nu
  */
 function describeCycle(members: readonly number[], adjacency: readonly (readonly number[])[], ids: readonly string[]) {
   const inComponent = new Set(members);
-  const start = members.reduce((a, b) => (compareIds(ids[a] as string, ids[b] as string) <= 0 ? a : b));
+  const start = members.reduce((a, b) => (compareIds(ids[a], ids[b]) <= 0 ? a : b));
   const path = (v: number, tree: Map<number, number>): number[] => {
     const nodes = [v];
     for (let at = v; at !== start; at = tree.get(at) as number) nodes.push(tree.get(at) as number);
     return nodes;
   };
-  const label = (nodes: readonly number[]) => nodes.map((v) => ids[v] as string);
+  const label = (nodes: readonly number[]) => nodes.map((v) => ids[v]);
 
-  const forward = breadthFirst(start, (v) => adjacency[v] as readonly number[], inComponent);
+  const forward = breadthFirst(start, (v) => adjacency[v], inComponent);
   let cycle = [start, start]; // A lone stack naming itself.
-  const back = forward.order.find((v) => v !== start && (adjacency[v] as readonly number[]).includes(start));
+  const back = forward.order.find((v) => v !== start && (adjacency[v]).includes(start));
   if (back !== undefined) cycle = [...path(back, forward.tree).reverse(), start];
   const onCycle = new Set(cycle);
   const cycleIds = label(cycle); // Shared by every member on it: a 10,000-stack ring must stay linear.
@@ -246,9 +246,9 @@ function describeCycle(members: readonly number[], adjacency: readonly (readonly
     if (onCycle.has(member)) return cycleIds;
     if (!backward) {
       const parents = new Map<number, number[]>();
-      const byId = [...members].sort((a, b) => compareIds(ids[a] as string, ids[b] as string));
+      const byId = [...members].sort((a, b) => compareIds(ids[a], ids[b]));
       for (const v of byId) {
-        for (const w of adjacency[v] as readonly number[]) {
+        for (const w of adjacency[v]) {
           const list = parents.get(w);
           if (!inComponent.has(w)) continue;
           if (list) list.push(v);
@@ -266,7 +266,7 @@ function breadthFirst(start: number, next: (v: number) => readonly number[], wit
   const tree = new Map<number, number>();
   const order = [start];
   for (let i = 0; i < order.length; i++) {
-    const v = order[i] as number;
+    const v = order[i];
     for (const w of next(v)) {
       if (w !== start && within.has(w) && !tree.has(w)) {
         tree.set(w, v);

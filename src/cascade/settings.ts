@@ -48,7 +48,7 @@ export function parseSettings(labels: readonly string[], stackId?: string): Pars
       else report('is not a known cascade setting (expected cascade:approval)');
       continue;
     }
-    const { field, range, rule } = NUMBERS[key] as (typeof NUMBERS)[string];
+    const { field, range, rule } = NUMBERS[key];
     const n = readInteger(value);
     if (n === undefined || (range && (n < range[0] || n > range[1]))) {
       report(rule);

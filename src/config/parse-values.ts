@@ -34,7 +34,7 @@ export function parseDuration(raw: RawValue, minMs: number, maxMs: number): numb
   let total = Number.NaN;
   if (DURATION.test(value)) {
     total = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * (DURATION_UNITS_MS[unit as string] as number);
+    for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * (DURATION_UNITS_MS[unit]);
   }
   if (!Number.isSafeInteger(total) || total < minMs || total > maxMs) {
     fail(raw, `must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} such as 30s, 90m or 4h`);

@@ -104,7 +104,7 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
     if (id === options.root) return { ...base, status: 'root', wave: null };
     if (wave !== undefined) return { ...base, status: 'runs', wave: wave + 1 };
     const status = component.cyclic.has(id) ? 'on-cycle' : 'below-cycle';
-    return { ...base, status, wave: null, reason: excluded.get(id) as string };
+    return { ...base, status, wave: null, reason: excluded.get(id) };
   });
 
   const waves: string[][] = [];
@@ -149,7 +149,7 @@ function unreachedFrom(roots: readonly string[], byId: Map<string, Stack>, edges
   const seen = new Set(roots);
   const queue = [...roots];
   for (let i = 0; i < queue.length; i++) {
-    for (const child of childrenOf.get(queue[i] as string) ?? []) {
+    for (const child of childrenOf.get(queue[i]) ?? []) {
       if (!seen.has(child)) {
         seen.add(child);
         queue.push(child);
@@ -163,15 +163,15 @@ function unreachedFrom(roots: readonly string[], byId: Map<string, Stack>, edges
 function componentsOf(ids: readonly string[], edges: readonly Edge[]) {
   const position = new Map(ids.map((id, i) => [id, i]));
   const adjacency: number[][] = ids.map(() => []);
-  for (const edge of edges) (adjacency[position.get(edge.parent) as number] as number[]).push(position.get(edge.child) as number);
+  for (const edge of edges) (adjacency[position.get(edge.parent) as number]).push(position.get(edge.child) as number);
   const of = new Map<string, number>();
   const cyclic = new Set<string>();
   stronglyConnected(adjacency).forEach((members, index) => {
-    const first = members[0] as number;
-    const isCycle = members.length > 1 || (adjacency[first] as number[]).includes(first);
+    const first = members[0];
+    const isCycle = members.length > 1 || (adjacency[first]).includes(first);
     for (const member of members) {
-      of.set(ids[member] as string, index);
-      if (isCycle) cyclic.add(ids[member] as string);
+      of.set(ids[member], index);
+      if (isCycle) cyclic.add(ids[member]);
     }
   });
   return { of, cyclic };

@@ -47,7 +47,7 @@ export function renderTree(graph: DependencyGraph): string {
       const below = children.get(item.id) ?? [];
       // Pushed last child first, so the first child is drawn first.
       for (let i = below.length - 1; i >= 0; i--) {
-        const edge = below[i] as GraphEdge;
+        const edge = below[i];
         const last = i === below.length - 1;
         work.push({
           id: edge.child,

@@ -53,12 +53,17 @@ function weight(state: string): number {
 }
 
 /** Why an email was not sent; never quotes the SMTP URL, the user or the password. */
-export interface EmailFailure {
-  message: string;
-  /** Connection trouble and 4xx answers may pass; a rejected login, TLS refused or a 5xx answer will not. */
-  retryable: boolean;
-  /** The SMTP reply code, when the server answered. */
-  status?: number;
+export class EmailFailure extends Error {
+  override readonly name = 'EmailFailure';
+  constructor(
+    message: string,
+    /** Connection trouble and 4xx answers may pass; a rejected login, TLS refused or a 5xx answer will not. */
+    readonly retryable: boolean,
+    /** The SMTP reply code, when the server answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface EmailSender {
@@ -117,5 +122,5 @@ function describeSmtpFailure(err: unknown, secrets: readonly string[], timeoutMs
   if (code === 'ETLS') message += ': the server does not offer STARTTLS (add ?starttls=optional to NOTIFY_SMTP_URL to send without it)';
   for (const secret of secrets) message = message.split(secret).join('[redacted]');
   const permanent = code === 'EAUTH' || code === 'ETLS' || (responseCode !== undefined && responseCode >= 500);
-  return { message, retryable: !permanent, ...(responseCode ? { status: responseCode } : {}) };
+  return new EmailFailure(message, !permanent, responseCode || undefined);
 }

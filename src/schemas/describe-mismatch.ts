@@ -52,6 +52,6 @@ function describeValue(value: unknown, echo: boolean): string {
   if (Array.isArray(value)) return `array of ${value.length}`;
   if (typeof value === 'object') return 'object';
   if (!echo) return typeof value;
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? typeof value; // undefined, a function or a symbol
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

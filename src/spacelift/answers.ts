@@ -38,7 +38,7 @@ export function classifyGraphQLErrors(errors: readonly GraphQLErrorItem[]): { ki
   if (notFound) return { kind: 'not-found', error: notFound };
   const failed = errors.find((e) => SERVER_FAILED.some((pattern) => pattern.test(e.message)));
   if (failed) return { kind: 'server-failed', error: failed };
-  return { kind: 'refused', error: errors[0] as GraphQLErrorItem };
+  return { kind: 'refused', error: errors[0] };
 }
 
 /** The API's Run with delta renamed (addCount → added, ...); a delta with a null count is unknown (null). */

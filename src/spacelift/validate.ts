@@ -17,15 +17,15 @@ const COMPONENT_SCHEMAS: readonly object[] = [
 ];
 
 const RESPONSE_SCHEMAS = {
-  'api-key-user': require('../../schemas/spacelift-api-key-user.json'),
-  'search-stacks': require('../../schemas/spacelift-search-stacks.json'),
-  'run-trigger': require('../../schemas/spacelift-run-trigger.json'),
-  'run-cancel': require('../../schemas/spacelift-run-cancel.json'),
-  'run-discard': require('../../schemas/spacelift-run-discard.json'),
-  'stack-run': require('../../schemas/spacelift-stack-run.json'),
-  'stack-runs': require('../../schemas/spacelift-stack-runs.json'),
-  viewer: require('../../schemas/spacelift-viewer.json'),
-  'graphql-errors': require('../../schemas/spacelift-graphql-errors.json'),
+  'api-key-user': require('../../schemas/spacelift-api-key-user.json') as object,
+  'search-stacks': require('../../schemas/spacelift-search-stacks.json') as object,
+  'run-trigger': require('../../schemas/spacelift-run-trigger.json') as object,
+  'run-cancel': require('../../schemas/spacelift-run-cancel.json') as object,
+  'run-discard': require('../../schemas/spacelift-run-discard.json') as object,
+  'stack-run': require('../../schemas/spacelift-stack-run.json') as object,
+  'stack-runs': require('../../schemas/spacelift-stack-runs.json') as object,
+  viewer: require('../../schemas/spacelift-viewer.json') as object,
+  'graphql-errors': require('../../schemas/spacelift-graphql-errors.json') as object,
 } satisfies Record<string, object>;
 
 /** A response schema, named after its file: `search-stacks` is schemas/spacelift-search-stacks.json. */

@@ -21,12 +21,12 @@ const COMPONENT_SCHEMAS: readonly object[] = [
 ];
 
 const RESPONSE_SCHEMAS = {
-  'workspace-list': require('../../schemas/terraform-workspace-list.json'),
-  'workspace-show': require('../../schemas/terraform-workspace-show.json'),
-  'run-show': require('../../schemas/terraform-run-show.json'),
-  'run-list': require('../../schemas/terraform-run-list.json'),
-  'account-details': require('../../schemas/terraform-account-details.json'),
-  errors: require('../../schemas/terraform-errors.json'),
+  'workspace-list': require('../../schemas/terraform-workspace-list.json') as object,
+  'workspace-show': require('../../schemas/terraform-workspace-show.json') as object,
+  'run-show': require('../../schemas/terraform-run-show.json') as object,
+  'run-list': require('../../schemas/terraform-run-list.json') as object,
+  'account-details': require('../../schemas/terraform-account-details.json') as object,
+  errors: require('../../schemas/terraform-errors.json') as object,
 } satisfies Record<string, object>;
 
 /** A response schema, named after its file: `run-show` is schemas/terraform-run-show.json. */

@@ -23,7 +23,7 @@ type OtelWorkflow = typeof import('@temporalio/interceptors-opentelemetry/lib/wo
  * Loaded on first use: an untraced workflow never evaluates the OpenTelemetry SDK bundled for the sandbox (about
  * 0.7 MB of code, and the memory its module state takes in every workflow context).
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose: see above
 const otel = (): OtelWorkflow => require('@temporalio/interceptors-opentelemetry/lib/workflow') as OtelWorkflow;
 
 /** The header the interceptors package carries the trace context in (its TRACE_HEADER). */
@@ -57,7 +57,8 @@ export const interceptors = (): WorkflowInterceptors => {
     getLogAttributes: (input, next) => (traced ? otelOut().getLogAttributes(input, next) : next(input)),
   };
   const internals: WorkflowInternalsInterceptor = {
-    dispose: (input, next) => (traced ? new (otel().OpenTelemetryInternalsInterceptor)().dispose(input, next) : next(input)),
+    // The package's dispose is async where the SDK's hook returns void, and the SDK does not wait for it: say so.
+    dispose: (input, next) => (traced ? void new (otel().OpenTelemetryInternalsInterceptor)().dispose(input, next) : next(input)),
   };
   return { inbound: [gatedInbound], outbound: [gatedOutbound], internals: [internals] };
 };

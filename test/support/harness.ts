@@ -8,14 +8,17 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { CHAIN_WORKFLOW_TYPE } from '../../src/workflows/types';
 import { uniqueTaskQueue, workflowBundleCode } from './temporal';
 
+/** The cascade workflow's signature, so that `handle.result()` is typed (the worker loads it by type name). */
+type CascadeWorkflowFn = (input: CascadeInput) => Promise<CascadeStatus>;
+
 export interface WorkerContext {
   client: Client;
   taskQueue: string;
   /** Runs StackDependencyChainWorkflow to completion (time skips while it waits). */
-  runChain(input: ChainInput, workflowId?: string): Promise<ChainResult>;
+  runChain: (input: ChainInput, workflowId?: string) => Promise<ChainResult>;
   /** Starts CascadeWorkflow; `await handle.result()` lets simulated time run. */
-  startCascade(input: CascadeInput, workflowId?: string): Promise<WorkflowHandle>;
-  runCascade(input: CascadeInput, workflowId?: string): Promise<CascadeStatus>;
+  startCascade: (input: CascadeInput, workflowId?: string) => Promise<WorkflowHandle<CascadeWorkflowFn>>;
+  runCascade: (input: CascadeInput, workflowId?: string) => Promise<CascadeStatus>;
 }
 
 let ids = 0;
@@ -52,8 +55,8 @@ export async function withWorker<T>(
       workflowExecutionTimeout: '1 day',
     }) as Promise<ChainResult>;
   const startCascade = (input: CascadeInput, workflowId = `cascade-${process.pid}-${++ids}`) =>
-    client.workflow.start(CASCADE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input], workflowExecutionTimeout: '30 days' });
+    client.workflow.start<CascadeWorkflowFn>(CASCADE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input], workflowExecutionTimeout: '30 days' });
   const runCascade = async (input: CascadeInput, workflowId?: string) =>
-    (await startCascade(input, workflowId)).result() as Promise<CascadeStatus>;
+    (await startCascade(input, workflowId)).result();
   return worker.runUntil(fn({ client, taskQueue, runChain, startCascade, runCascade }));
 }

@@ -9,7 +9,7 @@ import { withWorker } from '../support/harness';
 import { observe, startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { waitForStatus } from '../support/cascade-status';
 import { cascadeStatusQuery, type CascadeStatus } from '../../src/workflows/cascade-types';
-import { CHAIN_WORKFLOW_TYPE } from '../../src/workflows/types';
+import { CHAIN_WORKFLOW_TYPE, type ChainInput, type ChainResult } from '../../src/workflows/types';
 import { createCascadeMetrics } from '../../src/metrics';
 import { metricValue } from '../support/metric-value';
 
@@ -91,7 +91,7 @@ t.test('a direct chain cancelled while its triggers are out ends CANCELLED and c
   t.teardown(() => stopSpacelift(sl));
   const held = holdTriggers(sl.client);
   await withWorker(env, held.spacelift, async ({ client, taskQueue }) => {
-    const handle = await client.workflow.start(CHAIN_WORKFLOW_TYPE, { taskQueue, workflowId: `chain-cancel-${process.pid}`, args: [{ stack_id: 'vpc' }] });
+    const handle = await client.workflow.start<(input: ChainInput) => Promise<ChainResult>>(CHAIN_WORKFLOW_TYPE, { taskQueue, workflowId: `chain-cancel-${process.pid}`, args: [{ stack_id: 'vpc' }] });
     await until(() => held.waiting() === 2, 'both triggers are out');
     await handle.cancel();
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -10,7 +10,7 @@ import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import { FINISHED, stackOf, waitForStatus } from '../support/cascade-status';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
 import { metricValue } from '../support/metric-value';
-import { approveSignal, rejectSignal, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { approveSignal, rejectSignal } from '../../src/workflows/cascade-types';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -58,7 +58,7 @@ t.test('approval gates: the gauge counts waiting stacks, drops to 0 once answere
 
       await handle.signal(approveSignal, { stackId: 'prod', by: 'jane' });
       // Await the result before the worker shuts down: nothing of this cascade may outlive it.
-      return (await handle.result()) as CascadeStatus;
+      return (await handle.result());
     },
     { metrics },
   );

@@ -7,7 +7,6 @@ import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporal
 import { createActivities } from '../../src/activities';
 import { startFakeTerraform, type FakeTerraform } from '../../src/fake-terraform/server';
 import { TerraformClient } from '../../src/terraform/client';
-import { type CascadeStatus } from '../../src/workflows/cascade-types';
 import { FINISHED, signalMonitor, states, waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
@@ -117,7 +116,7 @@ t.test('a workspace run reported by webhook (no counts): the monitor reads its d
     // Queries hold time still, so the workspaces' 1 h poll cannot beat their webhooks; result() then lets the
     // Spacelift stack below finish by polling.
     await waitForStatus(handle, (s) => s.stacks.filter((stack) => stack.id.startsWith('tfc:') && stack.state === 'finished').length === 2);
-    return (await handle.result()) as CascadeStatus;
+    return (await handle.result());
   }, { terraform });
   t.same(states(status), { 'tfc:network': 'finished', 'tfc:quiet': 'finished', app: 'finished', audit: 'skipped' });
   t.equal(status.stacks.find((s) => s.id === 'audit')?.reason, 'upstream tfc:quiet changed no resources');

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createAuditLog } from '../../src/audit/audit-log';
 import { createNotifier } from '../../src/notify/notifier';
-import { approveSignal, cascadeStatusQuery, type CascadeStatus } from '../../src/workflows/cascade-types';
+import { approveSignal, cascadeStatusQuery } from '../../src/workflows/cascade-types';
 import { waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';
 import { startNotifyReceiver } from '../support/notify-receiver';
@@ -61,7 +61,7 @@ t.test('an approval-gated cascade notifies approval_needed, then completed; ever
       await receiver.waitFor(1);
       t.equal(sl.fake.triggerCount('prod'), 0, 'nothing ran before the approval');
       await handle.signal(approveSignal, { stackId: 'prod', by: 'jane' });
-      return (await handle.result()) as CascadeStatus;
+      return (await handle.result());
     },
     { notifier, auditLog },
   );

@@ -5,7 +5,6 @@ import { createTimeSkippingEnv } from '../support/temporal';
 import { withWorker } from '../support/harness';
 import { startSpacelift, stopSpacelift } from '../support/spacelift-setup';
 import type { FakeStackSpec } from '../support/fake-spacelift';
-import type { CascadeStatus } from '../../src/workflows/cascade-types';
 
 let env: TestWorkflowEnvironment;
 t.before(async () => {
@@ -30,9 +29,9 @@ t.test('1,000 stacks in 10 waves: each triggered once, history well inside the l
   const sl = await startSpacelift(layeredAccount(10, 100), { defaultRunOutcome: { state: 'FINISHED', delta: null } });
   t.teardown(() => stopSpacelift(sl));
   const workflowId = `scale-${process.pid}`;
-  const status = (await withWorker(env, sl.client, ({ runCascade }) =>
+  const status = await withWorker(env, sl.client, ({ runCascade }) =>
     runCascade({ stack_id: 'root', options: { maxInFlight: 100 } }, workflowId),
-  )) as CascadeStatus;
+  );
   t.equal(status.stacks.length, 1000);
   t.equal(status.stacks.filter((s) => s.state === 'finished').length, 1000);
   t.equal(sl.fake.triggers.length, 1000);

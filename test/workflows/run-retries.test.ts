@@ -22,7 +22,7 @@ function scriptRuns(sl: SpaceliftPair, stackId: string, outcomes: string[]): voi
   sl.fake.onTrigger((trigger) => {
     if (trigger.stackId !== stackId) return;
     runs += 1;
-    const state = outcomes[Math.min(runs, outcomes.length) - 1] as string;
+    const state = outcomes[Math.min(runs, outcomes.length) - 1];
     sl.fake.setRunOutcome(stackId, state === 'FINISHED' ? FINISHED : { state });
   });
 }
@@ -42,7 +42,7 @@ t.test('a run that fails twice is retried twice, and the third run finishes the 
   const timeline = stackOf(status, 'rr1-app')?.timeline ?? [];
   const retryWaits = timeline.filter((entry) => entry.state === 'waiting_for_retry');
   t.equal(retryWaits.length, 2);
-  const waited = (i: number) => Date.parse(timeline[timeline.indexOf(retryWaits[i]!) + 1]!.at) - Date.parse(retryWaits[i]!.at);
+  const waited = (i: number) => Date.parse(timeline[timeline.indexOf(retryWaits[i]) + 1].at) - Date.parse(retryWaits[i].at);
   t.ok(waited(0) >= 60_000 && waited(1) >= 120_000, `backoff 1 min then 2 min: ${waited(0) / 1000} s, ${waited(1) / 1000} s`);
 });
 

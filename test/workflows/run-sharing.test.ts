@@ -151,9 +151,9 @@ t.test('a retried trigger never adopts the run another cascade got from the same
   t.teardown(() => stopSpacelift(sl));
   sl.fake.setRunOutcome('s5-app', FINISHED);
   const [a, b] = await withWorker(env, sl.client, async ({ startCascade }) => {
-    const one = (await (await startCascade({ stack_id: 's5-vpc', options: polled }, 'cascade-s5-vpc')).result()) as CascadeStatus;
+    const one = (await (await startCascade({ stack_id: 's5-vpc', options: polled }, 'cascade-s5-vpc')).result());
     sl.fake.inject({ operation: 'runTrigger', stackId: 's5-app', kind: 'http500' });
-    const two = (await (await startCascade({ stack_id: 's5-dns', options: polled }, 'cascade-s5-dns')).result()) as CascadeStatus;
+    const two = (await (await startCascade({ stack_id: 's5-dns', options: polled }, 'cascade-s5-dns')).result());
     return [one, two];
   });
   t.equal(sl.fake.triggerCount('s5-app'), 2, 'the second cascade triggered a run of its own, on its second attempt');
