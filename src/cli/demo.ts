@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { defaultCascadeConfig } from '../config/cascade-section';
 import { loadGeneralConfig, type ConfigWithSpacelift } from '../config/load-config';
-import { loadFixtureAccount, startFakeSpacelift } from '../fake-spacelift/server';
+import { loadFixtureAccount, startFakeSpacelift } from '../fakes/spacelift/server';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
 import type { CascadeStatus } from '../workflows/cascade-types';
 import type { CommandContext } from './command-context';
 import { renderCascadeStatus } from './control/render-status';
 import { describeAccount } from './demo/describe-cascade';
-import { startFakeTerraform } from '../fake-terraform/server';
+import { startFakeTerraform } from '../fakes/terraform/server';
 import { finishRunsLikeSpacelift, finishRunsLikeTerraform } from './demo/finish-runs';
 import { sendSignedWebhook, sendTerraformNotification } from './demo/send-webhook';
 import { startDevServer } from './demo/start-dev-server';

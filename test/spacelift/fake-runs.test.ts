@@ -3,8 +3,8 @@ import t from 'tap';
 import { SpaceliftClient } from '../../src/spacelift/client';
 import { GET_RUN, LIST_RUNS, RUN_CANCEL, RUN_DISCARD, RUN_TRIGGER, API_KEY_USER, type OperationSpec } from '../../src/spacelift/queries';
 import { matchesSchema } from '../../src/spacelift/validate';
-import * as fromSrc from '../../src/fake-spacelift/server';
-import * as faultsFromSrc from '../../src/fake-spacelift/faults';
+import * as fromSrc from '../../src/fakes/spacelift/server';
+import * as faultsFromSrc from '../../src/fakes/spacelift/faults';
 import * as faultsReexport from '../support/fake-spacelift-faults';
 import { loadFixtureAccount, startFakeSpacelift, type FakeSpaceliftOptions, type RecordedTrigger } from '../support/fake-spacelift';
 
@@ -238,7 +238,7 @@ t.test('every run answer carries delta in GraphQL names and matches its schema',
   t.equal(client.ownsTrigger(`api::${fake.apiKeyId}`), true);
 });
 
-t.test('test/support re-exports the fake from src/fake-spacelift, where the demo loads it', async (t) => {
+t.test('test/support re-exports the fake from src/fakes/spacelift, where the demo loads it', async (t) => {
   t.equal(startFakeSpacelift, fromSrc.startFakeSpacelift);
   t.equal(loadFixtureAccount, fromSrc.loadFixtureAccount);
   t.equal(faultsReexport.answerFault, faultsFromSrc.answerFault);

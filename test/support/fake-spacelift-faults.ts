@@ -1,1 +1,1 @@
-export * from '../../src/fake-spacelift/faults';
+export * from '../../src/fakes/spacelift/faults';

@@ -1,1 +1,1 @@
-export * from '../../src/fake-spacelift/server';
+export * from '../../src/fakes/spacelift/server';

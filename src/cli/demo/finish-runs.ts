@@ -1,5 +1,5 @@
-import type { FakeSpacelift, FakeStackSpec } from '../../fake-spacelift/server';
-import type { FakeTerraform } from '../../fake-terraform/server';
+import type { FakeSpacelift, FakeStackSpec } from '../../fakes/spacelift/server';
+import type { FakeTerraform } from '../../fakes/terraform/server';
 import type { SampleWebhook } from '../demo';
 import type { WebhookAnswer } from './send-webhook';
 

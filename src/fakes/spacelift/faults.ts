@@ -1,6 +1,6 @@
 /** Fault injection for the fake Spacelift: which request a fault hits, and what it turns the answer into. */
-import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from '../fake-http/faults';
-import type { SpaceliftOperation } from '../spacelift/queries';
+import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from '../http/faults';
+import type { SpaceliftOperation } from '../../spacelift/queries';
 import { errorPayload, type Answer, type Operation, type Payload } from './wire';
 
 /**

@@ -5,10 +5,10 @@
  * fixtures and client agree.
  */
 import type http from 'node:http';
-import { LoopbackServer } from '../fake-http/loopback-server';
-import { deliver } from '../fake-http/wire';
-import type { RunDelta } from '../platform/types';
-import { matchesSchema } from '../spacelift/validate';
+import { LoopbackServer } from '../http/loopback-server';
+import { deliver } from '../http/wire';
+import type { RunDelta } from '../../platform/types';
+import { matchesSchema } from '../../spacelift/validate';
 import { FaultQueue, answerFault, type Fault, type FaultKind } from './faults';
 import { RunBook, type RunPaging } from './runs';
 import type {

@@ -1,5 +1,5 @@
 /**
- * The node:http life cycle the fake platforms (src/fake-spacelift, src/fake-terraform) share: an ephemeral port on
+ * The node:http life cycle the fake platforms (src/fakes/spacelift, src/fakes/terraform) share: an ephemeral port on
  * 127.0.0.1, injectable latency, a bug in a handler answered with a 500 that names the fake, and a close() that
  * neither keep-alive nor deliberately hung connections can hold open.
  */

@@ -1,6 +1,6 @@
 /** The fake Spacelift's public contract: what tests and the demo configure and observe. */
-import type { SpaceliftOperation } from '../spacelift/queries';
-import type { AttachedContext, RunDelta } from '../platform/types';
+import type { SpaceliftOperation } from '../../spacelift/queries';
+import type { AttachedContext, RunDelta } from '../../platform/types';
 import type { Fault } from './faults';
 
 /**

@@ -5,9 +5,9 @@
  * pass for an HCP Terraform answer.
  */
 import type http from 'node:http';
-import { LoopbackServer } from '../fake-http/loopback-server';
-import { deliver } from '../fake-http/wire';
-import { matchesTerraformSchema } from '../terraform/validate';
+import { LoopbackServer } from '../http/loopback-server';
+import { deliver } from '../http/wire';
+import { matchesTerraformSchema } from '../../terraform/validate';
 import { TerraformRunBook, renderPlan, renderRun, type RunEntry } from './runs';
 import type {
   FakePlanCounts, FakeTerraform, FakeTerraformOptions, FakeTerraformRunInfo, FakeWorkspaceSpec, RecordedTerraformRequest,

@@ -1,14 +1,14 @@
 /**
  * The fake's side of the wire: routing, JSON:API error documents and fault injection. The HTTP plumbing itself is
- * shared with fake-spacelift (src/fake-http/wire.ts).
+ * shared with fake-spacelift (src/fakes/http/wire.ts).
  */
-import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from '../fake-http/faults';
-import type { Answer as SharedAnswer, Payload } from '../fake-http/wire';
-import type { TerraformSchemaName } from '../terraform/validate';
+import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from '../http/faults';
+import type { Answer as SharedAnswer, Payload } from '../http/wire';
+import type { TerraformSchemaName } from '../../terraform/validate';
 import type { TerraformFault, TerraformFaultKind, TerraformRoute } from './types';
 
-export { parseJson, readBody } from '../fake-http/wire';
-export type { Payload } from '../fake-http/wire';
+export { parseJson, readBody } from '../http/wire';
+export type { Payload } from '../http/wire';
 export type Reply = { status: number; headers?: Record<string, string> } & ({ payload: Payload; schema: TerraformSchemaName } | { raw: string });
 export type Answer = SharedAnswer<Reply>;
 
