@@ -1,16 +1,13 @@
 /**
- * The fake's side of the wire: routing, JSON:API error documents and fault injection. The HTTP plumbing itself is
- * shared with fake-spacelift (src/fakes/http/wire.ts).
+ * The fake's side of the wire: routing, JSON:API error documents and the schema check of its answers. The HTTP
+ * plumbing itself is shared with fake-spacelift (src/fakes/http/wire.ts).
  */
-import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from '../http/faults';
-import type { Answer as SharedAnswer, Payload } from '../http/wire';
-import type { TerraformSchemaName } from '../../terraform/validate';
-import type { TerraformFault, TerraformFaultKind, TerraformRoute } from './types';
+import { matchesTerraformSchema, type TerraformSchemaName } from '../../terraform/validate';
+import type { TerraformReply, TerraformRoute } from './types';
 
 export { parseJson, readBody } from '../http/wire';
 export type { Payload } from '../http/wire';
-export type Reply = { status: number; headers?: Record<string, string> } & ({ payload: Payload; schema: TerraformSchemaName } | { raw: string });
-export type Answer = SharedAnswer<Reply>;
+export type { TerraformAnswer as Answer, TerraformReply as Reply } from './types';
 
 export const CONTENT_TYPE = 'application/vnd.api+json';
 
@@ -52,59 +49,14 @@ const TITLES: Record<number, string> = {
   500: 'internal server error', 503: 'service unavailable',
 };
 
-export function errorReply(status: number, detail?: string): Reply {
+/** A body the schemas reject would make every test meaningless: fail loudly (a 500 naming the fake) instead. */
+export function assertWellFormed(route: TerraformRoute, reply: TerraformReply): void {
+  if ('payload' in reply && !matchesTerraformSchema(reply.schema, reply.payload)) {
+    throw new Error(`fake-terraform built a ${route} answer that violates ${reply.schema}`);
+  }
+}
+
+export function errorReply(status: number, detail?: string): TerraformReply {
   const error = { status: String(status), title: TITLES[status] ?? 'error', ...(detail ? { detail } : {}) };
   return { status, payload: { errors: [error] }, schema: 'errors' };
 }
-
-/** Injected faults, first match wins; each is used up after `times` requests. */
-export class FaultQueue extends SharedFaultQueue<TerraformFault> {
-  take(routeName: TerraformRoute, workspace: string | undefined): TerraformFault | undefined {
-    return this.takeFirst(
-      (f) => (f.route === 'any' || f.route === routeName) && (f.workspace === undefined || f.workspace === workspace),
-    );
-  }
-}
-
-/** What a fault turns a request into. `normal` builds (and performs) the healthy answer when the fault needs it. */
-export function answerFault(kind: TerraformFaultKind, normal: () => Reply, token: string): Answer {
-  switch (kind) {
-    case 'http500':
-      return errorReply(500);
-    case 'http503':
-      return { status: 503, raw: '<html><body>503 Service Unavailable</body></html>', headers: { 'content-type': 'text/html' } };
-    case 'http429':
-      return { status: 429, raw: JSON.stringify({ errors: [{ detail: "You have exceeded the API's rate limit.", status: 429, title: 'Too many requests' }] }), headers: { 'retry-after': '1', 'x-ratelimit-limit': '30' } };
-    case 'http401':
-      return errorReply(401);
-    case 'http403':
-      return errorReply(403);
-    case 'http404':
-      return errorReply(404);
-    case 'http409':
-      return errorReply(409, 'injected conflict');
-    case 'performedThen409':
-      normal(); // e.g. the run is stopped by a concurrent request, and this one is refused
-      return errorReply(409, 'injected conflict after the action took effect');
-    case 'timeout':
-    case 'reset':
-    case 'malformedJson':
-      return answerNetworkFault(kind);
-    case 'echoToken':
-      // A misbehaving proxy reflecting the request: the client must not repeat the token in its error.
-      return { status: 502, raw: `bad gateway; request had Authorization: Bearer ${token}` };
-    case 'afterCreate500':
-      normal(); // the run is created; only the answer is lost
-      return errorReply(500);
-    case 'schemaViolation': {
-      const reply = normal();
-      return 'payload' in reply ? { ...reply, payload: corruptFirstField(reply.payload, CORRUPTIBLE), schema: reply.schema } : reply;
-    }
-  }
-}
-
-/** Where 'schemaViolation' breaks an answer: the first pointer whose parent exists gets a wrong type. */
-const CORRUPTIBLE = [
-  '/data/0/attributes/tag-names', '/meta/pagination/next-page', '/data/attributes/status', '/data/0/attributes/status',
-  '/data/attributes/username', '/data/attributes/tag-names',
-];
