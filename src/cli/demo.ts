@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { defaultCascadeConfig } from '../config/cascade-section';
 import { loadGeneralConfig, type ConfigWithSpacelift } from '../config/load-config';
-import { loadFixtureAccount, startFakeSpacelift } from '../fake-spacelift/server';
+import { loadFixtureAccount, startFakeSpacelift } from '../fakes/spacelift/server';
+import { startFakeTerraform } from '../fakes/terraform/server';
 import { createLogger } from '../log/logger';
 import { createCascadeMetrics } from '../metrics';
 import type { CascadeStatus } from '../workflows/cascade-types';
 import type { CommandContext } from './command-context';
 import { renderCascadeStatus } from './control/render-status';
 import { describeAccount } from './demo/describe-cascade';
-import { startFakeTerraform } from '../fake-terraform/server';
 import { finishRunsLikeSpacelift, finishRunsLikeTerraform } from './demo/finish-runs';
+import { SAMPLE_WEBHOOK } from './demo/sample-webhook';
 import { sendSignedWebhook, sendTerraformNotification } from './demo/send-webhook';
 import { startDevServer } from './demo/start-dev-server';
 import { DemoInterrupted, TeardownStack, unlessInterrupted } from './demo/teardown-stack';
@@ -18,15 +19,6 @@ import { installRuntime } from '../service/install-runtime';
 import { listenForShutdown } from '../service/shutdown-signal';
 import { startServe } from '../service/start-serve';
 import { withTimeout } from '../async/with-timeout';
-
-// Literal require: inlined by esbuild, and src/cli and dist/cli are both two levels below the repo.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const SAMPLE_WEBHOOK = require('../../fixtures/webhooks/run-finished-tracked.json') as SampleWebhook;
-
-export interface SampleWebhook {
-  stack: { id: string; name: string; labels: string[] };
-  run: { id: string; triggeredBy: string | null };
-}
 
 const TASK_QUEUE = 'spacelift-cascade-demo';
 /** An HCP Terraform workspace below the Spacelift stack app: the cascade crosses platforms. */

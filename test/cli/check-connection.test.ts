@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevEnv } from '../support/temporal';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 import { cliEnv, runCli } from './run-cli';
-import { startFakeTerraform } from '../../src/fake-terraform/server';
+import { startFakeTerraform } from '../support/fake-terraform';
 
 const oneLine = (text: string): string[] => text.split('\n').filter((line) => line !== '');
 

@@ -6,7 +6,7 @@ import { planToJson, renderPlan } from '../../src/cascade/render-plan';
 import { SpaceliftClient } from '../../src/spacelift/client';
 import { startFakeSpacelift, type FakeSpacelift } from '../support/fake-spacelift';
 import { cliEnv, runCli } from './run-cli';
-import { startFakeTerraform } from '../../src/fake-terraform/server';
+import { startFakeTerraform } from '../support/fake-terraform';
 
 /** The README's worked example. */
 const ACCOUNT = [

@@ -2,7 +2,7 @@
 // applied starts the cascade of tfc:<workspace>; it triggers a Spacelift stack and another workspace below it,
 // each reported back by its own platform's webhook (polling is an hour away, so only the webhooks can finish it).
 import t from 'tap';
-import { startFakeTerraform } from '../../src/fake-terraform/server';
+import { startFakeTerraform } from '../support/fake-terraform';
 import { signTerraformPayload } from '../../src/terraform/webhook';
 import { signPayload } from '../../src/webhook';
 import { type CascadeStatus } from '../../src/workflows/cascade-types';

@@ -3,9 +3,7 @@ import t from 'tap';
 import { SpaceliftClient } from '../../src/spacelift/client';
 import { GET_RUN, LIST_RUNS, RUN_CANCEL, RUN_DISCARD, RUN_TRIGGER, API_KEY_USER, type OperationSpec } from '../../src/spacelift/queries';
 import { matchesSchema } from '../../src/spacelift/validate';
-import * as fromSrc from '../../src/fake-spacelift/server';
-import * as faultsFromSrc from '../../src/fake-spacelift/faults';
-import * as faultsReexport from '../support/fake-spacelift-faults';
+import * as fromSrc from '../../src/fakes/spacelift/server';
 import { loadFixtureAccount, startFakeSpacelift, type FakeSpaceliftOptions, type RecordedTrigger } from '../support/fake-spacelift';
 
 type Body = Record<string, any>; // raw JSON under test: any on purpose
@@ -238,10 +236,19 @@ t.test('every run answer carries delta in GraphQL names and matches its schema',
   t.equal(client.ownsTrigger(`api::${fake.apiKeyId}`), true);
 });
 
-t.test('test/support re-exports the fake from src/fake-spacelift, where the demo loads it', async (t) => {
-  t.equal(startFakeSpacelift, fromSrc.startFakeSpacelift);
+t.test('test/support serves the fake of src/fakes/spacelift, where the demo loads it; fault hooks exist only in tests', async (t) => {
+  const shipped = await fromSrc.startFakeSpacelift();
+  const forTests = await startFakeSpacelift();
+  t.teardown(async () => {
+    await shipped.close();
+    await forTests.close();
+  });
+  t.equal(Object.getPrototypeOf(forTests), Object.getPrototypeOf(shipped), 'the same fake class');
   t.equal(loadFixtureAccount, fromSrc.loadFixtureAccount);
-  t.equal(faultsReexport.answerFault, faultsFromSrc.answerFault);
+  for (const hook of ['inject', 'clearFaults', 'setLatency'] as const) {
+    t.notOk(hook in shipped, `the shipped fake has no ${hook}`);
+    t.type(forTests[hook], 'function', `test/support's fake has ${hook}`);
+  }
   const account = loadFixtureAccount();
   account[0]?.labels?.push('meddled');
   t.notOk(loadFixtureAccount()[0]?.labels?.includes('meddled'), 'each call returns a fresh copy of the account');

@@ -9,7 +9,7 @@ import {
   TerraformAuthError, TerraformNotFoundError, TerraformRejectedError, TerraformSchemaError, TerraformTransientError,
   TerraformError,
 } from '../../src/terraform/errors';
-import type { TerraformFaultKind } from '../../src/fake-terraform/server';
+import type { TerraformFaultKind } from '../support/fake-terraform';
 import { failure, setup } from './helpers';
 
 const transient: [TerraformFaultKind, RegExp, number | undefined][] = [

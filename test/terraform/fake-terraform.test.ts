@@ -1,6 +1,6 @@
 // The fake HCP Terraform itself: auth, paging, self-checks, scripted outcomes and listeners.
 import t from 'tap';
-import { startFakeTerraform } from '../../src/fake-terraform/server';
+import { startFakeTerraform } from '../support/fake-terraform';
 import { matchesTerraformSchema } from '../../src/terraform/validate';
 
 async function start(t: tap.Test, options: Parameters<typeof startFakeTerraform>[0] = {}) {

@@ -1,6 +1,6 @@
 // Shared setup for the HCP Terraform client tests: a fake organization and a client pointed at it.
 import { TerraformClient, type TerraformClientOptions } from '../../src/terraform/client';
-import { startFakeTerraform, type FakeTerraformOptions } from '../../src/fake-terraform/server';
+import { startFakeTerraform, type FakeTerraformOptions } from '../support/fake-terraform';
 
 export const WORKSPACES = [
   { name: 'network', tags: ['team:platform'] },

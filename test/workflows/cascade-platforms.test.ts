@@ -5,7 +5,7 @@ import t from 'tap';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
-import { startFakeTerraform, type FakeTerraform } from '../../src/fake-terraform/server';
+import { startFakeTerraform, type FakeTerraform } from '../support/fake-terraform';
 import { TerraformClient } from '../../src/terraform/client';
 import { FINISHED, signalMonitor, states, waitForStatus } from '../support/cascade-status';
 import { withWorker } from '../support/harness';

@@ -1,6 +1,6 @@
-import type { FakeSpacelift, FakeStackSpec } from '../../fake-spacelift/server';
-import type { FakeTerraform } from '../../fake-terraform/server';
-import type { SampleWebhook } from '../demo';
+import type { FakeSpacelift, FakeStackSpec } from '../../fakes/spacelift/server';
+import type { FakeTerraform } from '../../fakes/terraform/server';
+import type { SampleWebhook } from './sample-webhook';
 import type { WebhookAnswer } from './send-webhook';
 
 const RUN_TAKES_MS = 1_500;

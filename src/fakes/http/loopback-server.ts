@@ -1,7 +1,7 @@
 /**
- * The node:http life cycle the fake platforms (src/fake-spacelift, src/fake-terraform) share: an ephemeral port on
- * 127.0.0.1, injectable latency, a bug in a handler answered with a 500 that names the fake, and a close() that
- * neither keep-alive nor deliberately hung connections can hold open.
+ * The node:http life cycle the fake platforms (src/fakes/spacelift, src/fakes/terraform) share: an ephemeral port on
+ * 127.0.0.1, a bug in a handler answered with a 500 that names the fake, and a close() that neither keep-alive nor
+ * deliberately hung connections can hold open.
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
@@ -14,17 +14,13 @@ export interface LoopbackServerOptions {
   name: string;
   /** The content type of that 500 answer. */
   contentType: string;
-  latencyMs?: number;
 }
 
 export class LoopbackServer {
   private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
-  private latencyMs: number;
 
-  constructor({ name, contentType, latencyMs = 0 }: LoopbackServerOptions, handle: RequestHandler) {
-    this.latencyMs = latencyMs;
+  constructor({ name, contentType }: LoopbackServerOptions, handle: RequestHandler) {
     this.server = http.createServer((req, res) => {
       handle(req, res).catch((err: unknown) => {
         // A bug in the fake must not pass for a platform failure the client is expected to survive.
@@ -49,23 +45,9 @@ export class LoopbackServer {
     });
   }
 
-  setLatency(ms: number): void {
-    this.latencyMs = ms;
-  }
-
-  /** Waits out the injected latency, if any; a wait still pending at close() never ends (nor does its request). */
-  async applyLatency(): Promise<void> {
-    if (this.latencyMs <= 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => (this.timers.delete(timer), resolve()), this.latencyMs);
-      this.timers.add(timer);
-    });
-  }
-
   async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    // Keep-alive and deliberately hung ('timeout') connections would otherwise hold close() open.
+    // Keep-alive and deliberately hung connections (an intercepted 'hang') would otherwise hold close() open.
     this.server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
     await closed;

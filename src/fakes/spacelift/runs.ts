@@ -2,7 +2,7 @@
  * The fake account's runs: creation, scripted outcomes advanced by getRun polls, and runCancel/runDiscard with
  * the state rules of Spacelift's docs (shared/reference/spacelift-api.md §3.3, §3.5).
  */
-import type { RunDelta } from '../platform/types';
+import type { RunDelta } from '../../platform/types';
 import type { FakeRunInfo, FakeStackSpec, RunOutcome } from './types';
 import type { Payload } from './wire';
 

@@ -1,4 +1,6 @@
 /** The fake HCP Terraform's public contract: what tests and demos configure and observe. */
+import type { Answer, Payload } from '../http/wire';
+import type { TerraformSchemaName } from '../../terraform/validate';
 
 export type TerraformRoute =
   | 'accountDetails' | 'listWorkspaces' | 'showWorkspace' | 'createRun' | 'getRun' | 'listRuns' | 'cancelRun' | 'discardRun'
@@ -51,17 +53,21 @@ export interface FakeTerraformRunInfo {
   plan: FakePlanCounts | null;
 }
 
-export type TerraformFaultKind =
-  | 'http500' | 'http503' | 'http429' | 'http401' | 'http403' | 'http404' | 'timeout' | 'reset' | 'malformedJson'
-  | 'schemaViolation' | 'echoToken' | 'afterCreate500' | 'http409' | 'performedThen409';
+/** An answer of the fake: a JSON:API body with the schema it must match, or a raw body. */
+export type TerraformReply = { status: number; headers?: Record<string, string> } & (
+  | { payload: Payload; schema: TerraformSchemaName }
+  | { raw: string }
+);
+/** A reply, or a request left hanging ('hang') or its connection reset ('reset'). */
+export type TerraformAnswer = Answer<TerraformReply>;
 
-export interface TerraformFault {
-  route: TerraformRoute | 'any';
-  kind: TerraformFaultKind;
-  /** Only requests about this workspace (by name; runs count as their workspace's). */
-  workspace?: string;
-  /** How many matching requests it affects (default 1). */
-  times?: number;
+/** A request as `intercept` sees it. */
+export interface InterceptedTerraformRequest {
+  route: TerraformRoute;
+  /** The workspace it is about (by name; runs count as their workspace's), when there is one. */
+  readonly workspace: string | undefined;
+  /** Builds the answer a healthy HCP Terraform sends, with its side effects (createRun creates a run); checked. */
+  healthy(): TerraformReply;
 }
 
 export interface FakeTerraform {
@@ -81,8 +87,6 @@ export interface FakeTerraform {
   runs(workspace?: string): FakeTerraformRunInfo[];
   /** Called synchronously whenever a run is created, before the client has its answer; a throwing listener is logged. */
   onTrigger(fn: (trigger: RecordedTerraformTrigger) => void): void;
-  inject(fault: TerraformFault): void;
-  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,11 @@ export interface FakeTerraformOptions {
   runsOrder?: 'newest-first' | 'oldest-first';
   /** The username of the token's account (default "api-team_fake"). */
   username?: string;
-  latencyMs?: number;
   now?: () => number;
+  /**
+   * Sees every request once it is recorded and may answer it instead of the fake: tests inject faults and latency
+   * with it (test/support/fake-terraform.ts). Its answer is sent as is, without the schema check healthy answers
+   * get; undefined lets the fake answer.
+   */
+  intercept?: (request: InterceptedTerraformRequest) => TerraformAnswer | undefined | Promise<TerraformAnswer | undefined>;
 }

@@ -1,21 +1,21 @@
 /**
- * A fake HCP Terraform API on 127.0.0.1, for tests and demos: the endpoints TerraformClient uses, JSON:API bodies
+ * A fake HCP Terraform API on 127.0.0.1, for tests and the `demo` command; it never talks to the real HCP Terraform.
+ * Tests inject faults through the `intercept` option (test/support/fake-terraform.ts). The endpoints TerraformClient
+ * uses, JSON:API bodies
  * shaped like fixtures/terraform/*, bearer-token auth, pagination, scripted run outcomes and cancel/discard. Every
  * JSON body it builds is checked against the same schemas the client validates with, so a bug in the fake cannot
  * pass for an HCP Terraform answer.
  */
 import type http from 'node:http';
-import { LoopbackServer } from '../fake-http/loopback-server';
-import { deliver } from '../fake-http/wire';
-import { matchesTerraformSchema } from '../terraform/validate';
+import { LoopbackServer } from '../http/loopback-server';
+import { deliver } from '../http/wire';
 import { TerraformRunBook, renderPlan, renderRun, type RunEntry } from './runs';
 import type {
-  FakePlanCounts, FakeTerraform, FakeTerraformOptions, FakeTerraformRunInfo, FakeWorkspaceSpec, RecordedTerraformRequest,
-  RecordedTerraformTrigger, TerraformFault, TerraformRunOutcome,
+  FakePlanCounts, FakeTerraform, FakeTerraformOptions, FakeTerraformRunInfo, FakeWorkspaceSpec, InterceptedTerraformRequest,
+  RecordedTerraformRequest, RecordedTerraformTrigger, TerraformRunOutcome,
 } from './types';
 import {
-  CONTENT_TYPE, FaultQueue, SCHEMA_OF, answerFault, errorReply, parseJson, readBody, route, type Answer, type Payload,
-  type Reply, type Routed,
+  CONTENT_TYPE, SCHEMA_OF, assertWellFormed, errorReply, parseJson, readBody, route, type Payload, type Reply, type Routed,
 } from './wire';
 
 export type * from './types';
@@ -36,7 +36,7 @@ class FakeTerraformServer implements FakeTerraform {
   private readonly workspaces = new Map<string, FakeWorkspaceSpec & { id: string }>();
   private readonly book: TerraformRunBook;
   private readonly listeners: ((trigger: RecordedTerraformTrigger) => void)[] = [];
-  private readonly faults = new FaultQueue();
+  private readonly intercept: FakeTerraformOptions['intercept'];
   private readonly loopback: LoopbackServer;
   private readonly now: () => number;
   private readonly pageSizeCap: number;
@@ -50,11 +50,12 @@ class FakeTerraformServer implements FakeTerraform {
     this.pageSizeCap = options.pageSizeCap ?? 100;
     this.runsOrder = options.runsOrder ?? 'newest-first';
     this.username = options.username ?? 'api-team_fake';
+    this.intercept = options.intercept;
     this.book = new TerraformRunBook(this.now, options.defaultRunOutcome);
     this.addWorkspaces(options.workspaces ?? []);
     for (const [workspace, outcome] of Object.entries(options.runOutcomes ?? {})) this.book.setOutcome(workspace, outcome);
     this.loopback = new LoopbackServer(
-      { name: 'fake-terraform', contentType: CONTENT_TYPE, latencyMs: options.latencyMs },
+      { name: 'fake-terraform', contentType: CONTENT_TYPE },
       (req, res) => this.handle(req, res),
     );
   }
@@ -91,14 +92,6 @@ class FakeTerraformServer implements FakeTerraform {
     this.listeners.push(fn);
   }
 
-  inject(fault: TerraformFault): void {
-    this.faults.add(fault);
-  }
-
-  setLatency(ms: number): void {
-    this.loopback.setLatency(ms);
-  }
-
   close(): Promise<void> {
     return this.loopback.close();
   }
@@ -110,19 +103,25 @@ class FakeTerraformServer implements FakeTerraform {
     const body = await readBody(req);
     const authorization = req.headers.authorization;
     this.requests.push({ route: routed.route, method: req.method ?? '', path: url.pathname, query, authorization, at: this.now() });
-    await this.loopback.applyLatency();
-    const normal = (): Reply => this.answer(routed, query, body, authorization);
-    const fault = this.faults.take(routed.route, this.workspaceOf(routed, body));
-    const answer: Answer = fault ? answerFault(fault.kind, normal, this.token) : normal();
-    const checked = typeof answer === 'object' && 'payload' in answer && fault?.kind !== 'schemaViolation';
-    if (checked && !matchesTerraformSchema(answer.schema, answer.payload)) {
-      throw new Error(`fake-terraform built a ${routed.route} answer that violates ${answer.schema}`);
-    }
-    deliver(req, res, answer, CONTENT_TYPE);
+    const workspaceOf = (): string | undefined => this.workspaceOf(routed, body);
+    const request: InterceptedTerraformRequest = {
+      route: routed.route,
+      get workspace() {
+        return workspaceOf();
+      },
+      healthy: () => this.answer(routed, query, body, authorization),
+    };
+    deliver(req, res, (await this.intercept?.(request)) ?? request.healthy(), CONTENT_TYPE);
   }
 
-  /** The answer a healthy HCP Terraform would send; performs side effects (create, poll, cancel ...). */
+  /** The answer a healthy HCP Terraform would send, checked; performs side effects (create, poll, cancel ...). */
   private answer(routed: Routed, query: Record<string, string>, body: string, authorization: string | undefined): Reply {
+    const reply = this.build(routed, query, body, authorization);
+    assertWellFormed(routed.route, reply);
+    return reply;
+  }
+
+  private build(routed: Routed, query: Record<string, string>, body: string, authorization: string | undefined): Reply {
     if (authorization !== `Bearer ${this.token}`) return errorReply(401);
     const { params } = routed;
     if (params.org !== undefined && params.org !== this.organization) return errorReply(404);
@@ -223,7 +222,7 @@ class FakeTerraformServer implements FakeTerraform {
     };
   }
 
-  /** The workspace a request is about, for faults limited to one workspace. */
+  /** The workspace a request is about (InterceptedTerraformRequest.workspace). */
   private workspaceOf(routed: Routed, body: string): string | undefined {
     const { params } = routed;
     if (params.name !== undefined) return params.name;

@@ -1,27 +1,25 @@
 /**
- * A fake Spacelift GraphQL server on 127.0.0.1, for tests and for the `demo` command. No GraphQL parser: an
+ * A fake Spacelift GraphQL server on 127.0.0.1, for tests and for the `demo` command; it never talks to the real
+ * Spacelift. Tests inject faults through the `intercept` option (test/support/fake-spacelift.ts). No GraphQL parser: an
  * operation is recognised by its root field in the query text, and only `variables` are read. Every answer it
  * builds is checked against the same JSON Schemas the client uses (and shaped like fixtures/spacelift/*), so fake,
  * fixtures and client agree.
  */
 import type http from 'node:http';
-import { LoopbackServer } from '../fake-http/loopback-server';
-import { deliver } from '../fake-http/wire';
-import type { RunDelta } from '../platform/types';
-import { matchesSchema } from '../spacelift/validate';
-import { FaultQueue, answerFault, type Fault, type FaultKind } from './faults';
+import { LoopbackServer } from '../http/loopback-server';
+import { deliver } from '../http/wire';
+import type { RunDelta } from '../../platform/types';
 import { RunBook, type RunPaging } from './runs';
 import type {
-  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, RecordedRequest, RecordedTrigger, RunOutcome,
+  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, InterceptedRequest, RecordedRequest, RecordedTrigger, RunOutcome,
 } from './types';
 import {
-  CONTENT_TYPE, SCHEMA_OF, decodeCursor, encodeCursor, errorPayload, isRecord, matchesPredicates, parseJson, readBody, recognise,
-  send, type Answer, type Operation, type Payload,
+  CONTENT_TYPE, assertWellFormed, decodeCursor, encodeCursor, errorPayload, isRecord, matchesPredicates, parseJson, readBody,
+  recognise, send, type Operation, type Payload,
 } from './wire';
 
-export type { Fault, FaultKind } from './faults';
 export type {
-  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, RecordedRequest, RecordedTrigger, RunOutcome,
+  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, InterceptedRequest, RecordedRequest, RecordedTrigger, RunOutcome,
 } from './types';
 export { loadFixtureAccount } from './fixture-account';
 
@@ -40,7 +38,7 @@ class FakeServer implements FakeSpacelift {
   private readonly book: RunBook;
   private readonly triggerListeners: ((trigger: RecordedTrigger) => void)[] = [];
   private readonly tokens = new Map<string, number>();
-  private readonly faults = new FaultQueue();
+  private readonly intercept: FakeSpaceliftOptions['intercept'];
   private readonly loopback: LoopbackServer;
   private readonly now: () => number;
   private readonly ttlSeconds: number;
@@ -54,6 +52,7 @@ class FakeServer implements FakeSpacelift {
     this.now = options.now ?? Date.now;
     this.ttlSeconds = options.tokenTtlSeconds ?? 3600;
     this.pageSizeCap = options.pageSizeCap ?? 50;
+    this.intercept = options.intercept;
     this.runPaging = { pageSize: options.runsPageSize ?? 50, order: options.runsOrder ?? 'newest-first' };
     if (!Number.isInteger(this.runPaging.pageSize) || this.runPaging.pageSize < 1) {
       throw new Error(`fake-spacelift: runsPageSize must be a positive integer, got ${this.runPaging.pageSize}`);
@@ -61,7 +60,7 @@ class FakeServer implements FakeSpacelift {
     this.book = new RunBook(() => this.seconds(), ownTriggeredBy(this.apiKeyId, options), options.defaultRunOutcome);
     this.addStacks(options.stacks ?? []);
     this.loopback = new LoopbackServer(
-      { name: 'fake-spacelift', contentType: CONTENT_TYPE, latencyMs: options.latencyMs },
+      { name: 'fake-spacelift', contentType: CONTENT_TYPE },
       (req, res) => this.handle(req, res),
     );
   }
@@ -79,16 +78,8 @@ class FakeServer implements FakeSpacelift {
     for (const spec of specs) this.stacks.set(spec.id, spec);
   }
 
-  inject(fault: Fault): void {
-    this.faults.add(fault);
-  }
-
   removeStacks(ids: string[]): void {
     for (const id of ids) this.stacks.delete(id);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
   }
 
   expireTokens(): void {
@@ -117,10 +108,6 @@ class FakeServer implements FakeSpacelift {
     this.triggerListeners.push(fn);
   }
 
-  setLatency(ms: number): void {
-    this.loopback.setLatency(ms);
-  }
-
   close(): Promise<void> {
     return this.loopback.close();
   }
@@ -134,16 +121,20 @@ class FakeServer implements FakeSpacelift {
     const variables = isRecord(parsed.variables) ? parsed.variables : {};
     const operation = recognise(query);
     this.requests.push({ operation, variables, authorization: req.headers.authorization, at: this.now() });
-    await this.loopback.applyLatency();
-    const fault = this.faults.take(operation, variables);
-    const normal = (): Payload => this.answer(operation, variables, req.headers.authorization);
-    const answer: Answer = fault ? answerFault(fault, operation, variables, normal) : { status: 200, payload: normal() };
-    if (typeof answer === 'object' && 'payload' in answer) this.selfCheck(operation, answer.payload, fault?.kind);
-    deliver(req, res, answer, CONTENT_TYPE);
+    const request: InterceptedRequest = {
+      operation, variables, healthy: () => this.answer(operation, variables, req.headers.authorization),
+    };
+    deliver(req, res, (await this.intercept?.(request)) ?? { status: 200, payload: request.healthy() }, CONTENT_TYPE);
   }
 
-  /** The payload a healthy Spacelift would send; performs side effects (runTrigger creates a run, etc.). */
+  /** The payload a healthy Spacelift would send, checked; performs side effects (runTrigger creates a run, etc.). */
   private answer(operation: Operation, variables: Payload, authorization: string | undefined): Payload {
+    const payload = this.build(operation, variables, authorization);
+    assertWellFormed(operation, payload);
+    return payload;
+  }
+
+  private build(operation: Operation, variables: Payload, authorization: string | undefined): Payload {
     if (operation === 'unknown') return { errors: [{ message: 'fake-spacelift does not know this query' }], data: null };
     if (operation === 'apiKeyUser') return this.exchange(variables);
     if (!this.authorized(authorization)) return errorPayload('unauthorized', operation);
@@ -223,13 +214,6 @@ class FakeServer implements FakeSpacelift {
       isDisabled: or(stack.isDisabled, false), lockedBy: or(stack.lockedBy, null), branch: or(stack.branch, 'main'),
       administrative: false, space: 'root', attachedContexts: or(stack.attachedContexts, []),
     };
-  }
-
-  /** A fake that drifts from the schemas would make every test meaningless: fail loudly instead. */
-  private selfCheck(operation: Operation, payload: Payload, fault: FaultKind | undefined): void {
-    if (fault === 'schemaViolation' || operation === 'unknown') return;
-    const schema = 'errors' in payload ? 'graphql-errors' : SCHEMA_OF[operation];
-    if (!matchesSchema(schema, payload)) throw new Error(`fake-spacelift built a ${operation} answer that violates ${schema}`);
   }
 
   private seconds(): number {

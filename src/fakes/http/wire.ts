@@ -1,9 +1,9 @@
-/** The HTTP plumbing the fake platforms share: JSON bodies in, replies out, and what a network fault does instead. */
+/** The HTTP plumbing the fake platforms share: JSON bodies in, replies out, or a hung or reset connection instead. */
 import type http from 'node:http';
 
 export type Payload = Record<string, unknown>;
 export type Reply = { status: number; headers?: Record<string, string> } & ({ payload: Payload } | { raw: string });
-/** What a fake does with a request: answer it, leave it hanging ('timeout'; close() ends it), or destroy the socket. */
+/** What a fake does with a request: answer it, leave it hanging (close() ends it), or destroy the socket. */
 export type Answer<R extends Reply = Reply> = R | 'hang' | 'reset';
 
 export function sendReply(res: http.ServerResponse, reply: Reply, contentType: string): void {

@@ -1,15 +1,15 @@
 /**
  * The fake's side of the wire: recognising operations without a GraphQL parser, GraphQL error payloads, opaque
- * cursors and label predicates. The HTTP plumbing itself is shared with fake-terraform (src/fake-http/wire.ts).
+ * cursors and label predicates. The HTTP plumbing itself is shared with fake-terraform (src/fakes/http/wire.ts).
  */
 import type http from 'node:http';
-import { isRecord, parseJson, sendReply, type Payload, type Reply } from '../fake-http/wire';
-import type { SpaceliftOperation } from '../spacelift/queries';
-import type { SchemaName } from '../spacelift/validate';
+import { isRecord, parseJson, sendReply, type Payload, type Reply } from '../http/wire';
+import type { SpaceliftOperation } from '../../spacelift/queries';
+import { matchesSchema, type SchemaName } from '../../spacelift/validate';
 import type { FakeStackSpec } from './types';
 
-export { isRecord, parseJson, readBody } from '../fake-http/wire';
-export type { Answer, Payload, Reply } from '../fake-http/wire';
+export { isRecord, parseJson, readBody } from '../http/wire';
+export type { Answer, Payload, Reply } from '../http/wire';
 
 export type Operation = SpaceliftOperation | 'unknown';
 export const CONTENT_TYPE = 'application/json';
@@ -23,6 +23,13 @@ const ROOT_FIELD: Record<Operation, string> = {
   apiKeyUser: 'apiKeyUser', searchStacks: 'searchStacks', runTrigger: 'runTrigger', getRun: 'stack', listRuns: 'stack',
   viewer: 'viewer', runCancel: 'runCancel', runDiscard: 'runDiscard', unknown: 'unknown',
 };
+
+/** A fake that drifts from the schemas would make every test meaningless: fail loudly instead. */
+export function assertWellFormed(operation: Operation, payload: Payload): void {
+  if (operation === 'unknown') return;
+  const schema = 'errors' in payload ? 'graphql-errors' : SCHEMA_OF[operation];
+  if (!matchesSchema(schema, payload)) throw new Error(`fake-spacelift built a ${operation} answer that violates ${schema}`);
+}
 
 export function errorPayload(message: string, operation: Operation): Payload {
   return { errors: [{ message, path: [ROOT_FIELD[operation]] }], data: null };

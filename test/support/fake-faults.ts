@@ -1,5 +1,8 @@
-/** Fault injection the fake platforms share: the queue of injected faults and the answers that do not depend on the API. */
-import { isRecord, type Answer, type Payload } from './wire';
+/**
+ * Fault injection both fakes (src/fakes) take through their `intercept` option, for tests only: the queue of injected
+ * faults, the answers that do not depend on the API, and latency.
+ */
+import { isRecord, type Answer, type Payload } from '../../src/fakes/http/wire';
 
 /** Injected faults, first match wins; each is used up after `times` requests (default 1). */
 export class FaultQueue<F extends { times?: number }> {
@@ -54,4 +57,27 @@ export function corruptFirstField(payload: Payload, pointers: readonly string[])
     return copy;
   }
   return { data: 'oops' };
+}
+
+/** Injected latency before every answer; a wait still pending at cancel() never ends (nor does its request). */
+export class Latency {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private ms = 0) {}
+
+  set(ms: number): void {
+    this.ms = ms;
+  }
+
+  async wait(): Promise<void> {
+    if (this.ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => (this.timers.delete(timer), resolve()), this.ms);
+      this.timers.add(timer);
+    });
+  }
+
+  cancel(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
 }

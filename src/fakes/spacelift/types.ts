@@ -1,7 +1,7 @@
 /** The fake Spacelift's public contract: what tests and the demo configure and observe. */
-import type { SpaceliftOperation } from '../spacelift/queries';
-import type { AttachedContext, RunDelta } from '../platform/types';
-import type { Fault } from './faults';
+import type { AttachedContext, RunDelta } from '../../platform/types';
+import type { SpaceliftOperation } from '../../spacelift/queries';
+import type { Answer } from '../http/wire';
 
 /**
  * A stack of the fake account. An absent field gets a default (name: the ID, labels: none, branch: main ...);
@@ -58,9 +58,6 @@ export interface FakeSpacelift {
   addStacks(specs: FakeStackSpec[]): void;
   /** Takes stacks out of the account (their runs stay), so a long test keeps the account small. */
   removeStacks(ids: string[]): void;
-  inject(fault: Fault): void;
-  /** Forgets the injected faults that are not used up yet. */
-  clearFaults(): void;
   expireTokens(): void;
   /** Moves a run to `state` at once; `delta` replaces the run's delta when given (null clears it). */
   setRunState(runId: string, state: string, delta?: RunDelta | null): void;
@@ -78,7 +75,6 @@ export interface FakeSpacelift {
    * before the client has its answer. A listener that throws is logged and does not change the answer.
    */
   onTrigger(fn: (trigger: RecordedTrigger) => void): void;
-  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -87,7 +83,6 @@ export interface FakeSpaceliftOptions {
   apiKeyId?: string;
   apiKeySecret?: string;
   tokenTtlSeconds?: number;
-  latencyMs?: number;
   pageSizeCap?: number;
   now?: () => number;
   /** How runs of stacks without setRunOutcome end. Without either, runs stay QUEUED until setRunState. */
@@ -103,4 +98,18 @@ export interface FakeSpaceliftOptions {
   runsPageSize?: number;
   /** The order of the runs within a page of `Stack.runs`; pages always walk back in time. Default newest-first. */
   runsOrder?: 'newest-first' | 'oldest-first';
+  /**
+   * Sees every request once it is recorded and may answer it instead of the fake: tests inject faults and latency
+   * with it (test/support/fake-spacelift.ts). Its answer is sent as is, without the schema check healthy answers get;
+   * undefined lets the fake answer.
+   */
+  intercept?: (request: InterceptedRequest) => Answer | undefined | Promise<Answer | undefined>;
+}
+
+/** A request as `intercept` sees it. */
+export interface InterceptedRequest {
+  operation: SpaceliftOperation | 'unknown';
+  variables: Record<string, unknown>;
+  /** Builds the answer a healthy Spacelift sends, with its side effects (runTrigger creates a run); checked. */
+  healthy(): Record<string, unknown>;
 }

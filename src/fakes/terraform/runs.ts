@@ -2,7 +2,7 @@
  * The fake organization's runs: creation, scripted outcomes advanced by show-run polls, and the cancel/discard
  * rules of the Runs API docs (discard: pending or waiting for confirmation; cancel: planning or applying).
  */
-import { DISCARDABLE_STATUSES, isTerminalRunStatus } from '../terraform/states';
+import { DISCARDABLE_STATUSES, isTerminalRunStatus } from '../../terraform/states';
 import type { FakePlanCounts, FakeTerraformRunInfo, TerraformRunOutcome } from './types';
 
 type Payload = Record<string, unknown>;
