@@ -14,6 +14,7 @@ import { reasonOf } from '../log/describe-error';
 /** One RPC of a control command; a workflow query waits for a worker, so it gets longer. */
 const CALL_DEADLINE_MS = 10_000;
 const GRPC_UNAVAILABLE = 14;
+const GRPC_FAILED_PRECONDITION = 9;
 
 export interface TemporalSession {
   client: Client;
@@ -55,15 +56,23 @@ export async function withTemporal<T>(config: TemporalConfig, fn: (session: Temp
   }
 }
 
-/** A deadline hit while waiting for a worker is explained by the caller; a server that went away is not ours to explain. */
-function isUnavailable(err: unknown): boolean {
+/** Whether `err` or one of its causes is a gRPC error that `matches`. */
+function grpcCause(err: unknown, matches: (code: number, details: string) => boolean): boolean {
   for (let cause = err; cause instanceof Error; cause = cause.cause) {
-    if (isGrpcServiceError(cause) && cause.code === GRPC_UNAVAILABLE) return true;
+    if (isGrpcServiceError(cause) && matches(cause.code, cause.details)) return true;
   }
   return false;
 }
 
-/** Whether a query failed because no worker answered in time (the workflow needs one to run its query handler). */
+/** A deadline hit while waiting for a worker is explained by the caller; a server that went away is not ours to explain. */
+function isUnavailable(err: unknown): boolean {
+  return grpcCause(err, (code) => code === GRPC_UNAVAILABLE);
+}
+
+/**
+ * Whether a query failed because no worker answered (the workflow needs one to run its query handler): the call's
+ * deadline passed, or the server gave up first because no worker has polled the task queue lately.
+ */
 export function noWorkerAnswered(err: unknown): boolean {
-  return isGrpcDeadlineError(err);
+  return isGrpcDeadlineError(err) || grpcCause(err, (code, details) => code === GRPC_FAILED_PRECONDITION && /no poller seen/i.test(details));
 }

@@ -5,6 +5,7 @@ import { stopWithin } from '../../src/service/graceful-stop';
 import { createTemporalProbe } from '../../src/service/temporal-probe';
 import { TeardownStack, unlessInterrupted, DemoInterrupted } from '../../src/cli/demo/teardown-stack';
 import { probeTcp } from '../../src/service/tcp-probe';
+import { noWorkerAnswered } from '../../src/service/temporal-session';
 import { forwardTo } from '../../src/service/install-runtime';
 import { warnIfCascadeRunsUnrecognisable } from '../../src/service/startup-checks';
 import { loadConfig } from '../../src/config';
@@ -105,4 +106,14 @@ t.test('a graph-mode listener without the key ID is warned; the key ID alone is 
   t.same(lines, [], 'the key ID without the endpoint and secret');
   warnIfCascadeRunsUnrecognisable({ ...base, cascade: { ...base.cascade, mode: 'direct' } }, logger);
   t.same(lines, [], 'direct mode watches no run');
+});
+
+t.test('a status query counts as unanswered when the deadline passes or the server saw no poller lately; other errors do not', async (t) => {
+  const grpc = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+  const wrapped = (cause: Error) => new Error('Failed to query Workflow', { cause });
+  t.ok(noWorkerAnswered(wrapped(grpc(4, 'Deadline exceeded'))), 'DEADLINE_EXCEEDED');
+  t.ok(noWorkerAnswered(wrapped(grpc(9, 'no poller seen for task queue recently, worker may be down'))), 'FAILED_PRECONDITION: no poller seen');
+  t.notOk(noWorkerAnswered(wrapped(grpc(9, 'workflow execution already completed'))), 'another FAILED_PRECONDITION');
+  t.notOk(noWorkerAnswered(wrapped(grpc(14, 'connection refused'))), 'UNAVAILABLE is Temporal down, not a missing worker');
+  t.notOk(noWorkerAnswered(new Error('no poller seen')), 'not a gRPC error');
 });
