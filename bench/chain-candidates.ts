@@ -51,29 +51,68 @@ interface Candidate {
 }
 
 const CANDIDATES: Candidate[] = [
-  { name: 'SDK pollers, trigger queue (before)', eagerServer: false, workflowType: CHAIN_WORKFLOW_TYPE, pollers: 10, trigger: 'trigger queue' },
+  {
+    name: 'SDK pollers, trigger queue (before)',
+    eagerServer: false,
+    workflowType: CHAIN_WORKFLOW_TYPE,
+    pollers: 10,
+    trigger: 'trigger queue',
+  },
   { name: '40 pollers, trigger queue', eagerServer: false, workflowType: CHAIN_WORKFLOW_TYPE, pollers: 40, trigger: 'trigger queue' },
   { name: 'SDK pollers, local trigger', eagerServer: false, workflowType: CHAIN_WORKFLOW_TYPE, pollers: 10, trigger: 'local activity' },
-  { name: '40 pollers, local trigger (shipped)', eagerServer: false, workflowType: CHAIN_WORKFLOW_TYPE, pollers: 40, trigger: 'local activity' },
-  { name: 'eager server: 40 pollers, local trigger (shipped)', eagerServer: true, workflowType: CHAIN_WORKFLOW_TYPE, pollers: 40, trigger: 'local activity' },
-  { name: 'eager server: 40 pollers, eager trigger', eagerServer: true, workflowType: EAGER_CHAIN_WORKFLOW_TYPE, pollers: 40, trigger: 'own queue, eager' },
+  {
+    name: '40 pollers, local trigger (shipped)',
+    eagerServer: false,
+    workflowType: CHAIN_WORKFLOW_TYPE,
+    pollers: 40,
+    trigger: 'local activity',
+  },
+  {
+    name: 'eager server: 40 pollers, local trigger (shipped)',
+    eagerServer: true,
+    workflowType: CHAIN_WORKFLOW_TYPE,
+    pollers: 40,
+    trigger: 'local activity',
+  },
+  {
+    name: 'eager server: 40 pollers, eager trigger',
+    eagerServer: true,
+    workflowType: EAGER_CHAIN_WORKFLOW_TYPE,
+    pollers: 40,
+    trigger: 'own queue, eager',
+  },
 ];
 
 let ids = 0;
 
-async function measure(env: TestWorkflowEnvironment, spacelift: SwitchableSpacelift, queue: string, workflowType: string, n: number): Promise<number> {
+async function measure(
+  env: TestWorkflowEnvironment,
+  spacelift: SwitchableSpacelift,
+  queue: string,
+  workflowType: string,
+  n: number,
+): Promise<number> {
   const prefix = `c${++ids}`;
   const root = `${prefix}-root`;
   const stacks: FakeStackSpec[] = [{ id: root }];
   for (let i = 1; i <= n; i++) stacks.push({ id: `${prefix}-dep-${i}`, labels: [`dependsOn:${root}`] });
   for (let i = 1; i <= UNRELATED_STACKS; i++) stacks.push({ id: `${prefix}-other-${i}`, labels: [`dependsOn:${prefix}-elsewhere`] });
   const fake = await startFakeSpacelift({ stacks, latencyMs: LATENCY_MS });
-  const api = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, requestTimeoutMs: 30_000 });
+  const api = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    requestTimeoutMs: 30_000,
+  });
   try {
     await api.verifyCredentials();
     spacelift.use(api);
     const started = Date.now();
-    const handle = await env.client.workflow.start(workflowType, { taskQueue: queue, workflowId: `candidates-${process.pid}-${ids}`, args: [{ stack_id: root }] });
+    const handle = await env.client.workflow.start(workflowType, {
+      taskQueue: queue,
+      workflowId: `candidates-${process.pid}-${ids}`,
+      args: [{ stack_id: root }],
+    });
     await within(900_000, `${workflowType} N=${n}`, handle.result());
     if (fake.triggers.length !== n) throw new Error(`${workflowType} N=${n}: ${fake.triggers.length} triggers`);
     return Math.max(...fake.triggers.map((tr) => tr.at)) - started;
@@ -88,11 +127,16 @@ type Results = Map<string, number[]>;
 /** Every candidate of one server at one N, interleaved (the order rotates each repeat), after an uncounted warm-up. */
 async function runOnServer(eagerServer: boolean, n: number, candidates: Candidate[], results: Results): Promise<void> {
   const env = eagerServer
-    ? await Env.createLocal({ server: { executable: devServerExecutable(), extraArgs: ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] } })
+    ? await Env.createLocal({
+        server: { executable: devServerExecutable(), extraArgs: ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] },
+      })
     : await createDevEnv();
   const spacelift = new SwitchableSpacelift();
   const code = await workflowBundleCode();
-  const eagerBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./candidates/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const eagerBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./candidates/workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
   const workers: Array<{ candidate: Candidate; queue: string; worker: CascadeWorker | Worker }> = [];
   try {
     for (const candidate of candidates) {
@@ -100,11 +144,23 @@ async function runOnServer(eagerServer: boolean, n: number, candidates: Candidat
       const pollers = candidate.pollers === 10 ? SDK_DEFAULT_POLLERS : WORKFLOW_TASK_POLLERS;
       const worker =
         candidate.trigger === 'own queue, eager'
-          ? await Worker.create({ connection: env.nativeConnection, namespace: 'default', taskQueue: queue, activities: createActivities({ spacelift }), workflowBundle: { code: eagerBundle.code }, workflowTaskPollerBehavior: pollers })
+          ? await Worker.create({
+              connection: env.nativeConnection,
+              namespace: 'default',
+              taskQueue: queue,
+              activities: createActivities({ spacelift }),
+              workflowBundle: { code: eagerBundle.code },
+              workflowTaskPollerBehavior: pollers,
+            })
           : await createWorker({
-            connection: env.nativeConnection, namespace: 'default', taskQueue: queue, spacelift, workflows: { bundleCode: code },
-            triggerRatePerSecond: candidate.trigger === 'local activity' ? 0 : 1000, overrides: { workflowTaskPollerBehavior: pollers },
-          });
+              connection: env.nativeConnection,
+              namespace: 'default',
+              taskQueue: queue,
+              spacelift,
+              workflows: { bundleCode: code },
+              triggerRatePerSecond: candidate.trigger === 'local activity' ? 0 : 1000,
+              overrides: { workflowTaskPollerBehavior: pollers },
+            });
       workers.push({ candidate, queue, worker });
     }
     const all = async () => {
@@ -134,7 +190,13 @@ async function main(): Promise<void> {
   const load = machineMeter();
   const results: Results = new Map();
   for (const n of SIZES) {
-    for (const eagerServer of [false, true]) await runOnServer(eagerServer, n, CANDIDATES.filter((c) => c.eagerServer === eagerServer), results);
+    for (const eagerServer of [false, true])
+      await runOnServer(
+        eagerServer,
+        n,
+        CANDIDATES.filter((c) => c.eagerServer === eagerServer),
+        results,
+      );
   }
   const markdown = render(results, loadNote(load.stop()));
   console.log(markdown);
@@ -144,7 +206,10 @@ async function main(): Promise<void> {
 function render(results: Results, loadSentence: string): string {
   const cell = (c: Candidate, n: number) => median(results.get(`${c.name}:${n}`) ?? []);
   const rows = CANDIDATES.map((c) => [
-    c.name, c.eagerServer ? 'eager on' : 'default', String(c.pollers), c.trigger,
+    c.name,
+    c.eagerServer ? 'eager on' : 'default',
+    String(c.pollers),
+    c.trigger,
     ...SIZES.flatMap((n) => [ms(cell(c, n)), ms(cell(c, n) / n)]),
   ]);
   const header = ['candidate', 'dev server', 'workflow-task pollers', 'trigger', ...SIZES.flatMap((n) => [`N = ${n}`, `per dependent`])];

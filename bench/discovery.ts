@@ -45,7 +45,13 @@ interface Row {
 }
 
 async function measure(fake: FakeSpacelift, total: number, mode: Mode, question: Question): Promise<Row> {
-  const client = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, discovery: mode, requestTimeoutMs: 30_000 });
+  const client = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    discovery: mode,
+    requestTimeoutMs: 30_000,
+  });
   const activities = createActivities({ spacelift: client, discovery: mode });
   try {
     await client.verifyCredentials();
@@ -55,9 +61,10 @@ async function measure(fake: FakeSpacelift, total: number, mode: Mode, question:
     for (let r = 0; r < REPEATS; r++) {
       const before = fake.requests.length;
       const started = performance.now();
-      found = question === 'direct'
-        ? (await activities.findDependentStacks(ROOT)).length
-        : (await activities.planCascade({ stackId: ROOT, globalWhen: 'always' })).stacks.length;
+      found =
+        question === 'direct'
+          ? (await activities.findDependentStacks(ROOT)).length
+          : (await activities.planCascade({ stackId: ROOT, globalWhen: 'always' })).stacks.length;
       times.push(performance.now() - started);
       requests = fake.requests.slice(before);
     }
@@ -81,7 +88,9 @@ async function main(): Promise<void> {
       for (const question of ['direct', 'graph'] as const) {
         for (const mode of ['scan', 'label'] as const) {
           const row = await measure(fake, total, mode, question);
-          console.log(`discovery ${total} stacks, ${question}, ${mode}: ${row.found} found, ${row.requests} requests (${row.byOperation}), ${ms(row.timeMs)}`);
+          console.log(
+            `discovery ${total} stacks, ${question}, ${mode}: ${row.found} found, ${row.requests} requests (${row.byOperation}), ${ms(row.timeMs)}`,
+          );
           rows.push(row);
         }
       }
@@ -95,7 +104,8 @@ async function main(): Promise<void> {
 }
 
 function render(rows: Row[], load: string): string {
-  const cell = (total: number, question: Question, mode: Mode) => rows.find((r) => r.total === total && r.question === question && r.mode === mode);
+  const cell = (total: number, question: Question, mode: Mode) =>
+    rows.find((r) => r.total === total && r.question === question && r.mode === mode);
   const lines = SIZES.flatMap((total) =>
     (['direct', 'graph'] as const).map((question) => {
       const scan = cell(total, question, 'scan');

@@ -93,7 +93,12 @@ async function measure(ctx: Context, variant: Variant, n: number, cascade: Casca
   }
   const { root, stacks } = account(`m${id}`, n);
   const fake = await startFakeSpacelift({ stacks, latencyMs: LATENCY_MS, defaultRunOutcome: { state: 'FINISHED' } });
-  const api = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, requestTimeoutMs: 30_000 });
+  const api = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    requestTimeoutMs: 30_000,
+  });
   try {
     await api.verifyCredentials(); // the token is fetched before the clock starts
     ctx.spacelift.use(api);
@@ -105,7 +110,8 @@ async function measure(ctx: Context, variant: Variant, n: number, cascade: Casca
     const totalMs = Date.now() - started;
     const ats = fake.triggers.map((tr) => tr.at);
     const distinct = new Set(fake.triggers.map((tr) => tr.stackId)).size;
-    if (fake.triggers.length !== n || distinct !== n) throw new Error(`${variant} N=${n}: ${fake.triggers.length} triggers of ${distinct} stacks`);
+    if (fake.triggers.length !== n || distinct !== n)
+      throw new Error(`${variant} N=${n}: ${fake.triggers.length} triggers of ${distinct} stacks`);
     return { lastMs: Math.max(...ats) - started, firstMs: Math.min(...ats) - started, totalMs };
   } finally {
     await api.close();
@@ -152,7 +158,11 @@ interface Bundles {
  */
 async function withFreshServer(bundles: Bundles, spacelift: SwitchableSpacelift, fn: (ctx: Context) => Promise<void>): Promise<void> {
   const env = await createDevEnv();
-  const queues = { ours: uniqueTaskQueue('bench-ours'), baseline: uniqueTaskQueue('bench-baseline'), floor: uniqueTaskQueue('bench-floor') };
+  const queues = {
+    ours: uniqueTaskQueue('bench-ours'),
+    baseline: uniqueTaskQueue('bench-baseline'),
+    floor: uniqueTaskQueue('bench-floor'),
+  };
   try {
     // As `serve` with SPACELIFT_TRIGGER_RATE=0.
     const ours = await createWorker({
@@ -225,7 +235,14 @@ async function main(): Promise<void> {
       capRows.push([String(maxInFlight), ms(m.lastMs), ms(m.totalMs)]);
     }
   });
-  const markdown = renderFanout({ sizes: SIZES, results, capRows, load: loadNote(load.stop()), latencyMs: LATENCY_MS, unrelated: UNRELATED_STACKS });
+  const markdown = renderFanout({
+    sizes: SIZES,
+    results,
+    capRows,
+    load: loadNote(load.stop()),
+    latencyMs: LATENCY_MS,
+    unrelated: UNRELATED_STACKS,
+  });
   console.log(markdown);
   if (!args['no-write']) writeSection('fanout', markdown);
 }

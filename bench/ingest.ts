@@ -68,7 +68,13 @@ let runCounter = 0;
 
 type Kind = 'distinct' | 'duplicate' | 'bad signature';
 
-async function load(listener: Listener, kind: Kind, connections: number, seconds: number, pids: Record<string, number | undefined>): Promise<Row> {
+async function load(
+  listener: Listener,
+  kind: Kind,
+  connections: number,
+  seconds: number,
+  pids: Record<string, number | undefined>,
+): Promise<Row> {
   const duplicateBody = body('bench-duplicate-run');
   const duplicateHeaders = { 'content-type': 'application/json', 'x-signature-256': signPayload(duplicateBody, SECRET) };
   const before = await outcomes(listener.port);
@@ -83,21 +89,32 @@ async function load(listener: Listener, kind: Kind, connections: number, seconds
       kind === 'duplicate'
         ? { method: 'POST', path: '/webhooks/spacelift', headers: duplicateHeaders, body: duplicateBody }
         : kind === 'bad signature'
-          ? { method: 'POST', path: '/webhooks/spacelift', headers: { ...duplicateHeaders, 'x-signature-256': signPayload(duplicateBody, 'wrong') }, body: duplicateBody }
+          ? {
+              method: 'POST',
+              path: '/webhooks/spacelift',
+              headers: { ...duplicateHeaders, 'x-signature-256': signPayload(duplicateBody, 'wrong') },
+              body: duplicateBody,
+            }
           : {
-            method: 'POST',
-            path: '/webhooks/spacelift',
-            setupRequest: (request) => {
-              const text = body(`ingest-${phase}-${process.pid}-${++runCounter}`);
-              return { ...request, body: text, headers: { 'content-type': 'application/json', 'x-signature-256': signPayload(text, SECRET) } };
+              method: 'POST',
+              path: '/webhooks/spacelift',
+              setupRequest: (request) => {
+                const text = body(`ingest-${phase}-${process.pid}-${++runCounter}`);
+                return {
+                  ...request,
+                  body: text,
+                  headers: { 'content-type': 'application/json', 'x-signature-256': signPayload(text, SECRET) },
+                };
+              },
             },
-          },
     ],
   });
   const cpu = meter.stop();
   const after = await settledOutcomes(listener.port);
   const answered = result['2xx'] + result.non2xx;
-  const statuses = Object.entries(result.statusCodeStats).map(([code, { count }]) => `${code}: ${count}`).join(', ');
+  const statuses = Object.entries(result.statusCodeStats)
+    .map(([code, { count }]) => `${code}: ${count}`)
+    .join(', ');
   const answers = `${describeDelta(before, after)}${result.errors ? `; ${result.errors} errors (${result.timeouts} timeouts)` : ''} [HTTP ${statuses}]`;
   const row: Row = {
     target: listener.command,
@@ -110,7 +127,9 @@ async function load(listener: Listener, kind: Kind, connections: number, seconds
     answers,
     cpu,
   };
-  console.log(`ingest ${row.target} ${kind} c=${connections}: ${row.rps.toFixed(0)}/s p50 ${row.p50} ms p99 ${row.p99} ms max ${row.max} ms; ${answers}; cpu ${JSON.stringify(cpu)}`);
+  console.log(
+    `ingest ${row.target} ${kind} c=${connections}: ${row.rps.toFixed(0)}/s p50 ${row.p50} ms p99 ${row.p99} ms max ${row.max} ms; ${answers}; cpu ${JSON.stringify(cpu)}`,
+  );
   return row;
 }
 
@@ -137,7 +156,13 @@ interface StartRow {
 }
 
 /** The dev server's own ceiling: `concurrency` callers starting workflows (no worker polls their queue). */
-async function startCeiling(client: Client, when: string, concurrency: number, seconds: number, pids: Record<string, number | undefined>): Promise<StartRow> {
+async function startCeiling(
+  client: Client,
+  when: string,
+  concurrency: number,
+  seconds: number,
+  pids: Record<string, number | undefined>,
+): Promise<StartRow> {
   const latencies: number[] = [];
   let errors = 0;
   const queue = `bench-start-ceiling-${process.pid}`;
@@ -149,7 +174,11 @@ async function startCeiling(client: Client, when: string, concurrency: number, s
     while (performance.now() < end) {
       const t0 = performance.now();
       try {
-        await client.workflow.start(CASCADE_WORKFLOW_TYPE, { taskQueue: queue, workflowId: `ceiling-${when}-${concurrency}-${process.pid}-${++n}`, args: [{ stack_id: STACK }] });
+        await client.workflow.start(CASCADE_WORKFLOW_TYPE, {
+          taskQueue: queue,
+          workflowId: `ceiling-${when}-${concurrency}-${process.pid}-${++n}`,
+          args: [{ stack_id: STACK }],
+        });
         latencies.push(performance.now() - t0);
       } catch {
         errors += 1;
@@ -158,8 +187,18 @@ async function startCeiling(client: Client, when: string, concurrency: number, s
   };
   await Promise.all(Array.from({ length: concurrency }, caller));
   const wall = (performance.now() - started) / 1000;
-  const row = { when, concurrency, rps: latencies.length / wall, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, cpu: meter.stop() };
-  console.log(`ingest start ceiling (${when}) c=${concurrency}: ${row.rps.toFixed(0)}/s p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms, ${errors} errors; cpu ${JSON.stringify(row.cpu)}`);
+  const row = {
+    when,
+    concurrency,
+    rps: latencies.length / wall,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+    cpu: meter.stop(),
+  };
+  console.log(
+    `ingest start ceiling (${when}) c=${concurrency}: ${row.rps.toFixed(0)}/s p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms, ${errors} errors; cpu ${JSON.stringify(row.cpu)}`,
+  );
   return row;
 }
 
@@ -170,7 +209,12 @@ async function main(): Promise<void> {
   const machineLoad = machineMeter();
   const env = await createDevEnv();
   const devServer = childPids('temporal')[0];
-  const fake = await startFakeSpacelift({ stacks: [{ id: STACK, labels: ['team:bench'] }, { id: 'unrelated', labels: ['dependsOn:elsewhere'] }] });
+  const fake = await startFakeSpacelift({
+    stacks: [
+      { id: STACK, labels: ['team:bench'] },
+      { id: 'unrelated', labels: ['dependsOn:elsewhere'] },
+    ],
+  });
   const rows: Row[] = [];
   const starts: StartRow[] = [];
   try {
@@ -243,7 +287,8 @@ function render(rows: Row[], starts: StartRow[], loadSentence: string): string {
     pct(s.cpu.devServer),
     pct(s.cpu.bench),
   ]);
-  const distinct = (target: string, connections: number) => rows.find((r) => r.target === target && r.kind === 'distinct' && r.connections === connections);
+  const distinct = (target: string, connections: number) =>
+    rows.find((r) => r.target === target && r.kind === 'distinct' && r.connections === connections);
   const goals = CONNECTIONS.map((c) => {
     const row = distinct('webhook', c);
     if (!row) return `- \`webhook\` at ${c} connection(s): not measured.`;

@@ -37,7 +37,11 @@ try {
   const home = join(work, 'home');
   mkdirSync(home);
   const pkg = (nodeBinary, target) =>
-    spawnSync(nodeBinary, [pkgCli, '--sea', '-t', target, '-o', out, '.'], { cwd: app, env: { ...process.env, HOME: home }, encoding: 'utf8' });
+    spawnSync(nodeBinary, [pkgCli, '--sea', '-t', target, '-o', out, '.'], {
+      cwd: app,
+      env: { ...process.env, HOME: home },
+      encoding: 'utf8',
+    });
 
   if (args['show-failures']) {
     for (const [label, nodeBinary, target] of [
@@ -92,20 +96,37 @@ async function pkgInput(app) {
     logLevel: 'error',
     logOverride: { 'require-resolve-not-external': 'silent' },
   };
-  await esbuild.build({ ...options, entryPoints: [join(root, 'dist', 'cli', 'main.js')], outfile: join(cli, 'main.cjs'), plugins: [stubWorkflowBundler, withoutSea] });
+  await esbuild.build({
+    ...options,
+    entryPoints: [join(root, 'dist', 'cli', 'main.js')],
+    outfile: join(cli, 'main.cjs'),
+    plugins: [stubWorkflowBundler, withoutSea],
+  });
   const workerLib = dirname(require.resolve('@temporalio/worker'));
-  await esbuild.build({ ...options, entryPoints: [join(workerLib, 'workflow', 'workflow-worker-thread.js')], outfile: join(cli, 'workflow-worker-thread.js'), plugins: [stubWorkflowBundler] });
+  await esbuild.build({
+    ...options,
+    entryPoints: [join(workerLib, 'workflow', 'workflow-worker-thread.js')],
+    outfile: join(cli, 'workflow-worker-thread.js'),
+    plugins: [stubWorkflowBundler],
+  });
   mkdirSync(join(cli, 'releases', TRIPLE), { recursive: true });
   copyFileSync(require.resolve(`@temporalio/core-bridge/releases/${TRIPLE}/index.node`), join(cli, 'releases', TRIPLE, 'index.node'));
   copyFileSync(createRequire(join(workerLib, 'index.js')).resolve('source-map/lib/mappings.wasm'), join(cli, 'mappings.wasm'));
   copyFileSync(join(root, 'dist', 'workflow-bundle.js'), join(app, 'workflow-bundle.js')); // src/temporal/workflow-source.ts: ../workflow-bundle.js
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'spacelift-cascade',
-    version: '0.0.0',
-    private: true,
-    bin: 'cli/main.cjs',
-    pkg: { assets: ['cli/releases/**/*', 'cli/workflow-worker-thread.js', 'cli/mappings.wasm', 'workflow-bundle.js'] },
-  }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'spacelift-cascade',
+        version: '0.0.0',
+        private: true,
+        bin: 'cli/main.cjs',
+        pkg: { assets: ['cli/releases/**/*', 'cli/workflow-worker-thread.js', 'cli/mappings.wasm', 'workflow-bundle.js'] },
+      },
+      null,
+      2,
+    ),
+  );
   return app;
 }
 
@@ -116,7 +137,11 @@ function run(command, argv) {
 
 /** pkg's error, without its warnings about the bundle's entry point. */
 function errorLines(result) {
-  return `${result.stdout}${result.stderr}`.split('\n').filter((line) => /Error|error|failed/.test(line)).slice(0, 3).join('\n');
+  return `${result.stdout}${result.stderr}`
+    .split('\n')
+    .filter((line) => /Error|error|failed/.test(line))
+    .slice(0, 3)
+    .join('\n');
 }
 
 function log(message) {

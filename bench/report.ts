@@ -13,7 +13,10 @@ import type { CascadeRecord } from '../src/report/types';
 import { machine, table, today, writeSection } from './support/report';
 
 const SIZES = [10_000, 50_000, 200_000];
-const { recordedAt, records } = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'report', 'fixtures', 'cascades.json'), 'utf8')) as { recordedAt: number; records: CascadeRecord[] };
+const { recordedAt, records } = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'report', 'fixtures', 'cascades.json'), 'utf8')) as {
+  recordedAt: number;
+  records: CascadeRecord[];
+};
 const template = records.find((r) => r.workflowId === 'cascade-vpc-RA') as CascadeRecord;
 
 const SAMPLE_EVERY = 5_000;
@@ -43,7 +46,10 @@ async function measure(count: number): Promise<{ heapMb: number; seconds: number
   gc?.();
   const before = process.memoryUsage().heapUsed;
   let peak = before;
-  await buildReport(cascades(count, (heap) => (peak = Math.max(peak, heap))), OPTIONS);
+  await buildReport(
+    cascades(count, (heap) => (peak = Math.max(peak, heap))),
+    OPTIONS,
+  );
   return { heapMb: (peak - before) / 1e6, seconds, perCascadeUs: (seconds * 1e6) / count };
 }
 

@@ -49,7 +49,9 @@ const { startFakeSpacelift } = require('../test/support/fake-spacelift.ts');
 statSync(BINARY);
 const work = mkdtempSync(join(tmpdir(), 'spacelift-cascade-bench-tracing-'));
 const temporal = await TestWorkflowEnvironment.createLocal({ server: { executable: devServer() } });
-const fake = await startFakeSpacelift({ stacks: [{ id: 'net' }, { id: 'app', labels: ['dependsOn:net'] }, { id: 'db', labels: ['dependsOn:net'] }] });
+const fake = await startFakeSpacelift({
+  stacks: [{ id: 'net' }, { id: 'app', labels: ['dependsOn:net'] }, { id: 'db', labels: ['dependsOn:net'] }],
+});
 const sink = await startSink();
 try {
   const variants = [
@@ -150,11 +152,23 @@ async function withServe(variant, cacheDir, tag, fn) {
 /** One delivery for a fresh run of `net`, then the chain it started, to the end. */
 async function deliverAndWait(port) {
   const runId = `01JBENCHTRACE${process.pid}R${++runNumber}`;
-  const body = Buffer.from(JSON.stringify({
-    account: 'acme', state: 'FINISHED', stateVersion: 9, timestamp: 1767101634,
-    run: { id: runId, branch: 'main', createdAt: 1767101000, type: 'TRACKED', triggeredBy: 'bench', delta: { added: 1, changed: 0, deleted: 0, resources: 1 } },
-    stack: { id: 'net', name: 'net', description: '', labels: [] },
-  }));
+  const body = Buffer.from(
+    JSON.stringify({
+      account: 'acme',
+      state: 'FINISHED',
+      stateVersion: 9,
+      timestamp: 1767101634,
+      run: {
+        id: runId,
+        branch: 'main',
+        createdAt: 1767101000,
+        type: 'TRACKED',
+        triggeredBy: 'bench',
+        delta: { added: 1, changed: 0, deleted: 0, resources: 1 },
+      },
+      stack: { id: 'net', name: 'net', description: '', labels: [] },
+    }),
+  );
   const res = await fetch(`http://127.0.0.1:${port}/webhooks/spacelift`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },

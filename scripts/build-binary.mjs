@@ -32,8 +32,7 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const DEFAULT_OUT = { x64: 'dist/spacelift-cascade', arm64: 'dist/spacelift-cascade-linux-arm64' };
 // Inside a SEA the main script's own `require` loads builtins only; give it a real one so that the native addon
 // (an absolute path in the asset cache) can be required.
-const SEA_REQUIRE_BANNER =
-  "if (require('node:sea').isSea()) { require = require('node:module').createRequire(process.execPath); }";
+const SEA_REQUIRE_BANNER = "if (require('node:sea').isSea()) { require = require('node:module').createRequire(process.execPath); }";
 
 const { values: args } = parseArgs({
   options: {
@@ -74,7 +73,11 @@ function buildFor(arch) {
   mkdirSync(dir, { recursive: true });
   const triple = TARGETS[arch].coreBridgeTriple;
   const files = [
-    { asset: 'index.node', path: `releases/${triple}/index.node`, source: require.resolve(`@temporalio/core-bridge/releases/${triple}/index.node`) },
+    {
+      asset: 'index.node',
+      path: `releases/${triple}/index.node`,
+      source: require.resolve(`@temporalio/core-bridge/releases/${triple}/index.node`),
+    },
     { asset: 'workflow-worker-thread.js', path: 'workflow-worker-thread.js', source: workerThreadScript },
     { asset: 'mappings.wasm', path: 'mappings.wasm', source: resolveFromWorker('source-map/lib/mappings.wasm') },
     { asset: 'workflow-bundle.js', path: 'workflow-bundle.js', source: workflowBundle },
@@ -85,31 +88,43 @@ function buildFor(arch) {
 
   const blob = join(dir, 'sea-prep.blob');
   const seaConfig = join(dir, 'sea-config.json');
-  writeFileSync(seaConfig, JSON.stringify({
-    main: mainScript,
-    output: blob,
-    disableExperimentalSEAWarning: true,
-    // V8 code cache of the main script, compiled at build time: `--version` starts in ~50 ms instead of ~120 ms.
-    // Only the generating node's own architecture can use it, so a cross build goes without.
-    useCodeCache: !args['no-code-cache'] && arch === process.arch,
-    // A startup snapshot cannot hold the native addon or open handles, and would need the CLI restructured
-    // around v8.startupSnapshot.setDeserializeMainFunction: not used.
-    useSnapshot: false,
-    assets: Object.fromEntries([
-      ['sea-manifest.json', manifestPath], // MANIFEST_ASSET in src/sea/extract-assets.ts
-      ['THIRD-PARTY-NOTICES.txt', notices], // carried in the binary, never extracted
-      ...files.map((f) => [f.asset, f.source]),
-    ]),
-  }, null, 2));
+  writeFileSync(
+    seaConfig,
+    JSON.stringify(
+      {
+        main: mainScript,
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        // V8 code cache of the main script, compiled at build time: `--version` starts in ~50 ms instead of ~120 ms.
+        // Only the generating node's own architecture can use it, so a cross build goes without.
+        useCodeCache: !args['no-code-cache'] && arch === process.arch,
+        // A startup snapshot cannot hold the native addon or open handles, and would need the CLI restructured
+        // around v8.startupSnapshot.setDeserializeMainFunction: not used.
+        useSnapshot: false,
+        assets: Object.fromEntries([
+          ['sea-manifest.json', manifestPath], // MANIFEST_ASSET in src/sea/extract-assets.ts
+          ['THIRD-PARTY-NOTICES.txt', notices], // carried in the binary, never extracted
+          ...files.map((f) => [f.asset, f.source]),
+        ]),
+      },
+      null,
+      2,
+    ),
+  );
   const seaPrep = spawnSync(blobGenerator, ['--experimental-sea-config', seaConfig], { encoding: 'utf8' });
   if (seaPrep.status !== 0) fail(`node --experimental-sea-config failed:\n${seaPrep.stdout}${seaPrep.stderr}`);
 
   mkdirSync(dirname(out), { recursive: true });
   const injected = inject(base, blob, out);
   if (arch === process.arch) smokeTest(injected);
-  else log(`${relative(root, out)} is not started here (built for ${arch} on ${process.arch}); test/binary/arm64.test.ts runs the arm64 binary under qemu-user`);
+  else
+    log(
+      `${relative(root, out)} is not started here (built for ${arch} on ${process.arch}); test/binary/arm64.test.ts runs the arm64 binary under qemu-user`,
+    );
   renameSync(injected, out);
-  log(`${relative(root, out)}: Node v${nodeVersion} linux-${arch}, ${(statSync(out).size / 1e6).toFixed(1)} MB, assets ${manifest.hash}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `${relative(root, out)}: Node v${nodeVersion} linux-${arch}, ${(statSync(out).size / 1e6).toFixed(1)} MB, assets ${manifest.hash}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 function pinnedNode(arch) {
@@ -164,10 +179,7 @@ async function bundle(outfile) {
  * guard, which no module inside a bundle would pass); the smoke test below catches an entry that does not.
  */
 function seaEntry(prepareModule) {
-  return [
-    `require(${JSON.stringify(prepareModule)}).prepareSeaRuntime();`,
-    `require(${JSON.stringify(entry)});`,
-  ].join('\n');
+  return [`require(${JSON.stringify(prepareModule)}).prepareSeaRuntime();`, `require(${JSON.stringify(entry)});`].join('\n');
 }
 
 /** Runs as a plain file from the asset cache, so its own __dirname lookups (mappings.wasm) need no patch. */
@@ -180,29 +192,34 @@ async function bundleWorkerThread(outfile) {
 }
 
 async function build(options) {
-  const result = await esbuild.build({
-    bundle: true,
-    platform: 'node',
-    target: `node${nodeVersion.split('.')[0]}`,
-    format: 'cjs',
-    logLevel: 'silent',
-    // Resolved only when bundling workflows or by the debug replayer, neither of which the binary does.
-    logOverride: { 'require-resolve-not-external': 'silent' },
-    // V8 keeps each script's source in its heap, and one non-ASCII character in a comment makes it a two-byte
-    // string: without comments and indentation (names are kept, for stack traces) the main script takes 3 MB
-    // there instead of 12.5 MB.
-    minifyWhitespace: true,
-    // Licence comments (one has a non-ASCII name in it) go to <outfile>.LEGAL.txt, embedded as an asset instead.
-    legalComments: 'external',
-    ...options,
-  }).catch((err) => fail(`esbuild failed for ${relative(root, options.outfile)}:\n${err.message}`));
+  const result = await esbuild
+    .build({
+      bundle: true,
+      platform: 'node',
+      target: `node${nodeVersion.split('.')[0]}`,
+      format: 'cjs',
+      logLevel: 'silent',
+      // Resolved only when bundling workflows or by the debug replayer, neither of which the binary does.
+      logOverride: { 'require-resolve-not-external': 'silent' },
+      // V8 keeps each script's source in its heap, and one non-ASCII character in a comment makes it a two-byte
+      // string: without comments and indentation (names are kept, for stack traces) the main script takes 3 MB
+      // there instead of 12.5 MB.
+      minifyWhitespace: true,
+      // Licence comments (one has a non-ASCII name in it) go to <outfile>.LEGAL.txt, embedded as an asset instead.
+      legalComments: 'external',
+      ...options,
+    })
+    .catch((err) => fail(`esbuild failed for ${relative(root, options.outfile)}:\n${err.message}`));
   for (const warning of result.warnings) log(`esbuild warning: ${warning.text}`);
 }
 
 /** The licence comments esbuild moved out of the bundles, as one file. */
 function collectLegalComments(bundles, target) {
   const parts = bundles.map((b) => `${b}.LEGAL.txt`).filter(existsSync);
-  writeFileSync(target, parts.map((p) => `# ${relative(staging, p).replace(/\.LEGAL\.txt$/, '')}\n\n${readFileSync(p, 'utf8')}`).join('\n'));
+  writeFileSync(
+    target,
+    parts.map((p) => `# ${relative(staging, p).replace(/\.LEGAL\.txt$/, '')}\n\n${readFileSync(p, 'utf8')}`).join('\n'),
+  );
   return target;
 }
 
@@ -232,7 +249,9 @@ function inject(base, blobPath, target) {
   });
   // LIEF warns about every unnamed ELF note section in the node binary ("Can't find string offset for section
   // name '.note...'"); those are harmless. Anything else is shown.
-  const output = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line && !/string offset for section name '\.note/.test(line));
+  const output = `${result.stdout}${result.stderr}`
+    .split('\n')
+    .filter((line) => line && !/string offset for section name '\.note/.test(line));
   if (result.status !== 0) fail(`postject failed (${result.status ?? result.signal}):\n${output.join('\n')}`);
   for (const line of output) if (!/Start injection|Injection done/.test(line)) log(`postject: ${line}`);
   return tmp;
@@ -252,7 +271,9 @@ function smokeTest(binary) {
   rmSync(cache, { recursive: true, force: true });
   if (result.status !== 0 || result.stdout.trim() === '') {
     rmSync(binary, { force: true });
-    fail(`the built binary does not work: \`--version\` exited ${result.status ?? result.signal}, printed '${result.stdout.trim()}'\n${result.stderr}`);
+    fail(
+      `the built binary does not work: \`--version\` exited ${result.status ?? result.signal}, printed '${result.stdout.trim()}'\n${result.stderr}`,
+    );
   }
 }
 

@@ -36,9 +36,7 @@ async function build(name, workflowInterceptorModules) {
   const tmp = `${outFile}.${process.pid}.tmp`;
   await writeFile(tmp, code);
   await rename(tmp, outFile);
-  console.error(
-    `build-workflow-bundle: ${relative(root, outFile)} ${(code.length / 1e6).toFixed(2)} MB in ${Date.now() - started} ms`,
-  );
+  console.error(`build-workflow-bundle: ${relative(root, outFile)} ${(code.length / 1e6).toFixed(2)} MB in ${Date.now() - started} ms`);
 }
 
 /**

@@ -32,12 +32,32 @@ async function main(): Promise<void> {
     ],
     defaultRunOutcome: { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 }, afterPolls: 2 },
   });
-  const spacelift = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, requestTimeoutMs: 5000, discovery: 'scan' });
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const spacelift = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    requestTimeoutMs: 5000,
+    discovery: 'scan',
+  });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../src/workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
   const taskQueue = 'spacelift-task-queue';
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, spacelift, workflows: { bundleCode: code } });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    spacelift,
+    workflows: { bundleCode: code },
+  });
   const options = { pollInitialMs: 2000, pollMaxMs: 4000 };
-  const start = (run: string) => env.client.workflow.start(CASCADE_WORKFLOW_TYPE, { taskQueue, workflowId: `cascade-vpc-${run}`, args: [{ stack_id: 'vpc', run_id: run, options }] });
+  const start = (run: string) =>
+    env.client.workflow.start(CASCADE_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: `cascade-vpc-${run}`,
+      args: [{ stack_id: 'vpc', run_id: run, options }],
+    });
   const approvalWaits = async (run: string) => {
     const handle = env.client.workflow.getHandle(`cascade-vpc-${run}`);
     for (;;) {
@@ -52,13 +72,21 @@ async function main(): Promise<void> {
   let watching = true;
   const watch = (async () => {
     while (watching) {
-      for await (const info of env.client.workflow.list({ query: `WorkflowType = "${CASCADE_WORKFLOW_TYPE}" AND ExecutionStatus = "Running"` })) {
-        const status = await env.client.workflow.getHandle(info.workflowId).query<CascadeStatus>(cascadeStatusQuery).catch(() => undefined);
+      for await (const info of env.client.workflow.list({
+        query: `WorkflowType = "${CASCADE_WORKFLOW_TYPE}" AND ExecutionStatus = "Running"`,
+      })) {
+        const status = await env.client.workflow
+          .getHandle(info.workflowId)
+          .query<CascadeStatus>(cascadeStatusQuery)
+          .catch(() => undefined);
         for (const stack of status?.stacks ?? []) {
           if (!stack.runId || started.has(stack.runId)) continue;
           started.add(stack.runId);
           const monitor = env.client.workflow.getHandle(runMonitorWorkflowId(stack.runId));
-          setTimeout(() => void monitor.signal(runStateSignal, { state: 'PLANNING', stateVersion: 2 }).catch(() => undefined), QUEUED_MS[stack.id] ?? 1000);
+          setTimeout(
+            () => void monitor.signal(runStateSignal, { state: 'PLANNING', stateVersion: 2 }).catch(() => undefined),
+            QUEUED_MS[stack.id] ?? 1000,
+          );
         }
       }
       await sleep(300);
@@ -80,10 +108,14 @@ async function main(): Promise<void> {
     await watch;
     // Asynchronously: this process's worker answers the report's status queries meanwhile.
     const cli = async (args: string[]) => {
-      const out = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), ...args], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_URL: env.address },
-        encoding: 'utf8',
-      });
+      const out = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, '..', 'src', 'cli', 'main.ts'), ...args],
+        {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_URL: env.address },
+          encoding: 'utf8',
+        },
+      );
       console.log(`$ spacelift-cascade ${args.join(' ')}\n${out.stdout}${out.stderr}`);
     };
     await cli(['report', '--since', '1h', '--stuck-after', '10s']);

@@ -17,7 +17,9 @@ const { triggerStackRun } = proxyActivities<Activities>({ startToCloseTimeout: A
 export async function EagerChainWorkflow(input: { stack_id: string }): Promise<number> {
   const dependents = await findDependentStacks(input.stack_id);
   const chainId = workflowInfo().workflowId;
-  await Promise.all(dependents.map((stack) => executeChild(EagerExecutionWorkflow, { workflowId: `${chainId}/${stack.id}`, args: [stack.id] })));
+  await Promise.all(
+    dependents.map((stack) => executeChild(EagerExecutionWorkflow, { workflowId: `${chainId}/${stack.id}`, args: [stack.id] })),
+  );
   return dependents.length;
 }
 

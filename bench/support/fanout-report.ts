@@ -44,7 +44,16 @@ export function renderFanout({ sizes, results, capRows, load, latencyMs, unrelat
   });
   const chainRows = sizes.map((n) => {
     const [chain, floor, base] = [last('chain', n), last('floor-children', n), last('baseline', n)];
-    return [String(n), ms(chain), ms(perDependent(n)), ms(floor), times(ratio(chain, floor)), ms(base), `**${times(ratio(base, chain))}**`, ms(first('chain', n))];
+    return [
+      String(n),
+      ms(chain),
+      ms(perDependent(n)),
+      ms(floor),
+      times(ratio(chain, floor)),
+      ms(base),
+      `**${times(ratio(base, chain))}**`,
+      ms(first('chain', n)),
+    ];
   });
 
   const goals: string[] = [];
@@ -52,17 +61,23 @@ export function renderFanout({ sizes, results, capRows, load, latencyMs, unrelat
     const speedUp = ratio(last('baseline', n), last('chain', n));
     // The most any chain of N child workflows could gain here: N children that do nothing.
     const ceiling = ratio(last('baseline', n), last('floor-children', n));
-    goals.push(`- Direct chain ≥ ${CHAIN_SPEED_UP_GOAL}× faster than the original at N = ${n}: **${verdict(speedUp >= CHAIN_SPEED_UP_GOAL)}** (${times(speedUp)}; N trivial children alone are ${times(ceiling)} faster than the original).`);
+    goals.push(
+      `- Direct chain ≥ ${CHAIN_SPEED_UP_GOAL}× faster than the original at N = ${n}: **${verdict(speedUp >= CHAIN_SPEED_UP_GOAL)}** (${times(speedUp)}; N trivial children alone are ${times(ceiling)} faster than the original).`,
+    );
   }
   if (sizes.includes(100) && sizes.includes(500)) {
     const [at100, at500] = [perDependent(100), perDependent(500)];
-    goals.push(`- Direct chain, time per dependent at N = 500 no worse than at N = 100: **${verdict(at500 <= at100)}** (${ms(at500)} against ${ms(at100)}).`);
+    goals.push(
+      `- Direct chain, time per dependent at N = 500 no worse than at N = 100: **${verdict(at500 <= at100)}** (${ms(at500)} against ${ms(at100)}).`,
+    );
   }
   for (const n of [100, 1000].filter((size) => sizes.includes(size))) {
     const toFloor = ratio(last('cascade', n), last('floor-activities', n));
     // Each stack also needs two workflow executions (its StackRunsWorkflow and the run's monitor): N children alone.
     const children = ratio(last('floor-children', n), last('floor-activities', n));
-    goals.push(`- CascadeWorkflow within ${CASCADE_FLOOR_GOAL}× of the N-activities floor at N = ${n}: **${verdict(toFloor <= CASCADE_FLOOR_GOAL)}** (${times(toFloor)}; N trivial child workflows alone take ${times(children)} the N-activities floor, and a cascade starts two workflows per stack).`);
+    goals.push(
+      `- CascadeWorkflow within ${CASCADE_FLOOR_GOAL}× of the N-activities floor at N = ${n}: **${verdict(toFloor <= CASCADE_FLOOR_GOAL)}** (${times(toFloor)}; N trivial child workflows alone take ${times(children)} the N-activities floor, and a cascade starts two workflows per stack).`,
+    );
   }
 
   return `## Fan-out

@@ -16,9 +16,11 @@ export interface Listener {
   stop(): Promise<void>;
 }
 
-
 /** Starts the command on a free port with only the variables it needs (`webhook`: no Spacelift credentials, only the key ID), and waits until /readyz answers 200. */
-export async function startListenerProcess(command: 'serve' | 'webhook', options: { temporal: string; fake: FakeSpacelift; secret: string; logDir: string }): Promise<Listener> {
+export async function startListenerProcess(
+  command: 'serve' | 'webhook',
+  options: { temporal: string; fake: FakeSpacelift; secret: string; logDir: string },
+): Promise<Listener> {
   const { temporal, fake, secret, logDir } = options;
   const port = await freePort();
   const taskQueue = `bench-ingest-${command}-${process.pid}`;
@@ -41,7 +43,10 @@ export async function startListenerProcess(command: 'serve' | 'webhook', options
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}; see ${join(logDir, `${command}.log`)}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`${command} not ready within 90 s`);
     await sleep(200);
@@ -66,7 +71,8 @@ export async function startListenerProcess(command: 'serve' | 'webhook', options
 export async function outcomes(port: number): Promise<Map<string, number>> {
   const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text());
   const counts = new Map<string, number>();
-  for (const match of text.matchAll(/^spacelift_cascade_webhooks_total\{outcome="([^"]+)"\} (\d+)$/gm)) counts.set(match[1], Number(match[2]));
+  for (const match of text.matchAll(/^spacelift_cascade_webhooks_total\{outcome="([^"]+)"\} (\d+)$/gm))
+    counts.set(match[1], Number(match[2]));
   return counts;
 }
 

@@ -21,7 +21,10 @@ if (out && workerThreads.isMainThread) {
   process.on('SIGUSR2', () => {
     Promise.all([...workers].map((w) => w.getHeapStatistics()))
       .then((threads) => {
-        writeFileSync(out, JSON.stringify({ main: v8.getHeapStatistics(), spaces: v8.getHeapSpaceStatistics(), threads, usage: process.memoryUsage() }));
+        writeFileSync(
+          out,
+          JSON.stringify({ main: v8.getHeapStatistics(), spaces: v8.getHeapSpaceStatistics(), threads, usage: process.memoryUsage() }),
+        );
       })
       .catch((err) => writeFileSync(out, JSON.stringify({ error: String(err) })));
   });

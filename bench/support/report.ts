@@ -28,10 +28,7 @@ export function writeSection(name: string, markdown: string): void {
   const doc = readFileSync(DOC, 'utf8');
   const from = doc.indexOf(start);
   const to = doc.indexOf(end);
-  const next =
-    from !== -1 && to > from
-      ? doc.slice(0, from) + block + doc.slice(to + end.length)
-      : `${doc.trimEnd()}\n\n${block}\n`;
+  const next = from !== -1 && to > from ? doc.slice(0, from) + block + doc.slice(to + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
   writeFileSync(DOC, next);
   console.log(`bench: wrote the ${name} section of docs/benchmarks.md`);
 }

@@ -65,7 +65,13 @@ export function seaAwareDirnames(runtimeDirModule) {
         const source = await readFile(args.path, 'utf8');
         const occurrences = source.split(patch.find).length - 1;
         if (occurrences !== 1) {
-          return { errors: [{ text: `expected "${patch.find}" once in ${args.path}, found it ${occurrences} times; update scripts/sea/esbuild-plugins.mjs for this SDK version` }] };
+          return {
+            errors: [
+              {
+                text: `expected "${patch.find}" once in ${args.path}, found it ${occurrences} times; update scripts/sea/esbuild-plugins.mjs for this SDK version`,
+              },
+            ],
+          };
         }
         applied.add(args.path);
         const header = `var __seaAwareDirname = require(${JSON.stringify(runtimeDirModule)}).seaAwareDirname;\n`;

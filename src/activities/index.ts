@@ -48,7 +48,14 @@ export interface ActivityDeps extends ReportingDeps {
  * Activities get their platform clients from here, so tests pass fakes instead of patching modules. The graph
  * cascade's activities take unit IDs and route them to their platform; the direct mode's stay Spacelift-only.
  */
-export function createActivities({ spacelift, terraform, discovery = 'scan', temporal, triggerRatePerSecond = 0, ...reporting }: ActivityDeps) {
+export function createActivities({
+  spacelift,
+  terraform,
+  discovery = 'scan',
+  temporal,
+  triggerRatePerSecond = 0,
+  ...reporting
+}: ActivityDeps) {
   const platforms: Platforms = { spacelift, ...(terraform ? { tfc: terraform } : {}) };
   /** Runs `call` with the unit's adapter and native ID, Spacelift/HCP Terraform errors mapped for Temporal. */
   const onUnit = <T>(unit: string, call: (api: PlatformApi, id: string) => Promise<T>): Promise<T> =>
@@ -178,7 +185,12 @@ async function discoverByLabel(platforms: Platforms, root: string): Promise<Stac
  * through the unit's runs itself and answers them in no particular order, so every one is checked here. Runs in
  * `exclude` belong to other cascades (StackRunsWorkflow tracks them) and are never adopted.
  */
-async function findOwnRunSince(platform: PlatformApi, unit: string, intentAtMs: number, exclude: ReadonlySet<string>): Promise<Run | undefined> {
+async function findOwnRunSince(
+  platform: PlatformApi,
+  unit: string,
+  intentAtMs: number,
+  exclude: ReadonlySet<string>,
+): Promise<Run | undefined> {
   // Spacelift stamps createdAt with its own clock in seconds; allow for skew against Temporal's clock.
   const since = Math.floor((intentAtMs - CLOCK_SKEW_ALLOWANCE_MS) / 1000);
   const runs = await platform.listRunsSince(unit, since);

@@ -27,7 +27,12 @@ export function createReportingActivities({ notifier, auditLog }: ReportingDeps)
   return {
     async notify(input: NotifyInput): Promise<NotifyResult> {
       if (!notifier) return { channel: input.channel, sent: false, reason: 'channel not configured' };
-      const about = { cascadeId: input.cascadeId, event: input.event, channel: input.channel, ...(input.stackId ? { stackId: input.stackId } : {}) };
+      const about = {
+        cascadeId: input.cascadeId,
+        event: input.event,
+        channel: input.channel,
+        ...(input.stackId ? { stackId: input.stackId } : {}),
+      };
       try {
         const result = await notifier.send(input);
         if (result.sent) log.info('notification sent', { ...about, status: result.status });

@@ -19,8 +19,7 @@ const FIRST_MONDAY_MS = 4 * MINUTES_PER_DAY * MS_PER_MINUTE;
 
 export type Blackout =
   /** Minutes since Monday 00:00 UTC, 0-10079; `end < start` means the window wraps past Sunday. */
-  | { kind: 'weekly'; start: number; end: number }
-  | { kind: 'range'; startMs: number; endMs: number };
+  { kind: 'weekly'; start: number; end: number } | { kind: 'range'; startMs: number; endMs: number };
 
 export class BlackoutError extends Error {
   /** The setting at fault, for the config layer's error reporting. */
@@ -129,11 +128,11 @@ function instantMs(text: string, fail: (reason: string) => never): number {
   if (!match) return fail(`expected a UTC time like 2026-12-24T00:00Z, got "${text}"`);
   const [year, month, day, hour, minute, second] = match.slice(1).map((field) => Number(field ?? '0'));
   const minuteOfDay = clockMinute(String(hour), String(minute), fail);
-  if ((second) > 59) fail('second must be 0-59');
-  const ms = Date.UTC(year, (month) - 1, day) + (minuteOfDay * 60 + (second)) * 1000;
+  if (second > 59) fail('second must be 0-59');
+  const ms = Date.UTC(year, month - 1, day) + (minuteOfDay * 60 + second) * 1000;
   // Date.UTC rolls 2026-02-30 over into March; reading the fields back catches that.
   const date = new Date(ms);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== (month) - 1 || date.getUTCDate() !== day) {
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
     fail(`"${text.slice(0, 10)}" is not a calendar date`);
   }
   return ms;
@@ -164,7 +163,10 @@ function weekTime(minuteOfWeek: number): string {
 
 function instant(ms: number): string {
   // toISOString gives 2026-12-24T00:00:00.000Z; keep seconds and milliseconds only when they say something.
-  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z').replace(/T(\d\d:\d\d):00Z$/, 'T$1Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.000Z$/, 'Z')
+    .replace(/T(\d\d:\d\d):00Z$/, 'T$1Z');
 }
 
 function pad(n: number): string {

@@ -51,7 +51,7 @@ export function buildPlan(root: string, stacks: readonly Stack[], options: PlanO
   const excluded: CascadePlan['excluded'] = [];
   for (const members of components) {
     const first = members[0];
-    if (members.length > 1 || (adjacency[first]).includes(first)) {
+    if (members.length > 1 || adjacency[first].includes(first)) {
       const found = describeCycle(members, adjacency, ids);
       cycles.push(found.cycle);
       for (const member of members) {
@@ -111,7 +111,6 @@ export function formatPath(path: readonly string[], limit = Infinity): string {
   const tail = path.slice(-1);
   return [...head, `… (${path.length - head.length - tail.length} more)`, ...tail].join(' → ');
 }
-
 
 function indexAccount(root: string, stacks: readonly Stack[], defaultWhen: When): Account {
   const byId = new Map<string, Stack>();
@@ -236,7 +235,7 @@ function describeCycle(members: readonly number[], adjacency: readonly (readonly
 
   const forward = breadthFirst(start, (v) => adjacency[v], inComponent);
   let cycle = [start, start]; // A lone stack naming itself.
-  const back = forward.order.find((v) => v !== start && (adjacency[v]).includes(start));
+  const back = forward.order.find((v) => v !== start && adjacency[v].includes(start));
   if (back !== undefined) cycle = [...path(back, forward.tree).reverse(), start];
   const onCycle = new Set(cycle);
   const cycleIds = label(cycle); // Shared by every member on it: a 10,000-stack ring must stay linear.

@@ -44,10 +44,26 @@ export function renderPlan(plan: RenderablePlan): string {
   const waves = groupByWave(plan.stacks);
   const lines = [`Cascade from ${plan.root}: ${count(plan.stacks.length, 'stack')} in ${count(waves.length, 'wave')}`];
   waves.forEach((stacks, i) => lines.push(`Wave ${i + 1}: ${stacks.map(describeStack).join(', ')}`));
-  section(lines, 'Cycles:', plan.cycles.map((cycle) => formatPath(cycle)));
-  section(lines, 'Not run:', plan.excluded.map(({ id, reason }) => `${id}: ${reason}`));
-  section(lines, 'Broken references:', plan.brokenReferences.map(({ stackId, missing }) => `${stackId} names missing stack ${missing}`));
-  section(lines, 'Groups:', (plan.groups ?? []).map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
+  section(
+    lines,
+    'Cycles:',
+    plan.cycles.map((cycle) => formatPath(cycle)),
+  );
+  section(
+    lines,
+    'Not run:',
+    plan.excluded.map(({ id, reason }) => `${id}: ${reason}`),
+  );
+  section(
+    lines,
+    'Broken references:',
+    plan.brokenReferences.map(({ stackId, missing }) => `${stackId} names missing stack ${missing}`),
+  );
+  section(
+    lines,
+    'Groups:',
+    (plan.groups ?? []).map(({ name, members }) => `group:${name}: ${members.join(', ')}`),
+  );
   section(lines, 'Label problems:', plan.problems ?? []);
   return lines.join('\n');
 }
@@ -76,7 +92,12 @@ function stackToJson(stack: PlannedStack): PlanJsonStack {
     maxAttempts: stack.settings.maxAttempts ?? null,
     runRetries: stack.settings.runRetries ?? 0,
     priority: stack.settings.priority,
-    parents: stack.parents.map(({ parent, states, when, groups }) => ({ id: parent, states: [...states], when, ...(groups ? { groups: [...groups] } : {}) })),
+    parents: stack.parents.map(({ parent, states, when, groups }) => ({
+      id: parent,
+      states: [...states],
+      when,
+      ...(groups ? { groups: [...groups] } : {}),
+    })),
   };
 }
 

@@ -21,8 +21,16 @@ export const MAX_RUN_RETRIES = 5;
 
 /** The whole-number settings: which field each label sets, and the values it accepts. */
 const NUMBERS: Readonly<Record<string, { field: 'maxAttempts' | 'runRetries' | 'priority'; range?: [number, number]; rule: string }>> = {
-  cascaderetries: { field: 'maxAttempts', range: [MIN_ATTEMPTS, MAX_ATTEMPTS], rule: `must be a whole number of attempts from ${MIN_ATTEMPTS} to ${MAX_ATTEMPTS}` },
-  cascaderunretries: { field: 'runRetries', range: [1, MAX_RUN_RETRIES], rule: `must be a whole number of run retries from 1 to ${MAX_RUN_RETRIES}` },
+  cascaderetries: {
+    field: 'maxAttempts',
+    range: [MIN_ATTEMPTS, MAX_ATTEMPTS],
+    rule: `must be a whole number of attempts from ${MIN_ATTEMPTS} to ${MAX_ATTEMPTS}`,
+  },
+  cascaderunretries: {
+    field: 'runRetries',
+    range: [1, MAX_RUN_RETRIES],
+    rule: `must be a whole number of run retries from 1 to ${MAX_RUN_RETRIES}`,
+  },
   cascadepriority: { field: 'priority', rule: 'must be a whole number' },
 };
 

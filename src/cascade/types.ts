@@ -56,4 +56,3 @@ export interface CascadePlan {
   /** Groups with a member in this cascade (the root included): name and those members, sorted. Absent in old plans. */
   groups?: { name: string; members: string[] }[];
 }
-

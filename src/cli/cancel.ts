@@ -17,7 +17,7 @@ const CLOSE_POLL_MS = 250;
  */
 export async function runCancel(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'cancel' });
-  const workflowId = context.arguments['workflow-id'] as string;
+  const workflowId = context.arguments['workflow-id'];
   return withTemporal(config.temporal, async (session) => {
     const handle = session.client.workflow.getHandle(workflowId);
     const description = await session.describe(handle);
@@ -30,7 +30,9 @@ export async function runCancel(context: CommandContext): Promise<ExitCode> {
 
     const ended = await waitUntilClosed(session, handle);
     if (!ended) {
-      context.stdout(`${workflowId} is still stopping (it cancels the runs it queued first); follow it with: spacelift-cascade status ${workflowId}`);
+      context.stdout(
+        `${workflowId} is still stopping (it cancels the runs it queued first); follow it with: spacelift-cascade status ${workflowId}`,
+      );
       return EXIT.ok;
     }
     const header = { workflowId, workflowType: ended.type, execution: ended.status.name };

@@ -28,7 +28,10 @@ export async function runCheckConnection(context: CommandContext): Promise<ExitC
     const namespaces = await listNamespaces(connection, config);
     for (const name of namespaces) context.stdout(name);
     if (!namespaces.includes(config.temporal.namespace)) {
-      throw new ConfigError(`namespace ${config.temporal.namespace} does not exist at ${config.temporal.address} (found: ${namespaces.join(', ') || 'none'})`, 'TEMPORAL_NAMESPACE');
+      throw new ConfigError(
+        `namespace ${config.temporal.namespace} does not exist at ${config.temporal.address} (found: ${namespaces.join(', ') || 'none'})`,
+        'TEMPORAL_NAMESPACE',
+      );
     }
   } finally {
     await connection.close();
@@ -53,7 +56,8 @@ export async function runCheckConnection(context: CommandContext): Promise<ExitC
       const { viewer } = await terraform.verifyCredentials();
       context.stdout(`terraform: token OK for ${url} organization ${organization}${viewer ? ` (user ${viewer})` : ''}`);
     } catch (err) {
-      if (err instanceof PlatformError && (err.kind === 'auth' || err.kind === 'not_found')) throw new TerraformCredentialsError(url, organization, reasonOf(err), { cause: err });
+      if (err instanceof PlatformError && (err.kind === 'auth' || err.kind === 'not_found'))
+        throw new TerraformCredentialsError(url, organization, reasonOf(err), { cause: err });
       throw new Error(`cannot reach HCP Terraform at ${url}: ${reasonOf(err)}`, { cause: err });
     } finally {
       await terraform.close();
@@ -82,7 +86,9 @@ async function listNamespaces(connection: Connection, config: Config): Promise<s
     }
   }
   try {
-    const described = await connection.withDeadline(Date.now() + CALL_DEADLINE_MS, () => connection.workflowService.describeNamespace({ namespace }));
+    const described = await connection.withDeadline(Date.now() + CALL_DEADLINE_MS, () =>
+      connection.workflowService.describeNamespace({ namespace }),
+    );
     return [described.namespaceInfo?.name ?? namespace];
   } catch (err) {
     throw new TemporalUnreachableError(address, namespace, `describeNamespace failed: ${reasonOf(err)}`, { cause: err });

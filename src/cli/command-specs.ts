@@ -34,7 +34,8 @@ export interface CommandSpec {
   options?: readonly OptionSpec[];
 }
 
-export type CommandName = 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'approve' | 'reject' | 'cancel' | 'graph' | 'report';
+export type CommandName =
+  'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'approve' | 'reject' | 'cancel' | 'graph' | 'report';
 
 const INSECURE: SwitchSpec = {
   name: 'insecure-skip-signature',
@@ -95,7 +96,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'status',
-    summary: 'Where every stack of a cascade stands (the cascadeStatus query), or a chain workflow\'s result',
+    summary: "Where every stack of a cascade stands (the cascadeStatus query), or a chain workflow's result",
     groups: ['temporal', 'general'],
     switches: [],
     arguments: [WORKFLOW_ID],
@@ -126,14 +127,23 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'graph',
-    summary: 'Draw the dependency graph of the whole account, or of one stack\'s cascade in waves; triggers nothing',
+    summary: "Draw the dependency graph of the whole account, or of one stack's cascade in waves; triggers nothing",
     groups: ['spacelift', 'terraform', 'general'],
     variables: ['CASCADE_EDGE_MODE'],
     switches: [],
     options: [
       { name: 'root', value: 'stack-id', description: 'Only the cascade below this stack, in waves (default: the whole account)' },
-      { name: 'format', value: 'tree|mermaid|dot|json', description: 'Output format (default tree)', choices: ['tree', 'mermaid', 'dot', 'json'] },
-      { name: 'fixture', value: 'file', description: 'Read the stacks from a JSON file (an array of {id,name,labels} or a searchStacks response) instead of Spacelift' },
+      {
+        name: 'format',
+        value: 'tree|mermaid|dot|json',
+        description: 'Output format (default tree)',
+        choices: ['tree', 'mermaid', 'dot', 'json'],
+      },
+      {
+        name: 'fixture',
+        value: 'file',
+        description: 'Read the stacks from a JSON file (an array of {id,name,labels} or a searchStacks response) instead of Spacelift',
+      },
     ],
   },
   {
@@ -142,12 +152,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     groups: ['temporal', 'audit', 'general'],
     switches: [],
     options: [
-      { name: 'since', value: 'span', description: 'The window: cascades started this long ago or later, and every one still running (default 7d; s, m, h, d, w)' },
+      {
+        name: 'since',
+        value: 'span',
+        description: 'The window: cascades started this long ago or later, and every one still running (default 7d; s, m, h, d, w)',
+      },
       { name: 'root', value: 'stack-id', description: 'Only cascades started by this stack' },
       { name: 'stuck-after', value: 'span', description: 'A cascade running, or a stack waiting, longer than this is stuck (default 6h)' },
-      { name: 'cascade', value: 'workflow-id', description: 'Report on this one cascade (its timeline in mermaid and html) instead of a window' },
+      {
+        name: 'cascade',
+        value: 'workflow-id',
+        description: 'Report on this one cascade (its timeline in mermaid and html) instead of a window',
+      },
       { name: 'top', value: 'n', description: 'Rows of the slowest and most blocking tables (default 10)' },
-      { name: 'format', value: 'text|json|markdown|mermaid|html', description: 'Output format (default text); mermaid draws the slowest cascade as a Gantt chart, html is one self-contained page', choices: ['text', 'json', 'markdown', 'mermaid', 'html'] },
+      {
+        name: 'format',
+        value: 'text|json|markdown|mermaid|html',
+        description: 'Output format (default text); mermaid draws the slowest cascade as a Gantt chart, html is one self-contained page',
+        choices: ['text', 'json', 'markdown', 'mermaid', 'html'],
+      },
     ],
   },
 ];
@@ -160,5 +183,7 @@ export function findCommand(name: string): CommandSpec | undefined {
 
 /** The variables a command reads, in table order: its groups plus any single ones it names. */
 export function commandVariables(command: CommandSpec): VariableSpec[] {
-  return VARIABLES.filter((v) => command.groups.includes(v.group) || (command.variables as readonly string[] | undefined)?.includes(v.name));
+  return VARIABLES.filter(
+    (v) => command.groups.includes(v.group) || (command.variables as readonly string[] | undefined)?.includes(v.name),
+  );
 }

@@ -53,24 +53,49 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
     const fake = await step(teardown.track('fake Spacelift', startFakeSpacelift({ stacks }), (f) => f.close()));
     say(`Fake Spacelift at ${fake.url} with ${stacks.length} stacks:`);
     describeAccount(stacks).forEach((line) => say(line));
-    const tfc = await step(teardown.track('fake HCP Terraform', startFakeTerraform({ organization: 'demo', workspaces: DEMO_WORKSPACES }), (f) => f.close()));
+    const tfc = await step(
+      teardown.track('fake HCP Terraform', startFakeTerraform({ organization: 'demo', workspaces: DEMO_WORKSPACES }), (f) => f.close()),
+    );
     say(`Fake HCP Terraform at ${tfc.url}, organization ${tfc.organization}:`);
     describeAccount(DEMO_WORKSPACES.map(({ name, tags }) => ({ id: `tfc:${name}`, labels: tags }))).forEach((line) => say(line));
 
     const demoConfig: ConfigWithSpacelift = {
       temporal: { address: server.env.address, namespace: 'default', taskQueue: TASK_QUEUE },
-      spacelift: { endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, discovery: 'scan', requestTimeoutMs: 5_000 },
+      spacelift: {
+        endpoint: fake.url,
+        apiKeyId: fake.apiKeyId,
+        apiKeySecret: fake.apiKeySecret,
+        discovery: 'scan',
+        requestTimeoutMs: 5_000,
+      },
       terraform: { url: tfc.url, organization: tfc.organization, token: tfc.token, requestTimeoutMs: 5_000 },
-      webhook: { host: '127.0.0.1', port: 0, secrets: [secret], terraformSecrets: [tfcSecret], insecureSkipSignature: false, maxBodyBytes: 1_048_576, triggerStates: ['FINISHED'], runTypes: ['TRACKED'] },
+      webhook: {
+        host: '127.0.0.1',
+        port: 0,
+        secrets: [secret],
+        terraformSecrets: [tfcSecret],
+        insecureSkipSignature: false,
+        maxBodyBytes: 1_048_576,
+        triggerStates: ['FINISHED'],
+        runTypes: ['TRACKED'],
+      },
       // Runs end by webhook (the fast path, below); a poll would only come after an hour.
       cascade: { ...defaultCascadeConfig(), pollIntervalMs: 3600_000 },
       logLevel,
       shutdownGraceMs: DEMO_GRACE_MS,
     };
-    const runtime = await step(teardown.track('worker and listener', startServe(demoConfig, logger, createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer })), (r) => r.stop(DEMO_GRACE_MS)));
+    const runtime = await step(
+      teardown.track(
+        'worker and listener',
+        startServe(demoConfig, logger, createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer })),
+        (r) => r.stop(DEMO_GRACE_MS),
+      ),
+    );
     await step(runtime.worker.started);
     const base = `http://127.0.0.1:${runtime.listener.address.port}`;
-    say(`spacelift-cascade is serving: worker on task queue ${TASK_QUEUE}, webhooks at ${base}/webhooks/spacelift and ${base}/webhooks/terraform`);
+    say(
+      `spacelift-cascade is serving: worker on task queue ${TASK_QUEUE}, webhooks at ${base}/webhooks/spacelift and ${base}/webhooks/terraform`,
+    );
 
     say('');
     say(`Spacelift reports: tracked run ${SAMPLE_WEBHOOK.run.id} of stack ${SAMPLE_WEBHOOK.stack.id} FINISHED (signed webhook)`);
@@ -83,7 +108,13 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
     // Each run the fake accepts "finishes" a moment later, and Spacelift's signed webhook reports it.
     finishRunsLikeSpacelift({ fake, stacks, template: SAMPLE_WEBHOOK, send: (payload) => sendSignedWebhook(base, payload, secret), say });
     finishRunsLikeTerraform({ fake: tfc, send: (payload) => sendTerraformNotification(base, payload, tfcSecret), say });
-    const status = await step(withTimeout(runtime.listener.client.workflow.getHandle(workflowId).result() as Promise<CascadeStatus>, CASCADE_TIMEOUT_MS, `the cascade did not finish within ${CASCADE_TIMEOUT_MS / 1000} s`));
+    const status = await step(
+      withTimeout(
+        runtime.listener.client.workflow.getHandle(workflowId).result() as Promise<CascadeStatus>,
+        CASCADE_TIMEOUT_MS,
+        `the cascade did not finish within ${CASCADE_TIMEOUT_MS / 1000} s`,
+      ),
+    );
     say('');
     say(renderCascadeStatus({ workflowId, workflowType: 'CascadeWorkflow', execution: 'COMPLETED' }, status));
     say('');
@@ -106,4 +137,3 @@ export async function runDemo(context: CommandContext): Promise<ExitCode> {
     shutdown.dispose();
   }
 }
-

@@ -24,7 +24,11 @@ export class UsageError extends Error {
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof UsageError || err instanceof ConfigError) return EXIT.usage;
   if (err instanceof TemporalUnreachableError) return EXIT.temporalUnreachable;
-  if (err instanceof SpaceliftCredentialsError || err instanceof TerraformCredentialsError || (err instanceof PlatformError && err.kind === 'auth')) {
+  if (
+    err instanceof SpaceliftCredentialsError ||
+    err instanceof TerraformCredentialsError ||
+    (err instanceof PlatformError && err.kind === 'auth')
+  ) {
     return EXIT.spaceliftCredentials;
   }
   return EXIT.failure;

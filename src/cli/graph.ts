@@ -35,7 +35,10 @@ export async function runGraph(context: CommandContext, progressStream: Progress
   const stacks = fixture !== undefined ? readStackFixture(fixture) : await readAccount(config, progressStream);
   const root = context.options.root;
   if (root !== undefined && !stacks.some((stack) => stack.id === root)) {
-    const source = fixture !== undefined ? `fixture ${fixture}` : `${config.spacelift?.endpoint} (or not visible to API key ${config.spacelift?.apiKeyId})`;
+    const source =
+      fixture !== undefined
+        ? `fixture ${fixture}`
+        : `${config.spacelift?.endpoint} (or not visible to API key ${config.spacelift?.apiKeyId})`;
     throw new Error(`stack ${root} not found in ${source}`);
   }
   const graph = buildGraph(stacks, { ...(root !== undefined ? { root } : {}), globalWhen: config.cascade.edgeMode });
@@ -45,7 +48,9 @@ export async function runGraph(context: CommandContext, progressStream: Progress
 
 async function readAccount(config: Config, progressStream: ProgressStream): Promise<Stack[]> {
   if (!config.spacelift) {
-    throw new ConfigError('Spacelift API credentials are missing: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET, or use --fixture <file>');
+    throw new ConfigError(
+      'Spacelift API credentials are missing: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET, or use --fixture <file>',
+    );
   }
   // The graph is the output; client logs would only add noise unless asked for.
   const logger = quietLogger(config);

@@ -2,7 +2,8 @@ import { flagName } from '../config/variables';
 import { commandVariables, COMMANDS, DEFAULT_COMMAND, type CommandSpec } from './command-specs';
 import { PROGRAM_NAME, VERSION } from './version';
 
-const EXIT_CODES = 'Exit codes: 0 ok, 1 other failure, 2 usage or configuration error, 3 Temporal unreachable, 4 Spacelift credentials rejected';
+const EXIT_CODES =
+  'Exit codes: 0 ok, 1 other failure, 2 usage or configuration error, 3 Temporal unreachable, 4 Spacelift credentials rejected';
 
 export function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -16,7 +17,7 @@ export function globalHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     'Flags:',
-    '  -h, --help            Show help; `<command> --help` lists that command\'s flags and variables',
+    "  -h, --help            Show help; `<command> --help` lists that command's flags and variables",
     '  -v, --version         Print the version',
     '  --check-connection    Same as the check-connection command',
     '',
@@ -45,13 +46,16 @@ export function commandHelp(command: CommandSpec): string {
     return [v.name, notes.length > 0 ? `${v.description} (${notes.join('; ')})` : v.description];
   });
   const positional = argumentSpecs.map((a) => `<${a.name}> `).join('');
-  const usage = command.name === DEFAULT_COMMAND ? `${PROGRAM_NAME} [serve] [flags]` : `${PROGRAM_NAME} ${command.name} ${positional}[flags]`;
+  const usage =
+    command.name === DEFAULT_COMMAND ? `${PROGRAM_NAME} [serve] [flags]` : `${PROGRAM_NAME} ${command.name} ${positional}[flags]`;
   return [
     `Usage: ${usage}`,
     '',
     `${command.summary}.`,
     '',
-    ...(argumentSpecs.length > 0 ? ['Arguments:', ...table(argumentSpecs.map((a): [string, string] => [`<${a.name}>`, a.description])), ''] : []),
+    ...(argumentSpecs.length > 0
+      ? ['Arguments:', ...table(argumentSpecs.map((a): [string, string] => [`<${a.name}>`, a.description])), '']
+      : []),
     'Flags:',
     ...table(flagRows),
     '',

@@ -50,7 +50,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true }) as { values: typeof values; positionals: string[] });
+    ({ values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true }) as {
+      values: typeof values;
+      positionals: string[];
+    });
   } catch (err) {
     throw new UsageError(`${describeParseError(err)} ${seeHelp}`);
   }
@@ -82,7 +85,7 @@ function readArguments(command: CommandSpec, positionals: string[], asksForHelp:
   if (positionals.length > wanted.length) throw new UsageError(`unexpected argument ${positionals[wanted.length]} ${seeHelp}`);
   const missing = wanted[positionals.length];
   if (missing && !asksForHelp) throw new UsageError(`missing argument <${missing.name}> ${seeHelp}`);
-  return Object.fromEntries(positionals.map((value, i) => [wanted[i]?.name as string, value]));
+  return Object.fromEntries(positionals.map((value, i) => [wanted[i]?.name, value]));
 }
 
 function readOptions(command: CommandSpec, values: Record<string, string | boolean | undefined>, seeHelp: string): Record<string, string> {
@@ -109,7 +112,9 @@ function describeParseError(err: unknown): string {
       return `unknown option ${quoted}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (message.includes('ambiguous')) return `option ${quoted} needs a value (use ${quoted}=<value>)`;
-      return quoted.includes('<value>') ? `option ${quoted.replace(/ <value>$/, '')} needs a value` : `option ${quoted} does not take a value`;
+      return quoted.includes('<value>')
+        ? `option ${quoted.replace(/ <value>$/, '')} needs a value`
+        : `option ${quoted} does not take a value`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${quoted}`;
     default:

@@ -36,7 +36,11 @@ const RENDERERS: Record<ReportFormat, (report: Report, focus: CascadeSummary | u
  * cascades of a time window spent their time, which stacks are slow or hold others up, and what is stuck. Reads
  * Temporal visibility and each cascade's status (and the audit log for those Temporal cannot give); changes nothing.
  */
-export async function runReport(context: CommandContext, progressStream: ProgressStream = process.stderr, now: () => number = Date.now): Promise<ExitCode> {
+export async function runReport(
+  context: CommandContext,
+  progressStream: ProgressStream = process.stderr,
+  now: () => number = Date.now,
+): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'report' });
   const until = now();
   const sinceMs = span('since', context.options.since ?? DEFAULT_SINCE);
@@ -49,7 +53,8 @@ export async function runReport(context: CommandContext, progressStream: Progres
 
   return withTemporal(config.temporal, async (session) => {
     const progress = createProgress(progressStream, 'reading cascades…');
-    const records = single !== undefined ? readOne(session, single) : readCascades(session, { since, ...(root !== undefined ? { root } : {}) });
+    const records =
+      single !== undefined ? readOne(session, single) : readCascades(session, { since, ...(root !== undefined ? { root } : {}) });
     try {
       const { report, slowest } = await buildReport(records, {
         since: single !== undefined ? until : since,
@@ -76,7 +81,8 @@ export async function runReport(context: CommandContext, progressStream: Progres
 async function* readOne(session: TemporalSession, workflowId: string): AsyncGenerator<CascadeRecord> {
   const handle = session.client.workflow.getHandle(workflowId);
   const description = await session.describe(handle);
-  if (description.type !== CASCADE_WORKFLOW_TYPE) throw new Error(`workflow ${workflowId} is a ${description.type}, not a ${CASCADE_WORKFLOW_TYPE}`);
+  if (description.type !== CASCADE_WORKFLOW_TYPE)
+    throw new Error(`workflow ${workflowId} is a ${description.type}, not a ${CASCADE_WORKFLOW_TYPE}`);
   const base = {
     workflowId,
     execution: description.status.name,
@@ -91,7 +97,9 @@ async function noteRetention(session: TemporalSession, report: Report, sinceMs: 
   const retention = await retentionMs(session).catch(() => undefined);
   if (retention === undefined || retention >= sinceMs) return;
   const horizon = new Date(Date.parse(report.window.until) - retention).toISOString();
-  report.notes.push(`namespace ${session.config.namespace} keeps ended workflows for ${formatDuration(retention)}: cascades that ended before ${horizon} are not in this report`);
+  report.notes.push(
+    `namespace ${session.config.namespace} keeps ended workflows for ${formatDuration(retention)}: cascades that ended before ${horizon} are not in this report`,
+  );
 }
 
 function span(option: string, value: string): number {
@@ -104,6 +112,7 @@ function span(option: string, value: string): number {
 }
 
 function positiveInteger(option: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new UsageError(`--${option} must be an integer from 1 to 1000, got '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000)
+    throw new UsageError(`--${option} must be an integer from 1 to 1000, got '${value}'`);
   return Number(value);
 }

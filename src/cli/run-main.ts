@@ -68,4 +68,3 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     return exitCodeFor(err);
   }
 }
-

@@ -10,7 +10,7 @@ import { withTemporal } from '../service/temporal-session';
 /** Where every stack of a cascade stands (the cascadeStatus query); for a StackDependencyChainWorkflow, its result. */
 export async function runStatus(context: CommandContext): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: 'status' });
-  const workflowId = context.arguments['workflow-id'] as string;
+  const workflowId = context.arguments['workflow-id'];
   const json = context.options.format === 'json';
   return withTemporal(config.temporal, async (session) => {
     const handle = session.client.workflow.getHandle(workflowId);

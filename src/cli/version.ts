@@ -3,7 +3,7 @@
  * TS6059. src/cli and dist/cli both sit two levels below the repo, and esbuild inlines a literal require() of a
  * JSON file, so the bundled binary carries its version without reading package.json at run time.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const manifest = require('../../package.json') as { name: string; version: string };
 
 export const PROGRAM_NAME = 'spacelift-cascade';

@@ -16,6 +16,7 @@ export function loadAuditConfig(read: Reader): AuditConfig {
   if (!raw) return { maxBytes, keep };
   const path = raw.value.trim();
   // Relative to what? The worker's working directory differs between systemd, a shell and the binary.
-  if (!isAbsolute(path) || path.endsWith('/')) throw new ConfigError(`${raw.label} must be an absolute file path, got '${raw.value}'`, raw.label);
+  if (!isAbsolute(path) || path.endsWith('/'))
+    throw new ConfigError(`${raw.label} must be an absolute file path, got '${raw.value}'`, raw.label);
   return { path, maxBytes, keep };
 }

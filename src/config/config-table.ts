@@ -5,8 +5,9 @@ const END = '<!-- config-table:end -->';
 
 /** The configuration reference as a Markdown table, one row per variable. */
 export function renderConfigTable(): string {
-  const rows = VARIABLES.map((v) =>
-    `| \`${v.name}\` | ${v.default === undefined ? '—' : `\`${v.default}\``} | ${v.secret ? 'yes' : ''} | ${v.description.replace(/\|/g, '\\|')} |`,
+  const rows = VARIABLES.map(
+    (v) =>
+      `| \`${v.name}\` | ${v.default === undefined ? '—' : `\`${v.default}\``} | ${v.secret ? 'yes' : ''} | ${v.description.replace(/\|/g, '\\|')} |`,
   );
   return ['| variable | default | secret | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -53,13 +53,17 @@ function parseSmtpUrl(raw: RawValue): Omit<EmailConfig, 'from' | 'to'> {
 }
 
 function parseRecipients(raw: RawValue): string[] {
-  const items = raw.value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = raw.value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (items.length === 0) throw new ConfigError(`${raw.label} must list at least one address, got '${raw.value}'`, raw.label);
   return [...new Set(items.map((item) => parseAddress(raw, item)))];
 }
 
 function parseAddress(raw: RawValue, item: string): string {
   const address = NAMED_ADDRESS.exec(item)?.[1]?.trim() ?? item;
-  if (!ADDRESS.test(address)) throw new ConfigError(`${raw.label} must hold email addresses (name@example.com or Name <name@example.com>), got '${item}'`, raw.label);
+  if (!ADDRESS.test(address))
+    throw new ConfigError(`${raw.label} must hold email addresses (name@example.com or Name <name@example.com>), got '${item}'`, raw.label);
   return item;
 }

@@ -14,7 +14,7 @@ import { loadWebhookConfig } from './webhook-section';
 
 /** What the command about to run needs; decides which settings are mandatory. */
 export type ConfigRole =
-  | 'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'cancel' | 'approve' | 'reject' | 'graph' | 'report';
+  'serve' | 'worker' | 'webhook' | 'check-connection' | 'demo' | 'plan' | 'status' | 'cancel' | 'approve' | 'reject' | 'graph' | 'report';
 
 export interface LoadConfigFlags extends ConfigFlags {
   insecureSkipSignature?: boolean;
@@ -68,7 +68,20 @@ export function loadConfig({ env, flags = {}, role }: LoadConfigOptions): Config
     );
   }
 
-  return { temporal, ...(spacelift ? { spacelift } : {}), ...(cascadeKeyId ? { cascadeKeyId } : {}), ...(terraform ? { terraform } : {}), webhook, cascade, notify, audit, logLevel, shutdownGraceMs, ...(metricsPort !== undefined ? { metricsPort } : {}), ...(tracing ? { tracing } : {}) };
+  return {
+    temporal,
+    ...(spacelift ? { spacelift } : {}),
+    ...(cascadeKeyId ? { cascadeKeyId } : {}),
+    ...(terraform ? { terraform } : {}),
+    webhook,
+    cascade,
+    notify,
+    audit,
+    logLevel,
+    shutdownGraceMs,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    ...(tracing ? { tracing } : {}),
+  };
 }
 
 /** Only LOG_LEVEL and SHUTDOWN_GRACE_MS: the demo brings its own Temporal and Spacelift, so it ignores the rest. */

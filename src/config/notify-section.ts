@@ -22,7 +22,8 @@ export function loadNotifyConfig(read: Reader): NotifyConfig {
   if (webhookUrl && !webhookSecret) {
     throw new ConfigError('NOTIFY_WEBHOOK_URL needs NOTIFY_WEBHOOK_SECRET to sign its requests', 'NOTIFY_WEBHOOK_SECRET');
   }
-  if (webhookSecret && !webhookUrl) throw new ConfigError('NOTIFY_WEBHOOK_SECRET is set but NOTIFY_WEBHOOK_URL is not', 'NOTIFY_WEBHOOK_URL');
+  if (webhookSecret && !webhookUrl)
+    throw new ConfigError('NOTIFY_WEBHOOK_SECRET is set but NOTIFY_WEBHOOK_URL is not', 'NOTIFY_WEBHOOK_URL');
 
   return {
     ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
@@ -34,7 +35,10 @@ export function loadNotifyConfig(read: Reader): NotifyConfig {
 
 /** `completed, approval_needed` → ['completed', 'approval_needed'], in the order given, without repeats. */
 function parseEvents(raw: RawValue): NotifyEvent[] {
-  const items = raw.value.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== '');
+  const items = raw.value
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
   if (items.length === 0) throw new ConfigError(`${raw.label} must list at least one event, got '${raw.value}'`, raw.label);
   for (const item of items) {
     if (!(NOTIFY_EVENTS as readonly string[]).includes(item)) {

@@ -34,7 +34,7 @@ export function parseDuration(raw: RawValue, minMs: number, maxMs: number): numb
   let total = Number.NaN;
   if (DURATION.test(value)) {
     total = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * (DURATION_UNITS_MS[unit]);
+    for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * DURATION_UNITS_MS[unit];
   }
   if (!Number.isSafeInteger(total) || total < minMs || total > maxMs) {
     fail(raw, `must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} such as 30s, 90m or 4h`);
@@ -44,7 +44,9 @@ export function parseDuration(raw: RawValue, minMs: number, maxMs: number): numb
 
 /** The largest unit that divides `ms` exactly: 60000 → 1m, 2592000000 → 30d. */
 export function formatDuration(ms: number): string {
-  const [unit, size] = Object.entries(DURATION_UNITS_MS).reverse().find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  const [unit, size] = Object.entries(DURATION_UNITS_MS)
+    .reverse()
+    .find(([, size]) => ms % size === 0) ?? ['ms', 1];
   return `${ms / size}${unit}`;
 }
 
@@ -79,12 +81,19 @@ export function parseApiEndpoint(raw: RawValue): string {
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
     fail(raw, 'must be an http(s) URL');
   }
-  return raw.value.trim().replace(/\/+$/, '').replace(/\/graphql$/i, '').replace(/\/+$/, '');
+  return raw.value
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/graphql$/i, '')
+    .replace(/\/+$/, '');
 }
 
 /** `FINISHED, failed` → ['FINISHED', 'FAILED']; every item must be in `known` when it is given. */
 export function parseUpperList(raw: RawValue, noun: string, known?: readonly string[]): string[] {
-  const items = raw.value.split(',').map((item) => item.trim().toUpperCase()).filter((item) => item !== '');
+  const items = raw.value
+    .split(',')
+    .map((item) => item.trim().toUpperCase())
+    .filter((item) => item !== '');
   if (items.length === 0) fail(raw, `must list at least one ${noun}`);
   for (const item of items) {
     if (!/^[A-Z][A-Z_]*$/.test(item)) fail(raw, `must be a comma-separated list of ${noun}s`);

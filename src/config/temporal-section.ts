@@ -16,13 +16,16 @@ export function loadTemporalConfig(read: Reader): TemporalConfig {
   const serverName = read.get('TEMPORAL_TLS_SERVER_NAME');
   const apiKey = read.get('TEMPORAL_API_KEY')?.value.trim();
 
-  if (cert && !key) throw new ConfigError('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together: TEMPORAL_TLS_KEY_FILE is missing');
-  if (key && !cert) throw new ConfigError('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together: TEMPORAL_TLS_CERT_FILE is missing');
+  if (cert && !key)
+    throw new ConfigError('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together: TEMPORAL_TLS_KEY_FILE is missing');
+  if (key && !cert)
+    throw new ConfigError('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together: TEMPORAL_TLS_CERT_FILE is missing');
 
   const tlsSettings = [ca, cert, key, serverName].filter((raw): raw is RawValue => raw !== undefined);
   if (tlsOn === false) {
     // An explicit "false" next to TLS material is contradictory; guessing which one was meant would be worse.
-    if (tlsSettings.length > 0) throw new ConfigError(`TEMPORAL_TLS is false but ${tlsSettings.map((raw) => raw.label).join(', ')} is set`, 'TEMPORAL_TLS');
+    if (tlsSettings.length > 0)
+      throw new ConfigError(`TEMPORAL_TLS is false but ${tlsSettings.map((raw) => raw.label).join(', ')} is set`, 'TEMPORAL_TLS');
     if (apiKey) throw new ConfigError('TEMPORAL_API_KEY requires TLS, but TEMPORAL_TLS is false', 'TEMPORAL_TLS');
   }
 

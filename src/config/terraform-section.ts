@@ -11,7 +11,8 @@ export function loadTerraformConfig(read: Reader, requestTimeoutMs = DEFAULT_TIM
   const organization = read.get('TFC_ORGANIZATION');
   const token = read.get('TFC_TOKEN');
   if (!organization && !token) return undefined;
-  if (!organization) throw new ConfigError('TFC_TOKEN and TFC_ORGANIZATION must be set together: missing TFC_ORGANIZATION', 'TFC_ORGANIZATION');
+  if (!organization)
+    throw new ConfigError('TFC_TOKEN and TFC_ORGANIZATION must be set together: missing TFC_ORGANIZATION', 'TFC_ORGANIZATION');
   if (!token) throw new ConfigError('TFC_TOKEN and TFC_ORGANIZATION must be set together: missing TFC_TOKEN', 'TFC_TOKEN');
   // Never quote secret values.
   if (token.value.trim() === '') throw new ConfigError('TFC_TOKEN is blank', 'TFC_TOKEN');

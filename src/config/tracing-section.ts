@@ -13,7 +13,8 @@ export function loadTracingConfig(read: Reader): TracingConfig | undefined {
   const headers = read.get('OTEL_EXPORTER_OTLP_HEADERS');
   const serviceName = parseName(read.orDefault('OTEL_SERVICE_NAME'));
   if (!endpoint) {
-    if (headers) throw new ConfigError('OTEL_EXPORTER_OTLP_HEADERS is set but OTEL_EXPORTER_OTLP_ENDPOINT is not', 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    if (headers)
+      throw new ConfigError('OTEL_EXPORTER_OTLP_HEADERS is set but OTEL_EXPORTER_OTLP_ENDPOINT is not', 'OTEL_EXPORTER_OTLP_ENDPOINT');
     return undefined;
   }
   return { tracesUrl: `${parseEndpoint(endpoint)}${TRACES_PATH}`, serviceName, headers: headers ? parseHeaders(headers) : {} };

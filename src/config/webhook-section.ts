@@ -9,9 +9,27 @@ import type { WebhookConfig } from './types';
  * (Spacelift adds them), so those are only checked for shape.
  */
 export const KNOWN_RUN_STATES: readonly string[] = [
-  'QUEUED', 'READY', 'PREPARING', 'INITIALIZING', 'PLANNING', 'UNCONFIRMED', 'CONFIRMED', 'PREPARING_APPLY',
-  'APPLYING', 'PERFORMING', 'DESTROYING', 'REPLAN_REQUESTED', 'PREPARING_REPLAN', 'PENDING_REVIEW', 'PENDING',
-  'FINISHED', 'FAILED', 'DISCARDED', 'STOPPED', 'CANCELED', 'SKIPPED',
+  'QUEUED',
+  'READY',
+  'PREPARING',
+  'INITIALIZING',
+  'PLANNING',
+  'UNCONFIRMED',
+  'CONFIRMED',
+  'PREPARING_APPLY',
+  'APPLYING',
+  'PERFORMING',
+  'DESTROYING',
+  'REPLAN_REQUESTED',
+  'PREPARING_REPLAN',
+  'PENDING_REVIEW',
+  'PENDING',
+  'FINISHED',
+  'FAILED',
+  'DISCARDED',
+  'STOPPED',
+  'CANCELED',
+  'SKIPPED',
 ];
 
 const MAX_BODY_LIMIT = 100 * 1024 * 1024;
@@ -32,7 +50,12 @@ export function loadWebhookConfig(read: Reader, insecureSkipSignature: boolean):
 /** A comma-separated list of secrets (several during rotation); never quoted in errors. */
 function readSecretList(read: Reader, name: 'SPACELIFT_WEBHOOK_SECRET' | 'TFC_WEBHOOK_SECRET'): string[] {
   const raw = read.get(name);
-  const secrets = raw ? raw.value.split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+  const secrets = raw
+    ? raw.value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : [];
   if (raw && secrets.length === 0) throw new ConfigError(`${name} contains no secret`, name);
   return secrets;
 }

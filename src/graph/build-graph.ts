@@ -87,7 +87,9 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
     plan = buildPlan(ACCOUNT_ROOT, anchored, { globalWhen });
   }
 
-  const ids = [...new Set([...(options.root !== undefined ? [options.root] : []), ...plan.stacks.map((s) => s.id), ...plan.excluded.map((s) => s.id)])];
+  const ids = [
+    ...new Set([...(options.root !== undefined ? [options.root] : []), ...plan.stacks.map((s) => s.id), ...plan.excluded.map((s) => s.id)]),
+  ];
   const inGraph = new Set(ids);
   const edges = ids
     .flatMap((id) => (edgesOf.get(id) ?? []).filter((edge) => inGraph.has(edge.parent)))
@@ -113,7 +115,10 @@ export function buildGraph(stacks: readonly Stack[], options: BuildGraphOptions 
     root: options.root ?? null,
     roots,
     nodes,
-    edges: edges.map((edge) => ({ ...edge, onCycle: component.of.get(edge.parent) === component.of.get(edge.child) && component.cyclic.has(edge.child) })),
+    edges: edges.map((edge) => ({
+      ...edge,
+      onCycle: component.of.get(edge.parent) === component.of.get(edge.child) && component.cyclic.has(edge.child),
+    })),
     waves: waves.filter((wave) => wave !== undefined),
     cycles: plan.cycles,
     brokenReferences: plan.brokenReferences.filter((ref) => options.root === undefined || inGraph.has(ref.stackId)),
@@ -141,7 +146,6 @@ export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-
 /** Stacks that no stack in `roots` reaches through dependency edges. */
 function unreachedFrom(roots: readonly string[], byId: Map<string, Stack>, edgesOf: Map<string, Edge[]>): string[] {
   const childrenOf = new Map<string, string[]>();
@@ -163,12 +167,12 @@ function unreachedFrom(roots: readonly string[], byId: Map<string, Stack>, edges
 function componentsOf(ids: readonly string[], edges: readonly Edge[]) {
   const position = new Map(ids.map((id, i) => [id, i]));
   const adjacency: number[][] = ids.map(() => []);
-  for (const edge of edges) (adjacency[position.get(edge.parent) as number]).push(position.get(edge.child) as number);
+  for (const edge of edges) adjacency[position.get(edge.parent) as number].push(position.get(edge.child) as number);
   const of = new Map<string, number>();
   const cyclic = new Set<string>();
   stronglyConnected(adjacency).forEach((members, index) => {
     const first = members[0];
-    const isCycle = members.length > 1 || (adjacency[first]).includes(first);
+    const isCycle = members.length > 1 || adjacency[first].includes(first);
     for (const member of members) {
       of.set(ids[member], index);
       if (isCycle) cyclic.add(ids[member]);

@@ -50,7 +50,7 @@ function toStack(item: unknown, index: number, path: string): Stack {
   if (labels !== undefined && !(Array.isArray(labels) && labels.every((label) => typeof label === 'string'))) {
     throw new FixtureError(path, `stack ${id}: labels must be an array of strings`);
   }
-  return { id, name: name ?? id, labels: (labels) ?? [], attachedContexts: [] };
+  return { id, name: name ?? id, labels: labels ?? [], attachedContexts: [] };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -21,7 +21,8 @@ export function renderDot(graph: DependencyGraph): string {
   ];
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const cyclic = new Set(graph.edges.filter((edge) => edge.onCycle).flatMap((edge) => [edge.parent, edge.child]));
-  const declare = (node: GraphNode, indent: string) => lines.push(`${indent}${quote(node.id)}${attributes(nodeAttributes(node, cyclic.has(node.id)))};`);
+  const declare = (node: GraphNode, indent: string) =>
+    lines.push(`${indent}${quote(node.id)}${attributes(nodeAttributes(node, cyclic.has(node.id)))};`);
 
   for (const node of graph.nodes) if (node.status === 'root') declare(node, '  ');
   graph.waves.forEach((ids, i) => {
@@ -50,12 +51,26 @@ export function renderDot(graph: DependencyGraph): string {
     );
   }
   for (const ref of graph.brokenReferences) {
-    lines.push(`  ${quote(ref.stackId)} -> ${quote(missingId(ref.missing))}${attributes({ label: 'names missing stack', style: 'dashed', color: 'gray', fontcolor: 'gray' })};`);
+    lines.push(
+      `  ${quote(ref.stackId)} -> ${quote(missingId(ref.missing))}${attributes({ label: 'names missing stack', style: 'dashed', color: 'gray', fontcolor: 'gray' })};`,
+    );
   }
 
-  comments(lines, 'Cycles:', graph.cycles.map((cycle) => formatPath(cycle)));
-  comments(lines, 'Broken references:', graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`));
-  comments(lines, 'Groups:', graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
+  comments(
+    lines,
+    'Cycles:',
+    graph.cycles.map((cycle) => formatPath(cycle)),
+  );
+  comments(
+    lines,
+    'Broken references:',
+    graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`),
+  );
+  comments(
+    lines,
+    'Groups:',
+    graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`),
+  );
   comments(lines, 'Label problems:', graph.problems);
   lines.push('}');
   return lines.join('\n');

@@ -53,17 +53,48 @@ export function renderMermaid(graph: DependencyGraph): string {
     lines.push(`  ${key.get(edge.parent)} ${arrow} ${key.get(edge.child)}`);
     if (edge.onCycle) cycleLinks.push(i);
   });
-  for (const ref of graph.brokenReferences) lines.push(`  ${key.get(ref.stackId)} -.->|"names missing stack"| ${missingKey.get(ref.missing)}`);
+  for (const ref of graph.brokenReferences)
+    lines.push(`  ${key.get(ref.stackId)} -.->|"names missing stack"| ${missingKey.get(ref.missing)}`);
 
-  classLine(lines, 'root', graph.nodes.filter((node) => node.status === 'root').map((node) => key.get(node.id) as string));
-  classLine(lines, 'cycle', graph.nodes.filter((node) => node.status === 'on-cycle' || (node.status === 'root' && onCycle(graph, node.id))).map((node) => key.get(node.id) as string));
-  classLine(lines, 'belowCycle', graph.nodes.filter((node) => node.status === 'below-cycle').map((node) => key.get(node.id) as string));
-  classLine(lines, 'missing', missing.map((id) => missingKey.get(id) as string));
+  classLine(
+    lines,
+    'root',
+    graph.nodes.filter((node) => node.status === 'root').map((node) => key.get(node.id) as string),
+  );
+  classLine(
+    lines,
+    'cycle',
+    graph.nodes
+      .filter((node) => node.status === 'on-cycle' || (node.status === 'root' && onCycle(graph, node.id)))
+      .map((node) => key.get(node.id) as string),
+  );
+  classLine(
+    lines,
+    'belowCycle',
+    graph.nodes.filter((node) => node.status === 'below-cycle').map((node) => key.get(node.id) as string),
+  );
+  classLine(
+    lines,
+    'missing',
+    missing.map((id) => missingKey.get(id) as string),
+  );
   if (cycleLinks.length > 0) lines.push(`  linkStyle ${cycleLinks.join(',')} ${CYCLE_EDGE_STYLE}`);
 
-  comments(lines, 'Cycles:', graph.cycles.map((cycle) => formatPath(cycle)));
-  comments(lines, 'Broken references:', graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`));
-  comments(lines, 'Groups:', graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
+  comments(
+    lines,
+    'Cycles:',
+    graph.cycles.map((cycle) => formatPath(cycle)),
+  );
+  comments(
+    lines,
+    'Broken references:',
+    graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`),
+  );
+  comments(
+    lines,
+    'Groups:',
+    graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`),
+  );
   comments(lines, 'Label problems:', graph.problems);
   return lines.join('\n');
 }

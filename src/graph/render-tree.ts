@@ -62,10 +62,26 @@ export function renderTree(graph: DependencyGraph): string {
   // Stacks only a parentless cycle leads to: start from the smallest ID not drawn yet.
   for (const node of [...graph.nodes].sort((a, b) => compareIds(a.id, b.id))) if (!expanded.has(node.id)) draw(node.id);
 
-  section(lines, 'Waves:', graph.waves.map((ids, i) => `${i + 1}: ${ids.join(', ')}`));
-  section(lines, 'Cycles:', graph.cycles.map((cycle) => formatPath(cycle)));
-  section(lines, 'Broken references:', graph.brokenReferences.map(({ stackId, missing }) => `${stackId} names missing stack ${missing}`));
-  section(lines, 'Groups:', graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`));
+  section(
+    lines,
+    'Waves:',
+    graph.waves.map((ids, i) => `${i + 1}: ${ids.join(', ')}`),
+  );
+  section(
+    lines,
+    'Cycles:',
+    graph.cycles.map((cycle) => formatPath(cycle)),
+  );
+  section(
+    lines,
+    'Broken references:',
+    graph.brokenReferences.map(({ stackId, missing }) => `${stackId} names missing stack ${missing}`),
+  );
+  section(
+    lines,
+    'Groups:',
+    graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`),
+  );
   section(lines, 'Label problems:', graph.problems);
   return lines.join('\n');
 }

@@ -17,5 +17,9 @@ export function describeError(err: unknown): string {
 /** The message alone, on one line (gRPC errors repeat themselves over several): for a terminal or a reason field. */
 export function reasonOf(err: unknown): string {
   const text = err instanceof Error ? err.message : describeError(err);
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
 }

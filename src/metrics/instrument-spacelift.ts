@@ -33,7 +33,8 @@ export function instrumentTerraform(api: PlatformApi, metrics: CascadeMetrics): 
  * SpaceliftAuthError) and a latency histogram. Results and errors pass through unchanged.
  */
 function instrumentPlatform(api: PlatformApi, metrics: PlatformCallMetrics): PlatformApi {
-  const timed = (operation: Operation) =>
+  const timed =
+    (operation: Operation) =>
     async (...args: unknown[]): Promise<unknown> => {
       const started = process.hrtime.bigint();
       metrics.calls.inc({ operation });

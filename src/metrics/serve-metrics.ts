@@ -11,7 +11,10 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export async function serveMetrics(metrics: Pick<CascadeMetrics, 'exposition'>, listen: { host: string; port: number }): Promise<MetricsServer> {
+export async function serveMetrics(
+  metrics: Pick<CascadeMetrics, 'exposition'>,
+  listen: { host: string; port: number },
+): Promise<MetricsServer> {
   const server = createServer((req, res) => {
     answer(req, res, metrics).catch(() => res.destroy());
   });
@@ -31,10 +34,14 @@ async function answer(req: IncomingMessage, res: ServerResponse, metrics: Pick<C
   if (path !== '/metrics') {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('only /metrics is served here\n');
   } else if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end(`${req.method} is not allowed on /metrics\n`);
+    res
+      .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' })
+      .end(`${req.method} is not allowed on /metrics\n`);
   } else {
     const body = await metrics.exposition();
-    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) }).end(req.method === 'HEAD' ? undefined : body);
+    res
+      .writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) })
+      .end(req.method === 'HEAD' ? undefined : body);
   }
 }
 

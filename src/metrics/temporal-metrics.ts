@@ -18,8 +18,17 @@ type Metric = BufferedMetricUpdate['metric'];
  * names up front; a key outside this list (a newer SDK) is left out of the series rather than failing the scrape.
  */
 export const TEMPORAL_LABELS = [
-  'service_name', 'namespace', 'task_queue', 'workflow_type', 'activity_type', 'poller_type', 'worker_type', 'eager',
-  'failure_reason', 'operation', 'status_code',
+  'service_name',
+  'namespace',
+  'task_queue',
+  'workflow_type',
+  'activity_type',
+  'poller_type',
+  'worker_type',
+  'eager',
+  'failure_reason',
+  'operation',
+  'status_code',
 ] as const;
 type TemporalLabel = (typeof TEMPORAL_LABELS)[number];
 const KNOWN_LABELS: ReadonlySet<string> = new Set(TEMPORAL_LABELS);
@@ -28,7 +37,9 @@ const KNOWN_LABELS: ReadonlySet<string> = new Set(TEMPORAL_LABELS);
  * Milliseconds: the core's default buckets per histogram (default_buckets_for in
  * crates/common/src/telemetry/metrics.rs), so quantiles match what its Prometheus exporter would report.
  */
-const WORKFLOW_E2E_BUCKETS = [100, 500, 1000, 1500, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 30_600_000, 86_400_000];
+const WORKFLOW_E2E_BUCKETS = [
+  100, 500, 1000, 1500, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 30_600_000, 86_400_000,
+];
 const WORKFLOW_TASK_BUCKETS = [1, 10, 20, 50, 100, 200, 500, 1000];
 const ACTIVITY_EXECUTION_BUCKETS = [50, 100, 500, 1000, 5000, 10_000, 60_000];
 const SCHEDULE_TO_START_BUCKETS = [100, 500, 1000, 5000, 10_000, 100_000, 1_000_000];

@@ -30,7 +30,10 @@ export function createWorkflowSinks(metrics: CascadeMetrics): InjectedSinks<Casc
           const count = new Set(stackIds).size;
           if (count > 0) waiting.set(workflowId, count);
           else waiting.delete(workflowId);
-          metrics.approvalsWaiting.set({}, [...waiting.values()].reduce((sum, n) => sum + n, 0));
+          metrics.approvalsWaiting.set(
+            {},
+            [...waiting.values()].reduce((sum, n) => sum + n, 0),
+          );
         },
         callDuringReplay: true,
       },

@@ -22,7 +22,9 @@ export interface EmailMessage {
 /** The plain-text email for one notification: the summary as subject, then the cascade and every stack. */
 export function buildEmail(input: NotifyInput): EmailMessage {
   const stacks = [...input.stacks].sort((a, b) => weight(a.state) - weight(b.state) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const lines = stacks.slice(0, EMAIL_STACK_LINES).map((s) => `  ${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.runId ? `, run ${s.runId}` : ''}`);
+  const lines = stacks
+    .slice(0, EMAIL_STACK_LINES)
+    .map((s) => `  ${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.runId ? `, run ${s.runId}` : ''}`);
   if (stacks.length > EMAIL_STACK_LINES) lines.push(`  … and ${stacks.length - EMAIL_STACK_LINES} more`);
   const id = deliveryId(input);
   const text = [
@@ -116,7 +118,7 @@ function describeSmtpFailure(err: unknown, secrets: readonly string[], timeoutMs
   const { code, responseCode, response } = (err ?? {}) as { code?: string; responseCode?: number; response?: string };
   const detail = typeof response === 'string' ? response : err instanceof Error ? err.message : '';
   const excerpt = detail.replace(/\s+/g, ' ').trim().slice(0, 200);
-  let message = code === 'ETIMEDOUT' ? `no answer within ${timeoutMs} ms` : code ?? 'send failed';
+  let message = code === 'ETIMEDOUT' ? `no answer within ${timeoutMs} ms` : (code ?? 'send failed');
   if (responseCode) message += ` ${responseCode}`;
   if (excerpt && code !== 'ETIMEDOUT') message += ` (${excerpt})`;
   if (code === 'ETLS') message += ': the server does not offer STARTTLS (add ?starttls=optional to NOTIFY_SMTP_URL to send without it)';

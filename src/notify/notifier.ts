@@ -71,7 +71,13 @@ export function createNotifier(config: NotifyConfig, options: NotifierOptions = 
   };
 }
 
-async function post(channel: NotifyInput['channel'], url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
+async function post(
+  channel: NotifyInput['channel'],
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<number> {
   let answer;
   try {
     answer = await request(url, {

@@ -43,7 +43,11 @@ export function buildWebhookBody(input: NotifyInput): string {
 }
 
 /** Headers of a generic webhook request: the same `X-Signature-256: sha256=<hex>` scheme the listener verifies. */
-export function webhookHeaders(body: string, secret: string, input: Pick<NotifyInput, 'cascadeId' | 'event' | 'stackId'>): Record<string, string> {
+export function webhookHeaders(
+  body: string,
+  secret: string,
+  input: Pick<NotifyInput, 'cascadeId' | 'event' | 'stackId'>,
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'x-signature-256': signPayload(body, secret),
@@ -54,7 +58,9 @@ export function webhookHeaders(body: string, secret: string, input: Pick<NotifyI
 
 export interface SlackMessage {
   text: string;
-  blocks: ({ type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] })[];
+  blocks: (
+    { type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+  )[];
 }
 
 const ICONS: Record<NotifyInput['event'], string> = {
@@ -67,9 +73,13 @@ const ICONS: Record<NotifyInput['event'], string> = {
 /** `text` is the notification fallback; the blocks add the stacks (failed and waiting ones first). */
 export function buildSlackMessage(input: NotifyInput): SlackMessage {
   const stacks = [...input.stacks].sort((a, b) => weight(a.state) - weight(b.state) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const lines = stacks.slice(0, SLACK_STACK_LINES).map((s) => `• \`${slackEscape(s.id)}\` ${s.state}${s.reason ? `: ${slackEscape(s.reason)}` : ''}`);
+  const lines = stacks
+    .slice(0, SLACK_STACK_LINES)
+    .map((s) => `• \`${slackEscape(s.id)}\` ${s.state}${s.reason ? `: ${slackEscape(s.reason)}` : ''}`);
   if (stacks.length > SLACK_STACK_LINES) lines.push(`… and ${stacks.length - SLACK_STACK_LINES} more`);
-  const blocks: SlackMessage['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${ICONS[input.event]} *${slackEscape(input.summary)}*`) } }];
+  const blocks: SlackMessage['blocks'] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${ICONS[input.event]} *${slackEscape(input.summary)}*`) } },
+  ];
   if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n')) } });
   blocks.push({
     type: 'context',

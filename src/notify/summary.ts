@@ -13,7 +13,13 @@ export function countStates(stacks: readonly NotificationStack[]): string {
 export function endSummary(cascadeId: string, root: string, stacks: readonly NotificationStack[]): string {
   const failed = stacks.filter((stack) => stack.state === 'failed');
   const verb = failed.length > 0 ? 'failed' : 'completed';
-  const which = failed.length > 0 ? ` (${failed.slice(0, 5).map((s) => `${s.id}: ${s.reason ?? 'failed'}`).join('; ')}${failed.length > 5 ? '; …' : ''})` : '';
+  const which =
+    failed.length > 0
+      ? ` (${failed
+          .slice(0, 5)
+          .map((s) => `${s.id}: ${s.reason ?? 'failed'}`)
+          .join('; ')}${failed.length > 5 ? '; …' : ''})`
+      : '';
   return `${cascadeId} from ${root} ${verb}: ${countStates(stacks)}${which}`;
 }
 

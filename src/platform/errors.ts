@@ -25,7 +25,12 @@ export class PlatformError extends Error {
   /** Whether Temporal should try again: only transient errors. */
   readonly retryable: boolean;
 
-  constructor(message: string, readonly kind: PlatformErrorKind, readonly context: PlatformErrorContext, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly kind: PlatformErrorKind,
+    readonly context: PlatformErrorContext,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
     this.retryable = kind === 'transient';
@@ -35,6 +40,9 @@ export class PlatformError extends Error {
 /** A unit of a platform this worker has no settings for (`tfc:<workspace>` without TFC_TOKEN/TFC_ORGANIZATION). */
 export class PlatformNotConfiguredError extends PlatformError {
   constructor(unit: string) {
-    super(`unit ${unit} belongs to HCP Terraform, which is not configured: set TFC_TOKEN and TFC_ORGANIZATION`, 'refused', { operation: 'route', stackId: unit });
+    super(`unit ${unit} belongs to HCP Terraform, which is not configured: set TFC_TOKEN and TFC_ORGANIZATION`, 'refused', {
+      operation: 'route',
+      stackId: unit,
+    });
   }
 }

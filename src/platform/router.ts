@@ -42,7 +42,12 @@ export async function listCandidateUnits(platforms: Platforms, unit: string): Pr
 }
 
 function configured(platforms: Platforms): [PlatformName, PlatformApi][] {
-  return platforms.tfc ? [['spacelift', platforms.spacelift], ['tfc', platforms.tfc]] : [['spacelift', platforms.spacelift]];
+  return platforms.tfc
+    ? [
+        ['spacelift', platforms.spacelift],
+        ['tfc', platforms.tfc],
+      ]
+    : [['spacelift', platforms.spacelift]];
 }
 
 /** A platform's units with unit IDs (`tfc:<workspace>`); Spacelift stacks keep theirs. */

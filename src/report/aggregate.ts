@@ -57,13 +57,18 @@ export class ReportBuilder {
     if (cascade.source === 'none') this.unreadable += 1;
     if (cascade.source === 'audit') this.fromAuditLog += 1;
     if (cascade.outcome !== 'running') this.durations.add(cascade.durationMs);
-    this.slowest = keepTop([...this.slowest, cascade], this.options.top, (a, b) => b.durationMs - a.durationMs || compare(a.workflowId, b.workflowId));
+    this.slowest = keepTop(
+      [...this.slowest, cascade],
+      this.options.top,
+      (a, b) => b.durationMs - a.durationMs || compare(a.workflowId, b.workflowId),
+    );
     for (const stack of cascade.stacks) {
       const book = this.bookOf(stack.id);
       book.cascades += 1;
       if (stack.run === 'triggered') book.triggered += 1;
       if (stack.run === 'joined') book.joined += 1;
-      if (stack.state === 'finished' || stack.state === 'failed' || stack.state === 'skipped' || stack.state === 'cancelled') book[stack.state] += 1;
+      if (stack.state === 'finished' || stack.state === 'failed' || stack.state === 'skipped' || stack.state === 'cancelled')
+        book[stack.state] += 1;
       const inSpacelift = stack.split.queued + stack.split.running;
       if (stack.endedAt !== undefined && stack.run !== undefined && inSpacelift > 0) {
         book.run.add(inSpacelift);
@@ -85,7 +90,11 @@ export class ReportBuilder {
     return {
       schemaVersion: 1,
       generatedAt: new Date(this.options.until).toISOString(),
-      window: { since: new Date(this.options.since).toISOString(), until: new Date(this.options.until).toISOString(), ...(this.options.root ? { root: this.options.root } : {}) },
+      window: {
+        since: new Date(this.options.since).toISOString(),
+        until: new Date(this.options.until).toISOString(),
+        ...(this.options.root ? { root: this.options.root } : {}),
+      },
       stuckAfterMs: this.options.stuckAfterMs,
       cascades: {
         total: this.total,
@@ -97,9 +106,20 @@ export class ReportBuilder {
       },
       slowest: this.slowest,
       stacks: rows,
-      slowestStacks: rows.filter((r) => r.runP95 !== null).sort((a, b) => (b.runP95 ?? 0) - (a.runP95 ?? 0) || compare(a.id, b.id)).slice(0, top),
-      mostBlocking: rows.filter((r) => r.blockedOthersMs > 0).sort((a, b) => b.blockedOthersMs - a.blockedOthersMs || compare(a.id, b.id)).slice(0, top),
-      stuck: { cascades: this.stuckCascades, stacks: this.stuckStacks, moreCascades: this.moreStuckCascades, moreStacks: this.moreStuckStacks },
+      slowestStacks: rows
+        .filter((r) => r.runP95 !== null)
+        .sort((a, b) => (b.runP95 ?? 0) - (a.runP95 ?? 0) || compare(a.id, b.id))
+        .slice(0, top),
+      mostBlocking: rows
+        .filter((r) => r.blockedOthersMs > 0)
+        .sort((a, b) => b.blockedOthersMs - a.blockedOthersMs || compare(a.id, b.id))
+        .slice(0, top),
+      stuck: {
+        cascades: this.stuckCascades,
+        stacks: this.stuckStacks,
+        moreCascades: this.moreStuckCascades,
+        moreStacks: this.moreStuckStacks,
+      },
       notes: this.notes,
     };
   }
@@ -123,7 +143,11 @@ export class ReportBuilder {
         ageMs: until - stack.waitingSince.at,
         reason: stuckReason(cascade, stack.id),
       };
-      const kept = keepTop([...this.stuckStacks, stuck], stuckLimit, (a, b) => b.ageMs - a.ageMs || compare(a.workflowId, b.workflowId) || compare(a.stackId, b.stackId));
+      const kept = keepTop(
+        [...this.stuckStacks, stuck],
+        stuckLimit,
+        (a, b) => b.ageMs - a.ageMs || compare(a.workflowId, b.workflowId) || compare(a.stackId, b.stackId),
+      );
       this.moreStuckStacks += this.stuckStacks.length + 1 - kept.length;
       this.stuckStacks = kept;
     }
@@ -132,7 +156,20 @@ export class ReportBuilder {
   private bookOf(id: string): StackBook {
     let book = this.stacks.get(id);
     if (!book) {
-      book = { cascades: 0, triggered: 0, joined: 0, finished: 0, failed: 0, skipped: 0, cancelled: 0, run: new QuantileSketch(), queuedTotal: 0, queuedCount: 0, blockedOthersMs: 0, blockedCascades: 0 };
+      book = {
+        cascades: 0,
+        triggered: 0,
+        joined: 0,
+        finished: 0,
+        failed: 0,
+        skipped: 0,
+        cancelled: 0,
+        run: new QuantileSketch(),
+        queuedTotal: 0,
+        queuedCount: 0,
+        blockedOthersMs: 0,
+        blockedCascades: 0,
+      };
       this.stacks.set(id, book);
     }
     return book;

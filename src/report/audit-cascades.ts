@@ -19,9 +19,14 @@ const STATE_OF: Partial<Record<Decision['decision'], StackState>> = {
  * The decisions of the given cascades, from the audit log and its rotated files (oldest first), in one streaming
  * pass. Lines that are not JSON, or not about these cascades, are passed over.
  */
-export async function readAuditDecisions(config: AuditConfig & { path: string }, cascadeIds: ReadonlySet<string>): Promise<Map<string, { root: string; decisions: Decision[] }>> {
+export async function readAuditDecisions(
+  config: AuditConfig & { path: string },
+  cascadeIds: ReadonlySet<string>,
+): Promise<Map<string, { root: string; decisions: Decision[] }>> {
   const found = new Map<string, { root: string; decisions: Decision[] }>();
-  const files = [...Array.from({ length: config.keep }, (_, i) => `${config.path}.${config.keep - i}`), config.path].filter((file) => existsSync(file));
+  const files = [...Array.from({ length: config.keep }, (_, i) => `${config.path}.${config.keep - i}`), config.path].filter((file) =>
+    existsSync(file),
+  );
   for (const file of files) {
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     for await (const line of lines) {
@@ -45,7 +50,14 @@ export function statusFromDecisions(root: string, decisions: readonly Decision[]
   for (const decision of decisions) {
     const state = STATE_OF[decision.decision];
     if (!state) continue;
-    const stack = stacks.get(decision.stackId) ?? { id: decision.stackId, name: decision.stackId, wave: 0, parents: [], state, timeline: [] };
+    const stack = stacks.get(decision.stackId) ?? {
+      id: decision.stackId,
+      name: decision.stackId,
+      wave: 0,
+      parents: [],
+      state,
+      timeline: [],
+    };
     stack.state = state;
     stack.timeline?.push({ state, at: decision.at });
     if (decision.runId) stack.runId = decision.runId;
@@ -60,7 +72,13 @@ type AuditLine = Decision & { cascadeId: string; root: string; rootRunId?: strin
 function parseLine(line: string): AuditLine | undefined {
   try {
     const value = JSON.parse(line) as Partial<AuditLine>;
-    if (typeof value.cascadeId !== 'string' || typeof value.stackId !== 'string' || typeof value.at !== 'string' || typeof value.decision !== 'string') return undefined;
+    if (
+      typeof value.cascadeId !== 'string' ||
+      typeof value.stackId !== 'string' ||
+      typeof value.at !== 'string' ||
+      typeof value.decision !== 'string'
+    )
+      return undefined;
     return value as AuditLine;
   } catch {
     return undefined;

@@ -16,7 +16,10 @@ export interface BuildOptions extends ReportOptions {
  * Reads the cascades one at a time into the report. Cascades without a status are looked up in the audit log at
  * the end (at most AUDIT_LOOKUP_LIMIT of them are held for that); every other cascade is counted and let go.
  */
-export async function buildReport(records: AsyncIterable<CascadeRecord>, options: BuildOptions): Promise<{ report: Report; slowest?: CascadeSummary }> {
+export async function buildReport(
+  records: AsyncIterable<CascadeRecord>,
+  options: BuildOptions,
+): Promise<{ report: Report; slowest?: CascadeSummary }> {
   const builder = new ReportBuilder(options);
   const auditPath = readableAuditLog(options.audit, (note) => builder.note(note));
   const missing: CascadeRecord[] = [];
@@ -27,7 +30,8 @@ export async function buildReport(records: AsyncIterable<CascadeRecord>, options
   };
   for await (const record of records) {
     if (record.source === 'none') {
-      if (record.unreadable) builder.note(`${record.unreadable}: ${record.execution.toLowerCase()} cascades without a result are counted without their stacks`);
+      if (record.unreadable)
+        builder.note(`${record.unreadable}: ${record.execution.toLowerCase()} cascades without a result are counted without their stacks`);
       if (auditPath && missing.length < AUDIT_LOOKUP_LIMIT) {
         missing.push(record);
         continue;
@@ -53,7 +57,9 @@ function readableAuditLog(audit: AuditConfig | undefined, note: (text: string) =
     accessSync(audit.path, constants.R_OK);
     return audit.path;
   } catch (err) {
-    note(`audit log ${audit.path} not readable (${(err as NodeJS.ErrnoException).code ?? 'error'}): cascades without a status are counted without their stacks`);
+    note(
+      `audit log ${audit.path} not readable (${(err as NodeJS.ErrnoException).code ?? 'error'}): cascades without a status are counted without their stacks`,
+    );
     return undefined;
   }
 }

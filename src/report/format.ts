@@ -16,14 +16,18 @@ export function formatPercent(rate: number | null): string {
 
 /** `2026-01-05 10:00:03Z`: UTC, to the second. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** `--since 7d` / `--stuck-after 6h`: a number and a unit (s, m, h, d, w); throws with the option and value. */
 export function parseSpan(option: string, value: string): number {
   const match = /^(\d+)(s|m|h|d|w)$/.exec(value.trim());
   const units = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000, w: 604_800_000 } as const;
-  if (!match || Number(match[1]) === 0) throw new SpanError(`--${option} must be a number and a unit (s, m, h, d, w), e.g. 7d or 6h, got '${value}'`);
+  if (!match || Number(match[1]) === 0)
+    throw new SpanError(`--${option} must be a number and a unit (s, m, h, d, w), e.g. 7d or 6h, got '${value}'`);
   return Number(match[1]) * units[match[2] as keyof typeof units];
 }
 

@@ -44,7 +44,8 @@ export async function* readCascades(session: TemporalSession, window: ReadWindow
     };
     const handle = session.client.workflow.getHandle(info.workflowId, info.runId);
     try {
-      if (info.status.name === 'COMPLETED') return { ...base, status: (await session.call(() => handle.result())) as CascadeStatus, source: 'temporal' };
+      if (info.status.name === 'COMPLETED')
+        return { ...base, status: (await session.call(() => handle.result())) as CascadeStatus, source: 'temporal' };
       if (noWorker) return { ...base, source: 'none', unreadable: noWorker };
       return { ...base, status: await session.call(() => handle.query(cascadeStatusQuery)), source: 'temporal' };
     } catch (err) {
@@ -72,7 +73,10 @@ export async function* mapConcurrently<T, R>(source: AsyncIterable<T>, limit: nu
         break;
       }
       const key = next++;
-      running.set(key, fn(item.value).then((result) => ({ key, result })));
+      running.set(
+        key,
+        fn(item.value).then((result) => ({ key, result })),
+      );
     }
     if (running.size === 0) return;
     const { key, result } = await Promise.race(running.values());

@@ -20,9 +20,15 @@ export function renderHtml(report: Report, cascade: CascadeSummary | undefined):
     '</head>',
     '<body>',
     '<h1>Cascade report</h1>',
-    `<ul class="summary">${summaryLines(report).map((line) => `<li>${escapeXml(line)}</li>`).join('')}</ul>`,
+    `<ul class="summary">${summaryLines(report)
+      .map((line) => `<li>${escapeXml(line)}</li>`)
+      .join('')}</ul>`,
     ...(cascade
-      ? [`<section id="timeline"><h2>Timeline of ${escapeXml(cascade.workflowId)}</h2>`, `<figure>${renderTimelineSvg(cascade)}</figure>`, '</section>']
+      ? [
+          `<section id="timeline"><h2>Timeline of ${escapeXml(cascade.workflowId)}</h2>`,
+          `<figure>${renderTimelineSvg(cascade)}</figure>`,
+          '</section>',
+        ]
       : []),
     ...reportSections(report).map(htmlTable),
     '</body>',
@@ -34,7 +40,8 @@ export function renderHtml(report: Report, cascade: CascadeSummary | undefined):
 function htmlTable(section: Section): string {
   const head = `<h2>${escapeXml(section.title)}</h2>`;
   if (section.rows.length === 0) return `<section>${head}<p class="empty">${escapeXml(section.empty)}</p></section>`;
-  const cell = (tag: 'th' | 'td', text: string, i: number) => `<${tag}${section.numeric.includes(i) ? ' class="num"' : ''}>${escapeXml(text)}</${tag}>`;
+  const cell = (tag: 'th' | 'td', text: string, i: number) =>
+    `<${tag}${section.numeric.includes(i) ? ' class="num"' : ''}>${escapeXml(text)}</${tag}>`;
   return [
     `<section>${head}<table>`,
     `<thead><tr>${section.columns.map((c, i) => cell('th', c, i)).join('')}</tr></thead>`,

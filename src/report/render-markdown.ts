@@ -16,7 +16,11 @@ function markdownTable(section: Section): string[] {
   const lines = [`## ${escapeCell(section.title)}`, ''];
   if (section.rows.length === 0) return [...lines, `_${section.empty}_`];
   const row = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
-  lines.push(row(section.columns), `| ${section.columns.map((_, i) => (section.numeric.includes(i) ? '---:' : '---')).join(' | ')} |`, ...section.rows.map(row));
+  lines.push(
+    row(section.columns),
+    `| ${section.columns.map((_, i) => (section.numeric.includes(i) ? '---:' : '---')).join(' | ')} |`,
+    ...section.rows.map(row),
+  );
   if (section.footnote) lines.push('', section.footnote);
   return lines;
 }

@@ -19,7 +19,9 @@ const OUTCOME_ORDER = ['completed', 'failed', 'running', 'cancelled', 'terminate
 /** Lines of the report's head: the window, cascades by outcome, durations, notes. */
 export function summaryLines(report: Report): string[] {
   const { cascades } = report;
-  const outcomes = OUTCOME_ORDER.filter((o) => cascades.byOutcome[o]).map((o) => `${cascades.byOutcome[o]} ${o}`).join(', ');
+  const outcomes = OUTCOME_ORDER.filter((o) => cascades.byOutcome[o])
+    .map((o) => `${cascades.byOutcome[o]} ${o}`)
+    .join(', ');
   return [
     `window: ${formatTime(Date.parse(report.window.since))} to ${formatTime(Date.parse(report.window.until))}${report.window.root ? `, root ${report.window.root}` : ''}`,
     `cascades: ${cascades.total}${outcomes ? ` (${outcomes})` : ''}`,
@@ -31,7 +33,13 @@ export function summaryLines(report: Report): string[] {
 }
 
 export function reportSections(report: Report): Section[] {
-  return [slowestCascades(report), ...(report.slowest[0] ? [cascadeStacks(report.slowest[0])] : []), slowestStacks(report), mostBlocking(report), ...stuck(report)];
+  return [
+    slowestCascades(report),
+    ...(report.slowest[0] ? [cascadeStacks(report.slowest[0])] : []),
+    slowestStacks(report),
+    mostBlocking(report),
+    ...stuck(report),
+  ];
 }
 
 function slowestCascades(report: Report): Section {
@@ -39,7 +47,13 @@ function slowestCascades(report: Report): Section {
     title: 'Slowest cascades',
     columns: ['cascade', 'outcome', 'duration', 'critical path', 'path time'],
     numeric: [2, 4],
-    rows: report.slowest.map((c) => [c.workflowId, c.outcome, formatDuration(c.durationMs), pathText(c), formatDuration(c.criticalPath.durationMs)]),
+    rows: report.slowest.map((c) => [
+      c.workflowId,
+      c.outcome,
+      formatDuration(c.durationMs),
+      pathText(c),
+      formatDuration(c.criticalPath.durationMs),
+    ]),
     empty: 'no cascades in this window',
   };
 }
@@ -62,7 +76,15 @@ function slowestStacks(report: Report): Section {
     title: 'Slowest stacks (time in Spacelift: queued + running)',
     columns: ['stack', 'runs', 'joined', 'success', 'p50', 'p95', 'queued (mean)'],
     numeric: [1, 2, 3, 4, 5, 6],
-    rows: report.slowestStacks.map((s) => [s.id, String(s.triggered), String(s.joined), formatPercent(s.successRate), formatDuration(s.runP50), formatDuration(s.runP95), formatDuration(s.queuedMean)]),
+    rows: report.slowestStacks.map((s) => [
+      s.id,
+      String(s.triggered),
+      String(s.joined),
+      formatPercent(s.successRate),
+      formatDuration(s.runP50),
+      formatDuration(s.runP95),
+      formatDuration(s.queuedMean),
+    ]),
     empty: 'no run ended in this window',
   };
 }
@@ -72,7 +94,12 @@ function mostBlocking(report: Report): Section {
     title: 'Most blocking stacks (time other stacks waited for them)',
     columns: ['stack', 'others waited', 'cascades held up', 'success'],
     numeric: [1, 2, 3],
-    rows: report.mostBlocking.map((s) => [s.id, formatDuration(s.blockedOthersMs), String(s.blockedCascades), formatPercent(s.successRate)]),
+    rows: report.mostBlocking.map((s) => [
+      s.id,
+      formatDuration(s.blockedOthersMs),
+      String(s.blockedCascades),
+      formatPercent(s.successRate),
+    ]),
     empty: 'no stack held another one up',
   };
 }

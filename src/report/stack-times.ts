@@ -46,7 +46,8 @@ export function stackTimes(stack: StackStatus, asOf: number, decisions: Readonly
   const first = timeline[0]?.at ?? asOf;
   const last = timeline[timeline.length - 1];
   const settled = last !== undefined && SETTLED.has(last.state);
-  const waiting = last && (WAIT_STATES as readonly string[]).includes(last.state) ? { state: last.state as WaitState, at: last.at } : undefined;
+  const waiting =
+    last && (WAIT_STATES as readonly string[]).includes(last.state) ? { state: last.state as WaitState, at: last.at } : undefined;
   const run = decisions.get(stack.id);
   return {
     id: stack.id,

@@ -43,7 +43,9 @@ export function renderTimelineSvg(cascade: CascadeSummary): string {
   stacks.forEach((stack, row) => {
     const y = AXIS + row * ROW;
     const critical = onPath.has(stack.id);
-    parts.push(`<text x="${LABEL_WIDTH - 6}" y="${y + BAR}" text-anchor="end" font-size="11"${critical ? ' font-weight="bold"' : ''}>${escapeXml(stack.id)}</text>`);
+    parts.push(
+      `<text x="${LABEL_WIDTH - 6}" y="${y + BAR}" text-anchor="end" font-size="11"${critical ? ' font-weight="bold"' : ''}>${escapeXml(stack.id)}</text>`,
+    );
     for (const segment of stack.segments) {
       const width = Math.max(1, x(segment.to) - x(segment.from));
       const stroke = critical && segment.kind === 'running' ? ` stroke="${CRITICAL_OUTLINE}" stroke-width="2"` : '';
@@ -56,7 +58,9 @@ export function renderTimelineSvg(cascade: CascadeSummary): string {
   const legendY = AXIS + stacks.length * ROW + 8;
   SPLIT_KEYS.forEach((kind, i) => {
     const lx = LABEL_WIDTH + i * 105;
-    parts.push(`<rect class="legend" x="${lx}" y="${legendY}" width="10" height="10" fill="${SEGMENT_COLOURS[kind]}"/><text x="${lx + 14}" y="${legendY + 9}" font-size="10">${kind}</text>`);
+    parts.push(
+      `<rect class="legend" x="${lx}" y="${legendY}" width="10" height="10" fill="${SEGMENT_COLOURS[kind]}"/><text x="${lx + 14}" y="${legendY + 9}" font-size="10">${kind}</text>`,
+    );
   });
   const label = `Timeline of ${cascade.workflowId}: ${stacks.length} stacks over ${formatDuration(end - start)}`;
   return [

@@ -29,7 +29,10 @@ export interface ExtractedAssets {
 }
 
 export class AssetExtractionError extends Error {
-  constructor(readonly dir: string, cause: unknown) {
+  constructor(
+    readonly dir: string,
+    cause: unknown,
+  ) {
     super(
       `cannot extract the runtime files to ${dir}: ${(cause as Error).message ?? String(cause)}; ` +
         'set SPACELIFT_CASCADE_CACHE_DIR to a writable directory on a filesystem that allows executable mappings',
@@ -95,7 +98,12 @@ export function extractAssets(source: AssetSource, cacheRoot: string): Extracted
   } catch (err) {
     throw new AssetExtractionError(dir, err);
   }
-  return { dir, workflowBundlePath: join(dir, 'workflow-bundle.js'), tracedWorkflowBundlePath: join(dir, 'workflow-bundle-traced.js'), extracted };
+  return {
+    dir,
+    workflowBundlePath: join(dir, 'workflow-bundle.js'),
+    tracedWorkflowBundlePath: join(dir, 'workflow-bundle-traced.js'),
+    extracted,
+  };
 }
 
 function sizeOf(path: string): number | undefined {

@@ -42,4 +42,3 @@ export async function connectNative(config: TemporalConfig): Promise<NativeConne
     throw new TemporalUnreachableError(config.address, config.namespace, reasonOf(err), { cause: err });
   }
 }
-

@@ -55,7 +55,10 @@ export interface CreateWorkerOptions {
  * workflow interceptors' spans to its exporter; the workflow interceptors themselves are in every bundle.
  */
 export class CascadeWorker {
-  constructor(readonly main: Worker, readonly triggers: Worker) {}
+  constructor(
+    readonly main: Worker,
+    readonly triggers: Worker,
+  ) {}
 
   /** Settles when both have stopped; rejects with the first failure, after stopping the other worker too. */
   async run(): Promise<void> {
@@ -91,7 +94,11 @@ export class CascadeWorker {
 export async function createWorker(options: CreateWorkerOptions): Promise<CascadeWorker> {
   const tracing = installedTracing();
   const activities = createActivities({
-    temporal: new Client({ connection: options.connection, namespace: options.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] } }),
+    temporal: new Client({
+      connection: options.connection,
+      namespace: options.namespace,
+      interceptors: { workflow: tracing?.clientInterceptors ?? [] },
+    }),
     spacelift: options.spacelift,
     ...(options.terraform ? { terraform: options.terraform } : {}),
     ...(options.discovery ? { discovery: options.discovery } : {}),

@@ -2,7 +2,12 @@
 
 /** Temporal could not be reached (or refused us) at the configured address. */
 export class TemporalUnreachableError extends Error {
-  constructor(readonly address: string, readonly namespace: string, readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly address: string,
+    readonly namespace: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`cannot reach Temporal at ${address} (namespace ${namespace}): ${reason}`, options);
     this.name = 'TemporalUnreachableError';
   }
@@ -10,7 +15,11 @@ export class TemporalUnreachableError extends Error {
 
 /** Spacelift answered, but does not accept the configured API key. */
 export class SpaceliftCredentialsError extends Error {
-  constructor(readonly endpoint: string, readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly endpoint: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Spacelift rejected the API key for ${endpoint}: ${reason}`, options);
     this.name = 'SpaceliftCredentialsError';
   }

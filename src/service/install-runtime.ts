@@ -8,14 +8,17 @@ import { TEMPORAL_METRICS_BUFFER_SIZE } from '../metrics';
  * warning that it polls no workflow tasks says nothing an operator should act on.
  */
 function isExpected(entry: LogEntry): boolean {
-  return entry.message === 'No workflows registered, not polling for workflow tasks' && String(entry.meta?.taskQueue ?? '').endsWith('-triggers');
+  return (
+    entry.message === 'No workflows registered, not polling for workflow tasks' && String(entry.meta?.taskQueue ?? '').endsWith('-triggers')
+  );
 }
 
 /** SDK and core log entries, as lines of our logger (one JSON object each, secrets scrubbed). */
 export function forwardTo(logger: Logger): (entry: LogEntry) => void {
   return (entry) => {
     if (isExpected(entry)) return;
-    const log = entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : entry.level === 'INFO' ? logger.info : logger.debug;
+    const log =
+      entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : entry.level === 'INFO' ? logger.info : logger.debug;
     try {
       log(entry.message, { source: 'temporal', ...entry.meta });
     } catch {

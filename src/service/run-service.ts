@@ -47,7 +47,8 @@ async function startWorkerRole(config: ConfigWithSpacelift, logger: Logger): Pro
   await checkSpaceliftAtStart(config, logger);
   const { metricsBuffer } = installRuntime(logger, config.logLevel);
   const metrics = createCascadeMetrics({ processMetrics: true, temporal: metricsBuffer });
-  const metricsServer = config.metricsPort !== undefined ? await serveMetrics(metrics, { host: config.webhook.host, port: config.metricsPort }) : undefined;
+  const metricsServer =
+    config.metricsPort !== undefined ? await serveMetrics(metrics, { host: config.webhook.host, port: config.metricsPort }) : undefined;
   const worker = startWorker(config, logger.child({ component: 'worker' }), metrics);
   const url = metricsServer && `http://${metricsServer.address.host}:${metricsServer.address.port}/metrics`;
   return {
@@ -69,14 +70,18 @@ async function startWebhookRole(config: Config, logger: Logger): Promise<Started
   warnIfUnsigned(config, logger);
   warnIfCascadeRunsUnrecognisable(config, logger);
   const listener = await startListener({ config, logger, metrics: createCascadeMetrics({ processMetrics: true }) });
-  return { about: { host: listener.address.host, port: listener.address.port, ...temporalAbout(config) }, stop: (graceMs) => listener.close(graceMs) };
+  return {
+    about: { host: listener.address.host, port: listener.address.port, ...temporalAbout(config) },
+    stop: (graceMs) => listener.close(graceMs),
+  };
 }
 
 type ServiceInput = { env: Env; flags: LoadConfigFlags };
 
 export const runServe = (input: ServiceInput): Promise<ServiceEnd> => runRole(loadConfig({ ...input, role: 'serve' }), startServeRole);
 export const runWorker = (input: ServiceInput): Promise<ServiceEnd> => runRole(loadConfig({ ...input, role: 'worker' }), startWorkerRole);
-export const runWebhook = (input: ServiceInput): Promise<ServiceEnd> => runRole(loadConfig({ ...input, role: 'webhook' }), startWebhookRole);
+export const runWebhook = (input: ServiceInput): Promise<ServiceEnd> =>
+  runRole(loadConfig({ ...input, role: 'webhook' }), startWebhookRole);
 
 /**
  * The service's composition root: logger, tracing and signals, then the role's components, until SIGTERM/SIGINT or
@@ -88,8 +93,17 @@ async function runRole<C extends Config>(config: C, start: (config: C, logger: L
   const tracing = await startConfiguredTracing(config, logger);
   try {
     const role = await start(config, logger);
-    void Promise.resolve(role.started).then(() => logger.info('ready', role.about), () => undefined);
-    return await runUntilSignal({ shutdown, logger, graceMs: config.shutdownGraceMs, failed: role.failed, stop: () => role.stop(config.shutdownGraceMs) });
+    void Promise.resolve(role.started).then(
+      () => logger.info('ready', role.about),
+      () => undefined,
+    );
+    return await runUntilSignal({
+      shutdown,
+      logger,
+      graceMs: config.shutdownGraceMs,
+      failed: role.failed,
+      stop: () => role.stop(config.shutdownGraceMs),
+    });
   } finally {
     shutdown.dispose();
     await tracing?.shutdown();

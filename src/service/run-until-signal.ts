@@ -22,7 +22,7 @@ export async function runUntilSignal(options: {
   const ending = await Promise.race([
     options.shutdown.received.then((signal) => ({ signal, error: undefined })),
     (options.failed ?? new Promise<never>(() => undefined)).then(
-      () => ({ signal: undefined, error: new Error('worker stopped unexpectedly') as unknown }),
+      () => ({ signal: undefined, error: new Error('worker stopped unexpectedly') }),
       (error: unknown) => ({ signal: undefined, error }),
     ),
   ]);

@@ -36,7 +36,11 @@ export async function startListener(options: {
 }): Promise<RunningListener> {
   const { config, logger, metrics } = options;
   const connection = lazyClient(config.temporal);
-  const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: installedTracing()?.clientInterceptors ?? [] } });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    interceptors: { workflow: installedTracing()?.clientInterceptors ?? [] },
+  });
   const probe = createTemporalProbe(connection, config.temporal.address);
   const routeToMonitor = createMonitorRouter(client);
   const startSettings = { taskQueue: config.temporal.taskQueue, cascade: config.cascade };
@@ -47,7 +51,8 @@ export async function startListener(options: {
     logger: logger.child({ component: 'webhook' }),
     startCascade: (request: StartCascadeRequest) =>
       connection.withDeadline(Date.now() + START_DEADLINE_MS, () => startCascade(client, startSettings, request)),
-    routeRunState: (update: RunStateUpdate, mode: RouteMode) => connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(update, mode)),
+    routeRunState: (update: RunStateUpdate, mode: RouteMode) =>
+      connection.withDeadline(Date.now() + ROUTE_DEADLINE_MS, () => routeToMonitor(update, mode)),
     ...(ownTrigger !== undefined ? { cascadeTriggeredBy: ownTrigger } : {}),
     watchesRuns: config.cascade.mode === 'graph',
     isReady: async () => {

@@ -16,7 +16,11 @@ export interface ServeRuntime {
  * /readyz and webhooks answer 503 with the reason until Temporal answers and the worker is RUNNING. The worker
  * connects in the background, retrying until it can (`worker.started`).
  */
-export async function startServe(config: Config & { spacelift: SpaceliftConfig }, logger: Logger, metrics: CascadeMetrics): Promise<ServeRuntime> {
+export async function startServe(
+  config: Config & { spacelift: SpaceliftConfig },
+  logger: Logger,
+  metrics: CascadeMetrics,
+): Promise<ServeRuntime> {
   const listener = await startListener({ config, logger, metrics, workerReady: () => worker.readiness() });
   const worker = startWorker(config, logger.child({ component: 'worker' }), metrics);
   return {

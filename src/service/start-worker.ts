@@ -26,7 +26,9 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-type WorkerConfig = Pick<Config, 'temporal' | 'shutdownGraceMs' | 'cascade' | 'notify' | 'audit' | 'terraform'> & { spacelift: SpaceliftConfig };
+type WorkerConfig = Pick<Config, 'temporal' | 'shutdownGraceMs' | 'cascade' | 'notify' | 'audit' | 'terraform'> & {
+  spacelift: SpaceliftConfig;
+};
 
 const RUNNING_WAIT_MS = 15_000;
 /** Reconnection backoff while Temporal is unreachable: 1 s, 2 s, 4 s … at most 30 s, for as long as it takes. */
@@ -54,7 +56,11 @@ export function startWorker(config: WorkerConfig, logger: Logger, metrics: Casca
       await waitUntilRunning(worker, run);
       state = { ready: true };
       markStarted();
-      logger.info('worker running', { temporal: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
+      logger.info('worker running', {
+        temporal: config.temporal.address,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+      });
       await run;
     } finally {
       await session.close();
@@ -97,7 +103,9 @@ async function connectUntilStopped(
     } catch (err) {
       if (!isUnreachable(err)) {
         // Temporal answered, and said no (an unknown namespace, say): retrying the same request will not help.
-        throw new TemporalUnreachableError(config.temporal.address, config.temporal.namespace, `worker could not start: ${reasonOf(err)}`, { cause: err });
+        throw new TemporalUnreachableError(config.temporal.address, config.temporal.namespace, `worker could not start: ${reasonOf(err)}`, {
+          cause: err,
+        });
       }
       const retryInMs = Math.min(RETRY_FIRST_MS * 2 ** (attempt - 1), RETRY_MAX_MS);
       const reason = reasonOf(err);

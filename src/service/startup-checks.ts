@@ -18,7 +18,7 @@ export function warnIfUnsigned(config: Config, logger: Logger): void {
 export function warnIfCascadeRunsUnrecognisable(config: Config, logger: Logger): void {
   if (config.cascade.mode === 'graph' && !config.cascadeKeyId) {
     logger.warn(
-      'CASCADE_MODE is graph but the listener has no SPACELIFT_API_KEY_ID: give it the worker\'s key ID (not a secret; the endpoint and secret are not needed), ' +
+      "CASCADE_MODE is graph but the listener has no SPACELIFT_API_KEY_ID: give it the worker's key ID (not a secret; the endpoint and secret are not needed), " +
         'so a run a cascade triggered can never start another cascade and each webhook costs one Temporal call',
     );
   }
@@ -34,6 +34,9 @@ export async function checkSpaceliftAtStart(config: { spacelift: SpaceliftConfig
     logger.info('spacelift credentials OK', { endpoint: config.spacelift.endpoint, viewer });
   } catch (err) {
     if (err instanceof SpaceliftCredentialsError) throw err;
-    logger.warn('could not verify Spacelift credentials at start; continuing', { endpoint: config.spacelift.endpoint, error: describeError(err) });
+    logger.warn('could not verify Spacelift credentials at start; continuing', {
+      endpoint: config.spacelift.endpoint,
+      error: describeError(err),
+    });
   }
 }

@@ -41,7 +41,8 @@ export async function withTemporal<T>(config: TemporalConfig, fn: (session: Temp
       try {
         return await call(() => handle.describe());
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new Error(`workflow ${handle.workflowId} not found in namespace ${config.namespace}`, { cause: err });
+        if (err instanceof WorkflowNotFoundError)
+          throw new Error(`workflow ${handle.workflowId} not found in namespace ${config.namespace}`, { cause: err });
         throw err;
       }
     },
@@ -74,5 +75,7 @@ function isUnavailable(err: unknown): boolean {
  * deadline passed, or the server gave up first because no worker has polled the task queue lately.
  */
 export function noWorkerAnswered(err: unknown): boolean {
-  return isGrpcDeadlineError(err) || grpcCause(err, (code, details) => code === GRPC_FAILED_PRECONDITION && /no poller seen/i.test(details));
+  return (
+    isGrpcDeadlineError(err) || grpcCause(err, (code, details) => code === GRPC_FAILED_PRECONDITION && /no poller seen/i.test(details))
+  );
 }

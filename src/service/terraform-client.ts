@@ -22,7 +22,12 @@ export function createTerraformClient(config: Pick<Config, 'terraform'>, logger:
  * Every unit `plan` and `graph` draw: the Spacelift stacks and, when configured, the HCP Terraform workspaces as
  * `tfc:<workspace>`. Closes both clients.
  */
-export async function readAllUnits(config: Pick<Config, 'terraform'>, spacelift: SpaceliftClient, logger: Logger, onPage?: (count: number) => void): Promise<Stack[]> {
+export async function readAllUnits(
+  config: Pick<Config, 'terraform'>,
+  spacelift: SpaceliftClient,
+  logger: Logger,
+  onPage?: (count: number) => void,
+): Promise<Stack[]> {
   const terraform = createTerraformClient(config, logger);
   try {
     const [stacks, workspaces] = await Promise.all([spacelift.listAllStacks(onPage), terraform ? terraform.listAllStacks() : []]);

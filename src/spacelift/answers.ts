@@ -5,7 +5,6 @@
 import type { GraphQLErrorItem, RunNode, StackNode } from './queries';
 import type { Run, Stack } from '../platform/types';
 
-
 /**
  * GraphQL errors that say the server failed rather than refused, so asking again may work. Spacelift's messages
  * for these are not documented; these are the phrasings of its GraphQL server's upstream (graph-gophers/graphql-go:

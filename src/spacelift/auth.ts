@@ -125,7 +125,11 @@ export class SpaceliftSession {
     }
     const grant = toGrant(data.apiKeyUser, this.now());
     if (!grant) throw new SpaceliftAuthError(`API key ${keyId} was not exchanged: apiKeyUser answered no jwt`, context);
-    this.log.debug('spacelift API key exchanged', { apiKeyId: keyId, validUntil: grant.validUntil, assumed: data.apiKeyUser.validUntil === null });
+    this.log.debug('spacelift API key exchanged', {
+      apiKeyId: keyId,
+      validUntil: grant.validUntil,
+      assumed: data.apiKeyUser.validUntil === null,
+    });
     return grant;
   }
 }

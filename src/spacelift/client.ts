@@ -11,11 +11,30 @@ import { collectRunsSince, type RunPage } from '../platform/runs-since';
 import type { PlatformApi, Run, Stack } from '../platform/types';
 import { toRun, toStack } from './answers';
 import { SpaceliftSession } from './auth';
-import { SpaceliftAuthError, SpaceliftError, SpaceliftNotFoundError, SpaceliftRefusedError, SpaceliftTransientError, type SpaceliftErrorContext } from './errors';
 import {
-  GET_RUN, LIST_RUNS, RUN_CANCEL, RUN_DISCARD, RUN_TRIGGER, SEARCH_STACKS, VIEWER, labelPredicates,
-  type RunStopResponse, type RunTriggerResponse, type SearchInput, type SearchStacksResponse, type StackRunResponse,
-  type StackRunsResponse, type ViewerResponse,
+  SpaceliftAuthError,
+  SpaceliftError,
+  SpaceliftNotFoundError,
+  SpaceliftRefusedError,
+  SpaceliftTransientError,
+  type SpaceliftErrorContext,
+} from './errors';
+import {
+  GET_RUN,
+  LIST_RUNS,
+  RUN_CANCEL,
+  RUN_DISCARD,
+  RUN_TRIGGER,
+  SEARCH_STACKS,
+  VIEWER,
+  labelPredicates,
+  type RunStopResponse,
+  type RunTriggerResponse,
+  type SearchInput,
+  type SearchStacksResponse,
+  type StackRunResponse,
+  type StackRunsResponse,
+  type ViewerResponse,
 } from './queries';
 import { describe, SpaceliftTransport } from './transport';
 import { isOwnTrigger } from './triggered-by';
@@ -59,8 +78,18 @@ export class SpaceliftClient implements PlatformApi {
     this.pageSize = positiveInt('pageSize', options.pageSize ?? DEFAULT_PAGE_SIZE);
     this.discovery = options.discovery ?? 'scan';
     this.log = options.logger ?? silentLogger;
-    this.transport = new SpaceliftTransport({ endpoint: options.endpoint, timeoutMs, logger: this.log, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
-    this.session = new SpaceliftSession(this.transport, { id: options.apiKeyId, secret: options.apiKeySecret }, this.log, options.now ?? Date.now);
+    this.transport = new SpaceliftTransport({
+      endpoint: options.endpoint,
+      timeoutMs,
+      logger: this.log,
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    });
+    this.session = new SpaceliftSession(
+      this.transport,
+      { id: options.apiKeyId, secret: options.apiKeySecret },
+      this.log,
+      options.now ?? Date.now,
+    );
   }
 
   async listCandidateDependents(stackId: string): Promise<Stack[]> {
@@ -117,7 +146,8 @@ export class SpaceliftClient implements PlatformApi {
       return { runs, next: oldest === undefined || oldest === before ? undefined : oldest };
     };
     const { runs, complete } = await collectRunsSince(since, null, fetchPage, MAX_RUN_PAGES);
-    if (!complete) this.log.warn('spacelift runs since the trigger decision fill more pages than are read', { ...context, since, pages: MAX_RUN_PAGES });
+    if (!complete)
+      this.log.warn('spacelift runs since the trigger decision fill more pages than are read', { ...context, since, pages: MAX_RUN_PAGES });
     return runs;
   }
 

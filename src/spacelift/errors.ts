@@ -23,7 +23,11 @@ export class SpaceliftTransientError extends SpaceliftError {
  * `reason` is the server's own message.
  */
 export class SpaceliftRefusedError extends SpaceliftError {
-  constructor(message: string, context: SpaceliftErrorContext, readonly reason: string) {
+  constructor(
+    message: string,
+    context: SpaceliftErrorContext,
+    readonly reason: string,
+  ) {
     super(message, 'refused', context);
   }
 }

@@ -7,7 +7,7 @@ import type { SchemaName } from './validate';
 
 /** Names used in logs, error contexts and the fake server's fault injection. */
 export type SpaceliftOperation =
-  | 'apiKeyUser' | 'searchStacks' | 'runTrigger' | 'getRun' | 'listRuns' | 'viewer' | 'runCancel' | 'runDiscard';
+  'apiKeyUser' | 'searchStacks' | 'runTrigger' | 'getRun' | 'listRuns' | 'viewer' | 'runCancel' | 'runDiscard';
 
 const STACK_FIELDS = 'id name labels state isDisabled lockedBy branch attachedContexts { contextId contextName priority }';
 const RUN_FIELDS = 'id branch state type createdAt triggeredBy delta { addCount changeCount deleteCount resources }';

@@ -6,7 +6,14 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { Logger } from '../log/logger';
 import { classifyGraphQLErrors } from './answers';
-import { SpaceliftAuthError, SpaceliftError, SpaceliftNotFoundError, SpaceliftRefusedError, SpaceliftTransientError, type SpaceliftErrorContext } from './errors';
+import {
+  SpaceliftAuthError,
+  SpaceliftError,
+  SpaceliftNotFoundError,
+  SpaceliftRefusedError,
+  SpaceliftTransientError,
+  type SpaceliftErrorContext,
+} from './errors';
 import type { GraphQLErrorsResponse, OperationSpec } from './queries';
 import { validateResponse } from './validate';
 

@@ -11,10 +11,7 @@ import { SpaceliftSchemaError, type SpaceliftErrorContext } from './errors';
  * pull schemas/ into the program (TS6059). Both src/spacelift and dist/spacelift sit two levels below the repo,
  * so the relative path works from either, and esbuild inlines literal require() calls when bundling.
  */
-const COMPONENT_SCHEMAS: readonly object[] = [
-  require('../../schemas/spacelift-stack.json'),
-  require('../../schemas/spacelift-run.json'),
-];
+const COMPONENT_SCHEMAS: readonly object[] = [require('../../schemas/spacelift-stack.json'), require('../../schemas/spacelift-run.json')];
 
 const RESPONSE_SCHEMAS = {
   'api-key-user': require('../../schemas/spacelift-api-key-user.json') as object,
@@ -41,12 +38,7 @@ export interface ValidateOptions {
 const validators = compileSchemas(COMPONENT_SCHEMAS, RESPONSE_SCHEMAS);
 
 /** Returns `data` typed as T when it matches schema `name`; otherwise throws SpaceliftSchemaError. */
-export function validateResponse<T>(
-  name: SchemaName,
-  data: unknown,
-  context: SpaceliftErrorContext,
-  options: ValidateOptions = {},
-): T {
+export function validateResponse<T>(name: SchemaName, data: unknown, context: SpaceliftErrorContext, options: ValidateOptions = {}): T {
   const validate = validators[name];
   if (validate(data)) return data as T;
   const { path, message } = describeMismatch(context.operation, validate.errors ?? [], data, options.echoValues ?? true);

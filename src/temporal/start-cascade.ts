@@ -31,7 +31,11 @@ const POLL_MAX_MS = 10 * 60_000;
  * modes, and IDs are never reused, so a redelivery (even after the cascade completed) is reported as a duplicate.
  * Any other error propagates: the caller answers 503 and Spacelift redelivers.
  */
-export async function startCascade(client: Client, settings: CascadeStartSettings, request: StartCascadeRequest): Promise<StartCascadeOutcome> {
+export async function startCascade(
+  client: Client,
+  settings: CascadeStartSettings,
+  request: StartCascadeRequest,
+): Promise<StartCascadeOutcome> {
   const workflowId = cascadeWorkflowId(request.stackId, request.runId);
   const { workflowType, args } = cascadeStart(request, settings.cascade);
   try {

@@ -15,7 +15,12 @@ import { runFromResource, stackFromWorkspace } from './mapping';
 import { TERRAFORM_RUN_MESSAGE, TERRAFORM_TRIGGERED_BY, stopRuleOf, type StopRule } from './states';
 import { TerraformTransport, describe, type TransportOptions } from './transport';
 import type {
-  AccountDetailsResponse, RunListResponse, RunShowResponse, WorkspaceListResponse, WorkspaceResource, WorkspaceShowResponse,
+  AccountDetailsResponse,
+  RunListResponse,
+  RunShowResponse,
+  WorkspaceListResponse,
+  WorkspaceResource,
+  WorkspaceShowResponse,
 } from './types';
 
 export interface TerraformClientOptions {
@@ -131,10 +136,14 @@ export class TerraformClient implements PlatformApi {
       const path = `/workspaces/${encodeURIComponent(workspaceId)}/runs?${pageQuery(page, RUN_PAGE_SIZE)}&include=plan`;
       const reply = await this.withWorkspaceId(workspace, () => this.transport.call<RunListResponse>('GET', path, 'run-list', context));
       const next = reply.meta?.pagination?.['next-page'] ?? null;
-      return { runs: reply.data.map((resource) => runFromResource(resource, reply.included)), next: next !== null && next > page ? next : undefined };
+      return {
+        runs: reply.data.map((resource) => runFromResource(resource, reply.included)),
+        next: next !== null && next > page ? next : undefined,
+      };
     };
     const { runs, complete } = await collectRunsSince(since, 1, fetchPage, MAX_RUN_PAGES);
-    if (!complete) this.log.warn('terraform runs since the trigger decision fill more pages than are read', { ...context, since, pages: MAX_RUN_PAGES });
+    if (!complete)
+      this.log.warn('terraform runs since the trigger decision fill more pages than are read', { ...context, since, pages: MAX_RUN_PAGES });
     return runs;
   }
 
@@ -153,7 +162,9 @@ export class TerraformClient implements PlatformApi {
     if (rule === 'stopped') return first.run;
     const refuse = (status: string, why: string): never => {
       throw new TerraformRejectedError(`run ${runId} on workspace ${workspace} could not be stopped: it is ${status} (${why})`, {
-        operation: 'cancelRun', stackId: workspace, runId,
+        operation: 'cancelRun',
+        stackId: workspace,
+        runId,
       });
     };
     if (rule !== 'discard' && rule !== 'cancel') return refuse(first.status, LEFT_ALONE[rule]);
@@ -239,7 +250,7 @@ export class TerraformClient implements PlatformApi {
 
   private async scanOrganization(context: TerraformErrorContext, onPage?: (count: number) => void): Promise<Stack[]> {
     const stacks: Stack[] = [];
-    for (let page: number | null = 1; page !== null; ) {
+    for (let page: number | null = 1; page !== null;) {
       const reply: WorkspaceListResponse = await this.listPage(page, this.pageSize, context);
       for (const resource of reply.data) stacks.push(stackFromWorkspace(resource));
       onPage?.(stacks.length);

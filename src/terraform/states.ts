@@ -92,11 +92,11 @@ export const APPLY_STARTED_STATUSES = withRule('apply-started');
 
 /** cancelRun's rule for a status; an unknown status is left alone. */
 export function stopRuleOf(status: string): StopRule | 'unknown' {
-  return Object.hasOwn(RUN_STATUSES, status) ? (RUN_STATUSES[status]).stop : 'unknown';
+  return Object.hasOwn(RUN_STATUSES, status) ? RUN_STATUSES[status].stop : 'unknown';
 }
 
 export function mapRunStatus(status: string): string {
-  return Object.hasOwn(TERMINAL_RUN_STATUSES, status) ? (TERMINAL_RUN_STATUSES[status]) : status.toUpperCase();
+  return Object.hasOwn(TERMINAL_RUN_STATUSES, status) ? TERMINAL_RUN_STATUSES[status] : status.toUpperCase();
 }
 
 export function isTerminalRunStatus(status: string): boolean {

@@ -6,7 +6,11 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../log/logger';
 import {
-  TerraformAuthError, TerraformNotFoundError, TerraformRejectedError, TerraformTransientError, type TerraformErrorContext,
+  TerraformAuthError,
+  TerraformNotFoundError,
+  TerraformRejectedError,
+  TerraformTransientError,
+  type TerraformErrorContext,
 } from './errors';
 import type { ErrorsResponse } from './types';
 import { matchesTerraformSchema, validateTerraformResponse, type TerraformSchemaName } from './validate';
@@ -30,7 +34,13 @@ export class TerraformTransport {
   constructor(private readonly options: TransportOptions) {}
 
   /** Sends the request; answers the validated body, or undefined when no schema is given (202 actions). */
-  async call<T>(method: 'GET' | 'POST', path: string, schema: TerraformSchemaName, context: TerraformErrorContext, body?: unknown): Promise<T>;
+  async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: TerraformSchemaName,
+    context: TerraformErrorContext,
+    body?: unknown,
+  ): Promise<T>;
   async call(method: 'GET' | 'POST', path: string, schema: undefined, context: TerraformErrorContext, body?: unknown): Promise<undefined>;
   async call<T>(
     method: 'GET' | 'POST',
@@ -47,7 +57,9 @@ export class TerraformTransport {
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new TerraformTransientError(`${describe(context)} answered malformed JSON (HTTP ${status}, ${text.length} bytes)`, withStatus, { cause: err });
+      throw new TerraformTransientError(`${describe(context)} answered malformed JSON (HTTP ${status}, ${text.length} bytes)`, withStatus, {
+        cause: err,
+      });
     }
     return validateTerraformResponse<T>(schema, parsed, withStatus);
   }

@@ -47,12 +47,28 @@ export interface Pagination {
   'total-count'?: number;
 }
 
-export interface WorkspaceListResponse { data: WorkspaceResource[]; meta: { pagination: Pagination } }
-export interface WorkspaceShowResponse { data: WorkspaceResource }
-export interface RunShowResponse { data: RunResource; included?: IncludedResource[] }
-export interface RunListResponse { data: RunResource[]; included?: IncludedResource[]; meta?: { pagination?: Partial<Pagination> } }
-export interface AccountDetailsResponse { data: { id: string; type: 'users'; attributes: { username: string | null; 'is-service-account'?: boolean } } }
-export interface ErrorsResponse { errors: { status?: string | number; title?: string; detail?: string | null }[] }
+export interface WorkspaceListResponse {
+  data: WorkspaceResource[];
+  meta: { pagination: Pagination };
+}
+export interface WorkspaceShowResponse {
+  data: WorkspaceResource;
+}
+export interface RunShowResponse {
+  data: RunResource;
+  included?: IncludedResource[];
+}
+export interface RunListResponse {
+  data: RunResource[];
+  included?: IncludedResource[];
+  meta?: { pagination?: Partial<Pagination> };
+}
+export interface AccountDetailsResponse {
+  data: { id: string; type: 'users'; attributes: { username: string | null; 'is-service-account'?: boolean } };
+}
+export interface ErrorsResponse {
+  errors: { status?: string | number; title?: string; detail?: string | null }[];
+}
 
 /** A run notification (payload_version 1); verification pings carry nulls in the run fields. */
 export interface RunNotificationPayload {
@@ -76,6 +92,9 @@ export interface RunNotificationPayload {
 }
 
 /** A workspace notification (payload_version 2: health assessments, auto-destroy); not a run event. */
-export interface WorkspaceNotificationPayload { payload_version: 2 | '2'; trigger: string }
+export interface WorkspaceNotificationPayload {
+  payload_version: 2 | '2';
+  trigger: string;
+}
 
 export type NotificationPayload = RunNotificationPayload | WorkspaceNotificationPayload;

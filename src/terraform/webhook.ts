@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { matchesAnySecret } from '../webhook/verify-signature';
 import Ajv, { type ErrorObject } from 'ajv';
 import { mapRunStatus, triggeredByOf } from './states';
-import type { NotificationPayload, RunNotificationPayload } from './types';
+import type { NotificationPayload } from './types';
 import { valueAt } from './validate';
 
 export type TerraformSignatureCheck = 'ok' | 'missing' | 'malformed' | 'mismatch';
@@ -56,11 +56,8 @@ export interface TerraformRunEvent {
 }
 
 /** event is null for a verification ping and for notifications that are not about a run. */
-export type TerraformNotificationParse =
-  | { ok: true; event: TerraformRunEvent | null }
-  | { ok: false; field: string; reason: string };
+export type TerraformNotificationParse = { ok: true; event: TerraformRunEvent | null } | { ok: false; field: string; reason: string };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const NOTIFICATION_SCHEMA: object = require('../../schemas/terraform-notification.json');
 const validate = new Ajv({ allErrors: false, strict: true }).compile<NotificationPayload>(NOTIFICATION_SCHEMA);
 
@@ -71,10 +68,14 @@ export function parseTerraformNotification(payload: unknown): TerraformNotificat
   const notifications = payload.notifications;
   // "At present, this is always one event"; should several be rolled up, the last is the newest.
   const index = notifications.length - 1;
-  const notification = notifications[index] as RunNotificationPayload['notifications'][number];
+  const notification = notifications[index];
   if (!notification.trigger.startsWith('run:')) return { ok: true, event: null };
   const { run_id: runId, workspace_name: workspace, organization_name: organization } = payload;
-  const missing = (field: string) => ({ ok: false as const, field, reason: `${field} is required for a ${notification.trigger} notification, got null` });
+  const missing = (field: string) => ({
+    ok: false as const,
+    field,
+    reason: `${field} is required for a ${notification.trigger} notification, got null`,
+  });
   if (runId === null) return missing('run_id');
   if (workspace === null) return missing('workspace_name');
   if (organization === null) return missing('organization_name');
@@ -83,8 +84,14 @@ export function parseTerraformNotification(payload: unknown): TerraformNotificat
   return {
     ok: true,
     event: {
-      workspace, organization, runId, runStatus: notification.run_status, state: mapRunStatus(notification.run_status),
-      trigger: notification.trigger, runMessage, triggeredByCascade: triggeredByOf(runMessage) !== null,
+      workspace,
+      organization,
+      runId,
+      runStatus: notification.run_status,
+      state: mapRunStatus(notification.run_status),
+      trigger: notification.trigger,
+      runMessage,
+      triggeredByCascade: triggeredByOf(runMessage) !== null,
     },
   };
 }
@@ -97,9 +104,10 @@ function schemaFailure(payload: unknown, errors: readonly ErrorObject[]): Terraf
     return { ok: false, field, reason: `${field} is required` };
   }
   const field = joinField(error.instancePath);
-  const message = error.keyword === 'const' || (error.keyword === 'anyOf' && field === 'payload_version')
-    ? 'must be 1 (run notification) or 2 (workspace notification)'
-    : (error.message ?? 'is invalid');
+  const message =
+    error.keyword === 'const' || (error.keyword === 'anyOf' && field === 'payload_version')
+      ? 'must be 1 (run notification) or 2 (workspace notification)'
+      : (error.message ?? 'is invalid');
   return { ok: false, field, reason: `${field} ${message}, got ${describeValue(valueAt(payload, error.instancePath))}` };
 }
 
@@ -113,7 +121,10 @@ function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
 
 /** JSON pointer `/notifications/0/trigger` → `notifications.0.trigger`; the root is called `payload`. */
 function joinField(pointer: string, child?: string): string {
-  const parts = pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
   return parts.length === 0 ? 'payload' : parts.join('.');
 }

@@ -41,7 +41,10 @@ export function startTracing(options: TracingOptions): Tracing {
   return {
     clientInterceptors: [new OpenTelemetryWorkflowClientInterceptor({ tracer })],
     activityInterceptors: [
-      (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+      (ctx) => ({
+        inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),
+        outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+      }),
       // After the one above, so that its RunActivity span is the active one.
       () => ({ inbound: new CascadeActivityAttributes() }),
     ],
@@ -65,7 +68,8 @@ function withWorkflowAttributes(sink: InjectedSink<OpenTelemetryWorkflowExporter
     export: {
       ...sink.export,
       // The sink only spreads `info` into the spans' attributes, so the subset stands in for the whole.
-      fn: (info, spans) => sink.export.fn(Object.fromEntries(WORKFLOW_ATTRIBUTES.map((key) => [key, info[key]])) as unknown as WorkflowInfo, spans),
+      fn: (info, spans) =>
+        sink.export.fn(Object.fromEntries(WORKFLOW_ATTRIBUTES.map((key) => [key, info[key]])) as unknown as WorkflowInfo, spans),
     },
   };
 }

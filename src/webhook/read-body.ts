@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 
 export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number, readonly declaredLength?: number) {
+  constructor(
+    readonly limit: number,
+    readonly declaredLength?: number,
+  ) {
     super(`body exceeds ${limit} bytes`);
     this.name = 'BodyTooLargeError';
   }

@@ -28,7 +28,12 @@ export const rejected = (status: number, outcome: DeliveryOutcome, reason: strin
 });
 
 /** A valid delivery that starts nothing (202). */
-export const ignored = (reason: string, fields: LogFields): Reply => ({ status: 202, outcome: 'ignored', body: { status: 'ignored', reason }, fields });
+export const ignored = (reason: string, fields: LogFields): Reply => ({
+  status: 202,
+  outcome: 'ignored',
+  body: { status: 'ignored', reason },
+  fields,
+});
 
 /** Temporal did not answer (503): the platform redelivers. `error` goes to the log line only, never to the body. */
 export const unavailable = (reason: string, fields: LogFields): Reply => ({

@@ -35,13 +35,22 @@ export type RouteRunState = (update: RunStateUpdate, mode: RouteMode) => Promise
  * ended) and never starts a cascade of its own. Undefined means "no monitor; the caller decides".
  * Temporal not answering is a 503: starting a cascade for a run that might be watched could run its graph twice.
  */
-export async function routeToMonitor(update: RunStateUpdate, route: RouteRunState, mode: RouteMode, fields: LogFields): Promise<Reply | undefined> {
+export async function routeToMonitor(
+  update: RunStateUpdate,
+  route: RouteRunState,
+  mode: RouteMode,
+  fields: LogFields,
+): Promise<Reply | undefined> {
   const workflowId = runMonitorWorkflowId(update.runId, update.unitId);
   let outcome: RouteOutcome;
   try {
     outcome = await route(update, mode);
   } catch (err) {
-    return unavailable('Temporal did not answer whether a cascade watches this run; retry', { ...fields, workflowId, error: describeError(err) });
+    return unavailable('Temporal did not answer whether a cascade watches this run; retry', {
+      ...fields,
+      workflowId,
+      error: describeError(err),
+    });
   }
   switch (outcome) {
     case 'delivered':

@@ -57,7 +57,11 @@ export interface WebhookServer {
 }
 
 export class ListenError extends Error {
-  constructor(readonly host: string, readonly port: number, cause: unknown) {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    cause: unknown,
+  ) {
     super(`cannot listen on ${host}:${port}: ${describeError(cause)}`, { cause });
     this.name = 'ListenError';
   }
@@ -117,7 +121,11 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
         return;
       }
       logger.error('request handler failed', { path, method: req.method, error: describeError(err) });
-      reply = { status: 500, ...(isWebhook(path) ? { outcome: 'error' as const } : {}), body: { status: 'error', reason: 'internal error' } };
+      reply = {
+        status: 500,
+        ...(isWebhook(path) ? { outcome: 'error' as const } : {}),
+        body: { status: 'error', reason: 'internal error' },
+      };
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     // The answer first: its log line and counters are not the platform's business.
@@ -132,7 +140,13 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     metrics.webhookDuration.observe({ outcome }, seconds);
     if (outcome === 'started') metrics.chainsStarted.inc({});
     const reason = 'reason' in reply.body ? reply.body.reason : undefined;
-    const fields = { status: reply.status, outcome, durationMs: Math.round(seconds * 1000), ...reply.fields, ...(reason ? { reason } : {}) };
+    const fields = {
+      status: reply.status,
+      outcome,
+      durationMs: Math.round(seconds * 1000),
+      ...reply.fields,
+      ...(reason ? { reason } : {}),
+    };
     if (reply.status >= 500) logger.warn('webhook not processed', fields);
     else if (reply.status >= 400) logger.warn('webhook rejected', fields);
     else logger.info(`webhook ${outcome}`, fields);

@@ -33,7 +33,13 @@ export async function handleSpaceliftDelivery(req: IncomingMessage, deps: Delive
   const validation = validateRunEvent(payload);
   if (!validation.ok) return rejected(422, 'invalid_payload', validation.reason, { field: validation.field });
   const { event } = validation;
-  const fields: LogFields = { stackId: event.stack.id, runId: event.run.id, runType: event.run.type, state: event.state, stateVersion: event.stateVersion };
+  const fields: LogFields = {
+    stackId: event.stack.id,
+    runId: event.run.id,
+    runType: event.run.type,
+    state: event.state,
+    stateVersion: event.stateVersion,
+  };
   const delta = toRunDelta(event.run.delta);
 
   const update = { unitId: event.stack.id, runId: event.run.id, state: event.state, stateVersion: event.stateVersion, delta };

@@ -32,18 +32,28 @@ export async function handleTerraformDelivery(req: IncomingMessage, deps: Delive
   const parsed = parseTerraformNotification(body.payload);
   if (!parsed.ok) return rejected(422, 'invalid_payload', parsed.reason, { field: parsed.field });
   const { event } = parsed;
-  if (!event) return { status: 200, outcome: 'ignored', body: { status: 'ignored', reason: 'not a run notification (verification or workspace event)' } };
+  if (!event)
+    return {
+      status: 200,
+      outcome: 'ignored',
+      body: { status: 'ignored', reason: 'not a run notification (verification or workspace event)' },
+    };
 
   const unit = unitId('tfc', event.workspace);
   const fields: LogFields = { stackId: unit, runId: event.runId, state: event.state, runStatus: event.runStatus, trigger: event.trigger };
   // The message marker tells the runs a cascade created: only those can have a monitor (one Temporal call).
   if (event.triggeredByCascade) {
-    if (deps.watchesRuns === false) return ignored('run was created by a cascade (its message says so); the cascade that created it follows it', fields);
+    if (deps.watchesRuns === false)
+      return ignored('run was created by a cascade (its message says so); the cascade that created it follows it', fields);
     // No delta: notifications carry no resource counts, so the monitor reads them from the run (deltaUnknown).
     const update = { unitId: unit, runId: event.runId, state: event.state };
-    return (await routeToMonitor(update, deps.routeRunState, 'signal', fields)) ?? ignored(unwatchedReason('created by a cascade (its message says so)'), fields);
+    return (
+      (await routeToMonitor(update, deps.routeRunState, 'signal', fields)) ??
+      ignored(unwatchedReason('created by a cascade (its message says so)'), fields)
+    );
   }
-  if (!config.triggerStates.includes(event.state)) return ignored(`state ${event.state} (${event.runStatus}) does not start a chain`, fields);
+  if (!config.triggerStates.includes(event.state))
+    return ignored(`state ${event.state} (${event.runStatus}) does not start a chain`, fields);
   // Notifications carry no resource counts: `when:changed` edges below a workspace do not fire (docs/platforms.md).
   return startAndReply({ stackId: unit, runId: event.runId, runState: event.state, runDelta: null }, deps.startCascade, fields);
 }

@@ -5,7 +5,7 @@ import type { RunEvent } from './run-event';
  * Plain require() like src/spacelift/validate.ts: an import would pull schemas/ into the build's rootDir (TS6059);
  * src/webhook and dist/webhook are both two levels below the repo, and esbuild inlines literal require() calls.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const RUN_EVENT_SCHEMA: object = require('../../schemas/webhook-run-event.json');
 
 export type RunEventValidation = { ok: true; event: RunEvent } | { ok: false; field: string; reason: string };
@@ -23,7 +23,11 @@ export function validateRunEvent(payload: unknown): RunEventValidation {
     return { ok: false, field, reason: `${field} is required` };
   }
   const field = joinField(error.instancePath);
-  return { ok: false, field, reason: `${field} ${error.message ?? 'is invalid'}, got ${describeValue(valueAt(payload, error.instancePath))}` };
+  return {
+    ok: false,
+    field,
+    reason: `${field} ${error.message ?? 'is invalid'}, got ${describeValue(valueAt(payload, error.instancePath))}`,
+  };
 }
 
 /** For nullable fields Ajv reports every anyOf branch; the branch that says "must be null" explains nothing. */
@@ -33,7 +37,10 @@ function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
 
 /** JSON pointer `/run/type` → `run.type`; the root is called `payload`. */
 function joinField(pointer: string, child?: string): string {
-  const parts = pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
   return parts.length === 0 ? 'payload' : parts.join('.');
 }

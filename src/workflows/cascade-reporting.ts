@@ -82,9 +82,9 @@ export function createCascadeReporter(options: { root: string; rootRunId?: strin
         while (written < decisions.length) {
           const batch = decisions.slice(written);
           written = decisions.length;
-          await CancellationScope.nonCancellable(() => audit({ cascadeId, root, ...(rootRunId ? { rootRunId } : {}), decisions: batch })).catch(
-            (err: unknown) => log.warn('audit log not written', { cascadeId, decisions: batch.length, error: causeMessage(err) }),
-          );
+          await CancellationScope.nonCancellable(() =>
+            audit({ cascadeId, root, ...(rootRunId ? { rootRunId } : {}), decisions: batch }),
+          ).catch((err: unknown) => log.warn('audit log not written', { cascadeId, decisions: batch.length, error: causeMessage(err) }));
         }
       } finally {
         flushing = false;
@@ -94,7 +94,16 @@ export function createCascadeReporter(options: { root: string; rootRunId?: strin
 
   const send = (event: NotifyEvent, summary: string, stackId?: string) => {
     if (!enabled) return;
-    const input = { event, cascadeId, root, ...(rootRunId ? { rootRunId } : {}), summary, ...(stackId ? { stackId } : {}), at: now(), stacks: options.stacks() };
+    const input = {
+      event,
+      cascadeId,
+      root,
+      ...(rootRunId ? { rootRunId } : {}),
+      summary,
+      ...(stackId ? { stackId } : {}),
+      at: now(),
+      stacks: options.stacks(),
+    };
     for (const channel of channels) {
       const about = { event, channel, ...(stackId ? { stackId } : {}) };
       const attempt = CancellationScope.nonCancellable(() => notify({ ...input, channel })).then(

@@ -49,7 +49,14 @@ export class CascadeState {
     const at = now();
     for (const stack of plan.stacks) {
       const parents = [...new Set(stack.parents.map((edge) => edge.parent))];
-      this.stacks.set(stack.id, { id: stack.id, name: stack.name, wave: stack.wave, parents, state: 'pending', timeline: [{ state: 'pending', at }] });
+      this.stacks.set(stack.id, {
+        id: stack.id,
+        name: stack.name,
+        wave: stack.wave,
+        parents,
+        state: 'pending',
+        timeline: [{ state: 'pending', at }],
+      });
     }
     for (const { id, reason } of plan.excluded) {
       this.stacks.set(id, { id, name: id, wave: -1, state: 'skipped', reason, timeline: [{ state: 'skipped', at }] });
@@ -135,7 +142,12 @@ export class CascadeState {
   }
 
   notificationStacks() {
-    return [...this.stacks.values()].map(({ id, state, reason, runId }) => ({ id, state, ...(reason ? { reason } : {}), ...(runId ? { runId } : {}) }));
+    return [...this.stacks.values()].map(({ id, state, reason, runId }) => ({
+      id,
+      state,
+      ...(reason ? { reason } : {}),
+      ...(runId ? { runId } : {}),
+    }));
   }
 
   snapshot(): CascadeStatus {

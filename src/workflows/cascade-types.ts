@@ -54,7 +54,15 @@ export type StackState =
  * The states in which a stack waits on something: its parents, an approval, a concurrency slot, a maintenance window,
  * the trigger, its run. The stuck-work gauge reports the oldest stack in each.
  */
-export const WAIT_STATES = ['waiting_for_parents', 'waiting_for_approval', 'waiting_for_slot', 'waiting_for_window', 'waiting_for_retry', 'triggering', 'running'] as const;
+export const WAIT_STATES = [
+  'waiting_for_parents',
+  'waiting_for_approval',
+  'waiting_for_slot',
+  'waiting_for_window',
+  'waiting_for_retry',
+  'triggering',
+  'running',
+] as const;
 export type WaitState = (typeof WAIT_STATES)[number];
 
 export interface StackStatus {

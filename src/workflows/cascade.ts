@@ -1,5 +1,13 @@
 import {
-  CancellationScope, condition, executeChild, isCancellation, patched, proxyActivities, setHandler, sleep, workflowInfo,
+  CancellationScope,
+  condition,
+  executeChild,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { nextAllowedTime } from '../cascade/blackout';
@@ -8,12 +16,26 @@ import { createCascadeReporter } from './cascade-reporting';
 import { CascadeState, type Outcome } from './cascade-state';
 import { ConcurrencySlots } from './concurrency-slots';
 import {
-  ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, DEFAULT_PLAN_TIMEOUT_MS, READ_RETRY, TRIGGER_RETRY, runRetryDelayMs, triggerTaskQueue,
+  ACTIVITY_START_TO_CLOSE,
+  CANCEL_DEADLINE,
+  DEFAULT_PLAN_TIMEOUT_MS,
+  READ_RETRY,
+  TRIGGER_RETRY,
+  runRetryDelayMs,
+  triggerTaskQueue,
 } from './policies';
 import { RunMonitorWorkflow } from './run-monitor';
 import { SharedRuns } from './shared-runs';
 import { causeMessage, requireStackId } from './stack-execution';
-import { approveSignal, cascadeStatusQuery, rejectSignal, type CascadeInput, type CascadeOptions, type CascadeStatus, type StackStatus } from './cascade-types';
+import {
+  approveSignal,
+  cascadeStatusQuery,
+  rejectSignal,
+  type CascadeInput,
+  type CascadeOptions,
+  type CascadeStatus,
+  type StackStatus,
+} from './cascade-types';
 import type { RunDelta } from '../platform/types';
 import { runMonitorWorkflowId } from './workflow-ids';
 
@@ -48,13 +70,21 @@ export async function CascadeWorkflow(input: CascadeInput): Promise<CascadeStatu
   const root = requireStackId(input);
   const options: Options = { ...DEFAULTS, ...input.options };
   const state = new CascadeState(root, input.run_id, { state: input.run_state ?? 'FINISHED', delta: input.run_delta ?? null });
-  state.reporter = createCascadeReporter({ root, ...(input.run_id ? { rootRunId: input.run_id } : {}), stacks: () => state.notificationStacks() });
+  state.reporter = createCascadeReporter({
+    root,
+    ...(input.run_id ? { rootRunId: input.run_id } : {}),
+    stacks: () => state.notificationStacks(),
+  });
   // Handlers first: status queries and approvals may arrive while the graph is still being discovered.
   setHandler(cascadeStatusQuery, () => state.snapshot());
   setHandler(approveSignal, ({ stackId, by }) => state.answer(stackId, { approved: true, ...(by ? { by } : {}) }));
-  setHandler(rejectSignal, ({ stackId, by, reason }) => state.answer(stackId, { approved: false, ...(by ? { by } : {}), ...(reason ? { reason } : {}) }));
+  setHandler(rejectSignal, ({ stackId, by, reason }) =>
+    state.answer(stackId, { approved: false, ...(by ? { by } : {}), ...(reason ? { reason } : {}) }),
+  );
   const shared = patched(RUN_SHARING_PATCH) ? new SharedRuns() : undefined;
-  const run: RunStep = shared ? (stack) => requestAndAwaitRun(stack, state, shared, options) : (stack) => triggerAndMonitor(stack, state, options);
+  const run: RunStep = shared
+    ? (stack) => requestAndAwaitRun(stack, state, shared, options)
+    : (stack) => triggerAndMonitor(stack, state, options);
 
   try {
     // Inside the try: a cascade cancelled while its plan rides out an outage still ends done, counted as cancelled.
@@ -168,10 +198,14 @@ async function waitToRetry(stack: PlannedStack, state: CascadeState, runId: stri
 }
 
 /** The stack has its run: triggered for this cascade, or joined (another cascade's, not started yet). */
-function recordAssignment(state: CascadeState, { unitId, runId, runState, triggeredFor }: { unitId: string; runId: string; runState: string; triggeredFor: string }): void {
+function recordAssignment(
+  state: CascadeState,
+  { unitId, runId, runState, triggeredFor }: { unitId: string; runId: string; runState: string; triggeredFor: string },
+): void {
   const joined = triggeredFor !== workflowInfo().workflowId;
   state.update(unitId, { state: 'running', runId, runState, runStartedAt: undefined, sharedFrom: joined ? triggeredFor : undefined });
-  if (joined) state.reporter.decide(unitId, 'joined', { runId, reason: `run triggered by ${triggeredFor}; it had not started (${runState})` });
+  if (joined)
+    state.reporter.decide(unitId, 'joined', { runId, reason: `run triggered by ${triggeredFor}; it had not started (${runState})` });
   else state.reporter.decide(unitId, 'triggered', { runId });
 }
 
@@ -186,18 +220,37 @@ async function triggerAndMonitor(stack: PlannedStack, state: CascadeState, optio
   state.reporter.decide(stack.id, 'triggered', { runId: run.id });
   const result = await executeChild(RunMonitorWorkflow, {
     workflowId: runMonitorWorkflowId(run.id, stack.id),
-    args: [{ stack_id: stack.id, run_id: run.id, timeout_ms: options.runTimeoutMs, poll_initial_ms: options.pollInitialMs, poll_max_ms: options.pollMaxMs }],
+    args: [
+      {
+        stack_id: stack.id,
+        run_id: run.id,
+        timeout_ms: options.runTimeoutMs,
+        poll_initial_ms: options.pollInitialMs,
+        poll_max_ms: options.pollMaxMs,
+      },
+    ],
   });
   settleRun(stack, state, run.id, result);
 }
 
 /** The run ended (or timed out, left running in Spacelift): the stack finished or failed, and its children decide. */
-function settleRun(stack: PlannedStack, state: CascadeState, runId: string, end: { state: string; delta: RunDelta | null; lastState?: string; startedAt?: number }): void {
+function settleRun(
+  stack: PlannedStack,
+  state: CascadeState,
+  runId: string,
+  end: { state: string; delta: RunDelta | null; lastState?: string; startedAt?: number },
+): void {
   if (end.startedAt !== undefined) state.update(stack.id, { runStartedAt: new Date(end.startedAt).toISOString() });
   const ok = end.state === 'FINISHED';
   const timedOut = end.state === 'TIMED_OUT';
-  const reason = timedOut ? `run timed out; it is still ${end.lastState ?? 'not finished'} in Spacelift and was not cancelled` : `run ${end.state}`;
-  state.settle(stack.id, { state: end.state, delta: end.delta }, { state: ok ? 'finished' : 'failed', runState: end.state, ...(ok ? {} : { reason }) });
+  const reason = timedOut
+    ? `run timed out; it is still ${end.lastState ?? 'not finished'} in Spacelift and was not cancelled`
+    : `run ${end.state}`;
+  state.settle(
+    stack.id,
+    { state: end.state, delta: end.delta },
+    { state: ok ? 'finished' : 'failed', runState: end.state, ...(ok ? {} : { reason }) },
+  );
   if (timedOut) state.reporter.runTimedOut(stack.id, runId, end.lastState);
 }
 

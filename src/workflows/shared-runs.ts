@@ -3,11 +3,27 @@
  * hears back by signal which run it got, when that run ended, and, once cancelled, what became of it.
  */
 import {
-  CancellationScope, condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo, type SignalDefinition,
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type SignalDefinition,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTIVITY_START_TO_CLOSE, READ_RETRY } from './policies';
-import { releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, type RunAssignment, type RunEnd, type RunReleased, type RunRequest } from './stack-runs-types';
+import {
+  releaseRunSignal,
+  requestRunSignal,
+  runAssignedSignal,
+  runEndedSignal,
+  runReleasedSignal,
+  type RunAssignment,
+  type RunEnd,
+  type RunReleased,
+  type RunRequest,
+} from './stack-runs-types';
 import { stackRunsWorkflowId } from './workflow-ids';
 
 /** Starting a unit's StackRunsWorkflow is one Temporal call; this bounds how long it may take, outages included. */

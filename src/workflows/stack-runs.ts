@@ -1,14 +1,32 @@
 import {
-  CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, proxyActivities, setHandler,
-  workflowInfo, type SignalDefinition,
+  CancellationScope,
+  condition,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type SignalDefinition,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTIVITY_START_TO_CLOSE, CANCEL_DEADLINE, READ_RETRY, TRIGGER_RETRY, triggerTaskQueue } from './policies';
 import { NOT_STARTED, RunMonitorWorkflow } from './run-monitor';
 import { causeMessage } from './stack-execution';
 import {
-  releaseRunSignal, requestRunSignal, runAssignedSignal, runEndedSignal, runReleasedSignal, stackRunsQuery,
-  type MonitorSettings, type RunEnd, type RunRelease, type RunRequest, type StackRunsInput, type StackRunsResult,
+  releaseRunSignal,
+  requestRunSignal,
+  runAssignedSignal,
+  runEndedSignal,
+  runReleasedSignal,
+  stackRunsQuery,
+  type MonitorSettings,
+  type RunEnd,
+  type RunRelease,
+  type RunRequest,
+  type StackRunsInput,
+  type StackRunsResult,
 } from './stack-runs-types';
 import { runMonitorWorkflowId } from './workflow-ids';
 
@@ -71,7 +89,12 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<StackRun
   setHandler(releaseRunSignal, (release) => void inbox.push({ kind: 'release', ...release }));
   setHandler(stackRunsQuery, () => ({
     unitId,
-    runs: [...runs.values()].map((run) => ({ runId: run.runId, triggeredFor: run.triggeredFor, cascades: [...run.cascades], joinable: run === newest })),
+    runs: [...runs.values()].map((run) => ({
+      runId: run.runId,
+      triggeredFor: run.triggeredFor,
+      cascades: [...run.cascades],
+      joinable: run === newest,
+    })),
     queued: inbox.length,
   }));
 
@@ -84,8 +107,19 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<StackRun
     if (candidate && !candidate.end && state !== undefined && NOT_STARTED.has(state)) {
       candidate.cascades.add(request.cascadeId);
       candidate.attempts.set(request.cascadeId, attempt);
-      log.info('cascade joins a run that has not started', { unitId, runId: candidate.runId, cascadeId: request.cascadeId, triggeredFor: candidate.triggeredFor });
-      await tell(request.cascadeId, runAssignedSignal, { unitId, runId: candidate.runId, runState: state, triggeredFor: candidate.triggeredFor, attempt });
+      log.info('cascade joins a run that has not started', {
+        unitId,
+        runId: candidate.runId,
+        cascadeId: request.cascadeId,
+        triggeredFor: candidate.triggeredFor,
+      });
+      await tell(request.cascadeId, runAssignedSignal, {
+        unitId,
+        runId: candidate.runId,
+        runState: state,
+        triggeredFor: candidate.triggeredFor,
+        attempt,
+      });
       return;
     }
     let run: { id: string; state: string };
@@ -106,12 +140,19 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<StackRun
     runs.set(run.id, tracked);
     newest = tracked;
     void watch(tracked, request.monitor).finally(() => runs.delete(tracked.runId));
-    await tell(request.cascadeId, runAssignedSignal, { unitId, runId: run.id, runState: run.state, triggeredFor: request.cascadeId, attempt });
+    await tell(request.cascadeId, runAssignedSignal, {
+      unitId,
+      runId: run.id,
+      runState: run.state,
+      triggeredFor: request.cascadeId,
+      attempt,
+    });
   };
 
   const handleRelease = async ({ cascadeId }: RunRelease): Promise<void> => {
     const claimed = [...runs.values()].filter((run) => run.cascades.has(cascadeId));
-    if (claimed.length === 0) return tell(cascadeId, runReleasedSignal, { unitId, reason: 'nothing to stop: no run of this cascade is in flight' });
+    if (claimed.length === 0)
+      return tell(cascadeId, runReleasedSignal, { unitId, reason: 'nothing to stop: no run of this cascade is in flight' });
     for (const run of claimed) {
       run.cascades.delete(cascadeId);
       const reason = run.end
@@ -124,12 +165,16 @@ export async function StackRunsWorkflow(input: StackRunsInput): Promise<StackRun
   };
 
   const watch = async (run: TrackedRun, monitor: MonitorSettings): Promise<void> => {
-    const end = await run.watching.run(() => monitorRun(unitId, run.runId, monitor)).catch((err: unknown): RunEnd => {
-      if (isCancellation(err)) return { unitId, runId: run.runId, state: 'CANCELED', delta: null };
-      return { unitId, runId: run.runId, state: 'FAILED', delta: null, error: causeMessage(err) };
-    });
+    const end = await run.watching
+      .run(() => monitorRun(unitId, run.runId, monitor))
+      .catch((err: unknown): RunEnd => {
+        if (isCancellation(err)) return { unitId, runId: run.runId, state: 'CANCELED', delta: null };
+        return { unitId, runId: run.runId, state: 'FAILED', delta: null, error: causeMessage(err) };
+      });
     run.end = end;
-    await Promise.all([...run.cascades].map((cascadeId) => tell(cascadeId, runEndedSignal, { ...end, attempt: run.attempts.get(cascadeId) ?? 1 })));
+    await Promise.all(
+      [...run.cascades].map((cascadeId) => tell(cascadeId, runEndedSignal, { ...end, attempt: run.attempts.get(cascadeId) ?? 1 })),
+    );
   };
 
   // Started by a cascade just before its request: wait for it. Nothing within the minute: the cascade found another.
@@ -149,7 +194,10 @@ async function monitorRun(unitId: string, runId: string, monitor: MonitorSetting
     args: [{ stack_id: unitId, run_id: runId, ...monitor }],
   });
   return {
-    unitId, runId, state: result.state, delta: result.delta,
+    unitId,
+    runId,
+    state: result.state,
+    delta: result.delta,
     ...(result.lastState ? { lastState: result.lastState } : {}),
     ...(result.startedAt !== undefined ? { startedAt: result.startedAt } : {}),
   };

@@ -19,9 +19,14 @@ const LINE_BYTES = Buffer.byteLength(lineOf(1)) + 1;
 t.test('one JSON line per record, keys in a fixed order, optional ones only when present', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'audit-'));
   const log = createAuditLog({ path: join(dir, 'nested', 'audit.jsonl'), maxBytes: 1_000_000, keep: 2 });
-  await log.append([{ runId: 'R9', by: 'jane', reason: 'ok', decision: 'approved', stackId: 'app', root: 'vpc', cascadeId: 'c', at: 'T', rootRunId: 'R1' }]);
+  await log.append([
+    { runId: 'R9', by: 'jane', reason: 'ok', decision: 'approved', stackId: 'app', root: 'vpc', cascadeId: 'c', at: 'T', rootRunId: 'R1' },
+  ]);
   await log.append([]);
-  t.equal(readFileSync(log.path, 'utf8'), '{"at":"T","cascadeId":"c","root":"vpc","rootRunId":"R1","stackId":"app","decision":"approved","reason":"ok","by":"jane","runId":"R9"}\n');
+  t.equal(
+    readFileSync(log.path, 'utf8'),
+    '{"at":"T","cascadeId":"c","root":"vpc","rootRunId":"R1","stackId":"app","decision":"approved","reason":"ok","by":"jane","runId":"R9"}\n',
+  );
   t.equal(statSync(log.path).mode & 0o777, 0o640);
 });
 

@@ -32,7 +32,8 @@ const ARM64_BINARY = join(REPO, 'dist', 'spacelift-cascade-linux-arm64');
 const EMULATED_MS = 180_000;
 
 const runner = arm64Runner();
-const missing = missingBinaryReason(ARM64_BINARY, 'npm run build:binary -- --arch arm64') ?? (typeof runner === 'string' ? runner : undefined);
+const missing =
+  missingBinaryReason(ARM64_BINARY, 'npm run build:binary -- --arch arm64') ?? (typeof runner === 'string' ? runner : undefined);
 if (missing || typeof runner === 'string') {
   t.fail(missing ?? String(runner));
 } else {
@@ -47,15 +48,19 @@ if (missing || typeof runner === 'string') {
     env = await withTimeout(Env.createLocal({ server: { executable: devServerExecutable() } }), 60_000, 'the Temporal dev server');
     fake = await startFakeSpacelift({ stacks: STACKS });
     port = await freePort();
-    serve = startBinary(sandbox, ['serve'], sandbox.env({
-      ...spaceliftEnv(),
-      TEMPORAL_TASK_QUEUE: `binary-arm64-${process.pid}`,
-      SPACELIFT_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      WEBHOOK_HOST: '127.0.0.1',
-      WEBHOOK_PORT: String(port),
-      SHUTDOWN_GRACE_MS: '10000',
-      CASCADE_MODE: 'direct',
-    }));
+    serve = startBinary(
+      sandbox,
+      ['serve'],
+      sandbox.env({
+        ...spaceliftEnv(),
+        TEMPORAL_TASK_QUEUE: `binary-arm64-${process.pid}`,
+        SPACELIFT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        WEBHOOK_HOST: '127.0.0.1',
+        WEBHOOK_PORT: String(port),
+        SHUTDOWN_GRACE_MS: '10000',
+        CASCADE_MODE: 'direct',
+      }),
+    );
   });
   t.teardown(async () => {
     if (serve && serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGKILL');
@@ -92,8 +97,15 @@ if (missing || typeof runner === 'string') {
     t.equal(status, 200, 'the delivery is accepted', { answer });
     const workflowId = cascadeWorkflowId('net', runId);
     t.match(answer, { workflowId });
-    const result = await withTimeout(env.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>, EMULATED_MS, 'the chain workflow');
-    t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [['app', 'triggered'], ['db', 'triggered']]);
+    const result = await withTimeout(
+      env.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>,
+      EMULATED_MS,
+      'the chain workflow',
+    );
+    t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [
+      ['app', 'triggered'],
+      ['db', 'triggered'],
+    ]);
     t.equal(fake.triggers.length, 2, 'exactly the two dependents were triggered');
 
     serve.child.kill('SIGTERM');

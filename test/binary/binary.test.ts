@@ -10,7 +10,18 @@ import { devServerExecutable } from '../../src/temporal/local-servers';
 import { VERSION } from '../../src/cli/version';
 import type { ChainResult } from '../../src/workflows/types';
 import { startFakeSpacelift, type FakeSpacelift } from '../support/fake-spacelift';
-import { createSandbox, freePort, missingBinaryReason, pinnedNodeVersion, runBinary, staleBinaryNote, startBinary, waitForOk, withTimeout, type Sandbox } from './run-binary';
+import {
+  createSandbox,
+  freePort,
+  missingBinaryReason,
+  pinnedNodeVersion,
+  runBinary,
+  staleBinaryNote,
+  startBinary,
+  waitForOk,
+  withTimeout,
+  type Sandbox,
+} from './run-binary';
 import { STACKS, WEBHOOK_SECRET, deliverRunFinished } from './webhook-delivery';
 import { cascadeWorkflowId } from '../../src/workflows/workflow-ids';
 
@@ -57,12 +68,12 @@ if (missing) {
     const dirs = readdirSync(sandbox.cacheRoot);
     t.equal(dirs.length, 1, 'one cache directory per build');
     t.match(dirs[0], /^[0-9a-f]{16}$/);
-    const dir = join(sandbox.cacheRoot, dirs[0]!);
+    const dir = join(sandbox.cacheRoot, dirs[0]);
     for (const file of ASSET_FILES) t.ok(existsSync(join(dir, file)), file);
-    const before = statSync(join(dir, ASSET_FILES[0]!));
+    const before = statSync(join(dir, ASSET_FILES[0]));
     const again = await runBinary(sandbox, ['--version'], sandbox.env());
     t.equal(again.code, 0);
-    const after = statSync(join(dir, ASSET_FILES[0]!));
+    const after = statSync(join(dir, ASSET_FILES[0]));
     t.equal(after.ino, before.ino, 'the native addon is not rewritten on a later start');
     t.equal(after.mtimeMs, before.mtimeMs);
   });
@@ -83,10 +94,13 @@ if (missing) {
     const current = readdirSync(cacheDir).find((name) => /^[0-9a-f]{16}$/.test(name) && !older.includes(name));
     t.ok(current, 'this build extracted its files');
     t.same(readdirSync(cacheDir).sort(), [current, older[2], 'not-a-build'].sort(), 'this build, the previous one, and what is not ours');
-    const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     t.match(lines, [
-      { level: 'info', msg: 'removed the runtime files of an older build', dir: join(cacheDir, older[1]!) },
-      { level: 'info', msg: 'removed the runtime files of an older build', dir: join(cacheDir, older[0]!) },
+      { level: 'info', msg: 'removed the runtime files of an older build', dir: join(cacheDir, older[1]) },
+      { level: 'info', msg: 'removed the runtime files of an older build', dir: join(cacheDir, older[0]) },
     ]);
     t.equal(lines.length, 2, 'one log line per removed build');
   });
@@ -95,10 +109,19 @@ if (missing) {
     const cacheDir = join(sandbox.dir, 'shared-cache');
     const env = sandbox.env({ SPACELIFT_CASCADE_CACHE_DIR: cacheDir });
     const results = await Promise.all([1, 2, 3, 4].map(() => runBinary(sandbox, ['--version'], env)));
-    t.same(results.map((r) => r.code), [0, 0, 0, 0], 'all four starts succeed', { stderr: results.map((r) => r.stderr) });
+    t.same(
+      results.map((r) => r.code),
+      [0, 0, 0, 0],
+      'all four starts succeed',
+      { stderr: results.map((r) => r.stderr) },
+    );
     const [hash] = readdirSync(cacheDir);
-    const dir = join(cacheDir, hash!);
-    t.same(readdirSync(dir, { recursive: true }).filter((name) => String(name).endsWith('.tmp')), [], 'no temporary files left behind');
+    const dir = join(cacheDir, hash);
+    t.same(
+      readdirSync(dir, { recursive: true }).filter((name) => String(name).endsWith('.tmp')),
+      [],
+      'no temporary files left behind',
+    );
     const bundle = join(dir, 'workflow-bundle.js');
     const size = statSync(bundle).size;
     chmodSync(bundle, 0o600);
@@ -114,7 +137,7 @@ if (missing) {
     t.equal(result.code, 1);
     const lines = result.stderr.trim().split('\n');
     t.equal(lines.length, 1, 'exactly one line on stderr', { stderr: result.stderr });
-    t.match(JSON.parse(lines[0]!), { level: 'error', msg: /cannot extract the runtime files to .*SPACELIFT_CASCADE_CACHE_DIR/ });
+    t.match(JSON.parse(lines[0]), { level: 'error', msg: /cannot extract the runtime files to .*SPACELIFT_CASCADE_CACHE_DIR/ });
   });
 
   t.test('check-connection lists the namespaces and exits 0', async (t) => {
@@ -126,15 +149,19 @@ if (missing) {
   t.test('serve: a signed webhook runs the chain, triggering exactly the dependents once; SIGTERM exits 0', async (t) => {
     const port = await freePort();
     const taskQueue = `binary-${process.pid}`;
-    const serve = startBinary(sandbox, ['serve'], sandbox.env({
-      ...spaceliftEnv(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SPACELIFT_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      WEBHOOK_HOST: '127.0.0.1',
-      WEBHOOK_PORT: String(port),
-      SHUTDOWN_GRACE_MS: '5000',
-      CASCADE_MODE: 'direct',
-    }));
+    const serve = startBinary(
+      sandbox,
+      ['serve'],
+      sandbox.env({
+        ...spaceliftEnv(),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        SPACELIFT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        WEBHOOK_HOST: '127.0.0.1',
+        WEBHOOK_PORT: String(port),
+        SHUTDOWN_GRACE_MS: '5000',
+        CASCADE_MODE: 'direct',
+      }),
+    );
     t.teardown(() => {
       if (serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGKILL');
     });
@@ -146,8 +173,15 @@ if (missing) {
     const workflowId = cascadeWorkflowId('net', runId);
     t.match(answer, { workflowId });
 
-    const result = await withTimeout(env.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>, 60_000, 'the chain workflow');
-    t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [['app', 'triggered'], ['db', 'triggered']]);
+    const result = await withTimeout(
+      env.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>,
+      60_000,
+      'the chain workflow',
+    );
+    t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [
+      ['app', 'triggered'],
+      ['db', 'triggered'],
+    ]);
     t.equal(fake.triggerCount('app'), 1);
     t.equal(fake.triggerCount('db'), 1);
     t.equal(fake.triggerCount('edge'), 0, 'dependsOn:network is not a dependent of net');

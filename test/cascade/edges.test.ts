@@ -66,9 +66,11 @@ t.test('a parent named twice: one edge, states united, always beats changed', as
     edge('vpc', ['FINISHED', 'FAILED'], 'changed'),
     edge('rds'),
   ]);
-  t.same(parseEdges(stack('eks', 'dependsOn:vpc|state:FAILED|state:STOPPED|when:changed|when:always')).edges, [
-    edge('vpc', ['FAILED', 'STOPPED'], 'always'),
-  ], 'repeated modifiers inside one item merge the same way');
+  t.same(
+    parseEdges(stack('eks', 'dependsOn:vpc|state:FAILED|state:STOPPED|when:changed|when:always')).edges,
+    [edge('vpc', ['FAILED', 'STOPPED'], 'always')],
+    'repeated modifiers inside one item merge the same way',
+  );
   t.same(parseEdges(stack('eks', 'dependsOn:vpc', 'dependsOn:vpc')).edges, [edge('vpc')]);
 });
 
@@ -108,10 +110,14 @@ t.test('unknown run states are dropped and reported; the known ones stay', async
     edges: [edge('vpc', ['FAILED'])],
     problems: [`stack eks: label "dependsOn:vpc|state:FAILED+FAILD" names an unknown run state "FAILD" (${expected})`],
   });
-  t.same(parseEdges(stack('eks', 'dependsOn:vpc|state:unconfirmed')), {
-    edges: [edge('vpc')],
-    problems: [`stack eks: label "dependsOn:vpc|state:unconfirmed" names an unknown run state "UNCONFIRMED" (${expected})`],
-  }, 'a non-terminal state never ends a run, so it cannot fire an edge');
+  t.same(
+    parseEdges(stack('eks', 'dependsOn:vpc|state:unconfirmed')),
+    {
+      edges: [edge('vpc')],
+      problems: [`stack eks: label "dependsOn:vpc|state:unconfirmed" names an unknown run state "UNCONFIRMED" (${expected})`],
+    },
+    'a non-terminal state never ends a run, so it cannot fire an edge',
+  );
 });
 
 t.test('one bad item does not affect the others', async (t) => {
@@ -135,7 +141,11 @@ t.test('the parents are always exactly what parseDependsOn returns', async (t) =
     ['dependsOn:VPC|when:changed', 'dependsOn:vpc|', 'dependsOn:net-core-01, payments_api.v2|state:'],
   ];
   for (const labels of corpus) {
-    t.same(parseEdges(stack('eks', ...labels)).edges.map((e) => e.parent), parseDependsOn(labels), labels.join(' ; '));
+    t.same(
+      parseEdges(stack('eks', ...labels)).edges.map((e) => e.parent),
+      parseDependsOn(labels),
+      labels.join(' ; '),
+    );
   }
 });
 

@@ -60,12 +60,19 @@ t.test('dependsOn:group waits for every member inside the cascade, and only thos
   ]);
   t.same(waves(plan), ['subnets@0', 'tfc:dns@0', 'app@1']);
   t.same(parents(plan, 'app'), ['subnets', 'tfc:dns', 'vpc'], 'firewall is outside the cascade, so it is not waited for');
-  t.same(plan.stacks.find((s) => s.id === 'app')?.parents.map((e) => e.groups), [['network'], ['network'], ['network']]);
+  t.same(
+    plan.stacks.find((s) => s.id === 'app')?.parents.map((e) => e.groups),
+    [['network'], ['network'], ['network']],
+  );
   t.same(plan.groups, [{ name: 'network', members: ['subnets', 'tfc:dns', 'vpc'] }]);
 });
 
 t.test('a group edge carries its condition to every member, merged with a direct edge', async (t) => {
-  const { edgesOf } = resolveEdges([unit('a', 'group:g'), unit('b', 'group:g'), unit('c', 'dependsOn:group:g|state:FAILED', 'dependsOn:a')]);
+  const { edgesOf } = resolveEdges([
+    unit('a', 'group:g'),
+    unit('b', 'group:g'),
+    unit('c', 'dependsOn:group:g|state:FAILED', 'dependsOn:a'),
+  ]);
   t.same(edgesOf.get('c'), [
     { parent: 'a', child: 'c', states: ['FINISHED', 'FAILED'], when: 'always', groups: ['g'] },
     { parent: 'b', child: 'c', states: ['FAILED'], when: 'always', groups: ['g'] },
@@ -81,7 +88,12 @@ t.test('a member depending on its own group waits for the others, not for itself
 
 t.test('a member outside the cascade does not hold a group edge back', async (t) => {
   // b is in g but nothing from root reaches it (its own dependency on a is unrelated to the cascade's direction).
-  const plan = buildPlan('root', [unit('root'), unit('a', 'dependsOn:root', 'group:g', 'dependsOn:b'), unit('b', 'group:g'), unit('c', 'dependsOn:group:g')]);
+  const plan = buildPlan('root', [
+    unit('root'),
+    unit('a', 'dependsOn:root', 'group:g', 'dependsOn:b'),
+    unit('b', 'group:g'),
+    unit('c', 'dependsOn:group:g'),
+  ]);
   t.same(waves(plan), ['a@0', 'c@1']);
   t.same(parents(plan, 'c'), ['a']);
 });
@@ -89,7 +101,10 @@ t.test('a member outside the cascade does not hold a group edge back', async (t)
 t.test('a group edge that closes a loop is a cycle, reported and left out', async (t) => {
   const plan = buildPlan('root', [unit('root'), unit('a', 'dependsOn:root', 'group:g', 'dependsOn:b'), unit('b', 'dependsOn:group:g')]);
   t.same(plan.cycles, [['a', 'b', 'a']]);
-  t.same(plan.excluded.map((e) => e.id), ['a', 'b']);
+  t.same(
+    plan.excluded.map((e) => e.id),
+    ['a', 'b'],
+  );
   t.same(waves(plan), []);
 });
 
@@ -101,7 +116,13 @@ t.test('a group nobody joins is a broken reference', async (t) => {
 });
 
 t.test('workspace references ignore case, because HCP Terraform lower-cases tags', async (t) => {
-  const plan = buildPlan('tfc:Network', [unit('tfc:Network'), unit('tfc:dns', 'dependson:network'), unit('app', 'dependsOn:tfc:NETWORK'), unit('vpc'), unit('db', 'dependsOn:VPC')]);
+  const plan = buildPlan('tfc:Network', [
+    unit('tfc:Network'),
+    unit('tfc:dns', 'dependson:network'),
+    unit('app', 'dependsOn:tfc:NETWORK'),
+    unit('vpc'),
+    unit('db', 'dependsOn:VPC'),
+  ]);
   t.same(waves(plan), ['app@0', 'tfc:dns@0']);
   t.same(parents(plan, 'tfc:dns'), ['tfc:Network']);
   t.same(plan.brokenReferences, [{ stackId: 'db', missing: 'VPC' }], 'Spacelift stack IDs stay exact');

@@ -14,9 +14,7 @@ function latticeAccount(layers: number, width: number): Stack[] {
   for (let layer = 0; layer < layers; layer++) {
     for (let j = 0; j < width; j++) {
       const labels =
-        layer === 0
-          ? ['dependsOn:root']
-          : [`dependsOn:${id(`l${layer - 1}`, j)},${id(`l${layer - 1}`, (j + 1) % width)}`, 'team:platform'];
+        layer === 0 ? ['dependsOn:root'] : [`dependsOn:${id(`l${layer - 1}`, j)},${id(`l${layer - 1}`, (j + 1) % width)}`, 'team:platform'];
       // A few shortcuts straight from the root must not pull a stack into an earlier wave.
       if (j === 0) labels.push('depends-on:root', 'dependsOn:unrelated');
       stacks.push(stack(id(`l${layer}`, j), ...labels));
@@ -32,11 +30,19 @@ t.test('10,000 stacks in a 100×100 lattice with ~20,000 edges', async (t) => {
   t.equal(plan.stacks.length, 10_000);
   t.same([plan.cycles, plan.excluded, plan.brokenReferences, plan.problems], [[], [], [], []]);
   const wrongWave = plan.stacks.filter((s) => s.wave !== Number(s.id.slice(1, s.id.indexOf('-'))));
-  t.same(wrongWave.map((s) => s.id), [], 'each stack runs in the wave of its layer');
+  t.same(
+    wrongWave.map((s) => s.id),
+    [],
+    'each stack runs in the wave of its layer',
+  );
   t.equal(plan.stacks[0]?.id, 'l0-00000');
   t.equal(plan.stacks[9_999]?.id, 'l99-00099');
   const lastOfFirst = plan.stacks.find((s) => s.id === 'l5-00000');
-  t.same(lastOfFirst?.parents.map((e) => e.parent), ['l4-00000', 'l4-00001', 'root'], 'the shortcut is still a parent');
+  t.same(
+    lastOfFirst?.parents.map((e) => e.parent),
+    ['l4-00000', 'l4-00001', 'root'],
+    'the shortcut is still a parent',
+  );
   t.notOk(plan.stacks.some((s) => s.id === 'lonely'));
 });
 
@@ -67,7 +73,10 @@ t.test('a cycle through 10,000 stacks: reported in full, reasons abbreviated', a
     id: 'r-00000',
     reason: 'on cycle r-00000 → r-00001 → r-00002 → r-00003 → r-00004 → r-00005 → r-00006 → r-00007 → … (9992 more) → r-00000',
   });
-  t.same(plan.stacks.map((s) => s.id), ['fine']);
+  t.same(
+    plan.stacks.map((s) => s.id),
+    ['fine'],
+  );
 });
 
 /** What must hold for any plan of an acyclic account. */
@@ -81,18 +90,24 @@ function invariantViolations(plan: CascadePlan): string[] {
     if (Math.max(...parentWaves) !== s.wave - 1) broken.push(`${s.id} is not right after its latest parent`);
   }
   const order = plan.stacks.map((s) => `${String(s.wave).padStart(6, '0')} ${s.id}`);
-  if (order.some((key, i) => i > 0 && (order[i - 1] as string) >= key)) broken.push('not sorted by (wave, id)');
+  if (order.some((key, i) => i > 0 && order[i - 1] >= key)) broken.push('not sorted by (wave, id)');
   return broken;
 }
 
 t.test('a generated random account (the pagination tests’ generator) plans consistently', async (t) => {
-  const account = generateStacks({ total: 10_000, dependentsOf: { stackId: 'vpc', count: 300 }, seed: 42 }).map(
-    (spec): Stack => ({ id: spec.id, name: spec.name ?? spec.id, labels: spec.labels ?? [], attachedContexts: [] }),
-  );
+  const account = generateStacks({ total: 10_000, dependentsOf: { stackId: 'vpc', count: 300 }, seed: 42 }).map((spec): Stack => ({
+    id: spec.id,
+    name: spec.name ?? spec.id,
+    labels: spec.labels ?? [],
+    attachedContexts: [],
+  }));
   const plan = buildPlan('vpc', account);
   t.ok(plan.stacks.length > 300, `${plan.stacks.length} stacks downstream`);
   t.same(plan.cycles, []);
   t.same(plan.excluded, []);
   t.same(invariantViolations(plan), []);
-  t.ok(plan.stacks.some((s) => s.wave > 0), 'generated edges among dependents give later waves');
+  t.ok(
+    plan.stacks.some((s) => s.wave > 0),
+    'generated edges among dependents give later waves',
+  );
 });

@@ -93,7 +93,11 @@ t.test('cycles of length 1, 2 and 5: exact paths, members excluded, the rest sti
     stack('m3', 'dependsOn:m5,vpc'),
     stack('m1', 'dependsOn:m3'),
   ]);
-  t.same(plan.cycles, [['m1', 'm4', 'm2', 'm5', 'm3', 'm1'], ['p', 'q', 'p'], ['self', 'self']]);
+  t.same(plan.cycles, [
+    ['m1', 'm4', 'm2', 'm5', 'm3', 'm1'],
+    ['p', 'q', 'p'],
+    ['self', 'self'],
+  ]);
   const five = 'on cycle m1 → m4 → m2 → m5 → m3 → m1';
   t.same(plan.excluded, [
     { id: 'm1', reason: five },
@@ -144,7 +148,10 @@ t.test('a tangle of cycles is one cycle entry; members off the shortest cycle ge
     stack('e', 'dependsOn:d'),
     stack('s', 'dependsOn:e,s'), // a self-loop downstream of the tangle is a cycle of its own
   ]);
-  t.same(plan.cycles, [['a', 'b', 'a'], ['s', 's']]);
+  t.same(plan.cycles, [
+    ['a', 'b', 'a'],
+    ['s', 's'],
+  ]);
   t.same(plan.excluded, [
     { id: 'a', reason: 'on cycle a → b → a' },
     { id: 'b', reason: 'on cycle a → b → a' },
@@ -296,7 +303,7 @@ t.test('the same account in any order gives the same plan', async (t) => {
     for (let i = shuffled.length - 1; i > 0; i--) {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       const j = seed % (i + 1);
-      [shuffled[i], shuffled[j]] = [shuffled[j] as Stack, shuffled[i] as Stack];
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
     }
     t.same(buildPlan('vpc', shuffled), expected, `round ${round}`);
   }

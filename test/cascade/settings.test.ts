@@ -80,7 +80,12 @@ t.test('all settings together', async (t) => {
 
 t.test('cascadeRunRetries:<n> sets how often a FAILED run is triggered again, 1 to 5', async (t) => {
   t.same(parseSettings(['cascadeRunRetries:2']).settings, { requiresApproval: false, priority: 0, runRetries: 2 });
-  t.same(parseSettings(['CascadeRunRetries: 5', 'cascadeRetries:4']).settings, { requiresApproval: false, priority: 0, runRetries: 5, maxAttempts: 4 });
+  t.same(parseSettings(['CascadeRunRetries: 5', 'cascadeRetries:4']).settings, {
+    requiresApproval: false,
+    priority: 0,
+    runRetries: 5,
+    maxAttempts: 4,
+  });
   const bad = parseSettings(['cascadeRunRetries:0', 'cascadeRunRetries:six'], 'app');
   t.same(bad.settings, { requiresApproval: false, priority: 0 }, 'unreadable values leave the default: never');
   t.same(bad.problems, [

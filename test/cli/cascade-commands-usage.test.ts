@@ -21,7 +21,10 @@ function help(name: string): string {
 
 t.test('positional arguments and command options', async (t) => {
   t.match(parseCommandLine(['status', 'cascade-vpc-1']), { arguments: { 'workflow-id': 'cascade-vpc-1' }, options: {} });
-  t.match(parseCommandLine(['status', '--format', 'json', 'cascade-vpc-1']), { arguments: { 'workflow-id': 'cascade-vpc-1' }, options: { format: 'json' } });
+  t.match(parseCommandLine(['status', '--format', 'json', 'cascade-vpc-1']), {
+    arguments: { 'workflow-id': 'cascade-vpc-1' },
+    options: { format: 'json' },
+  });
   t.match(parseCommandLine(['approve', 'cascade-vpc-1', 'prod', '--by', 'jane']), {
     arguments: { 'workflow-id': 'cascade-vpc-1', 'stack-id': 'prod' },
     options: { by: 'jane' },
@@ -68,12 +71,23 @@ t.test('--help for each new command, without its arguments', async (t) => {
 });
 
 t.test('the cascade variables are listed where they are read', async (t) => {
-  for (const name of ['CASCADE_MODE', 'CASCADE_MAX_IN_FLIGHT', 'CASCADE_RUN_TIMEOUT', 'CASCADE_APPROVAL_TIMEOUT', 'CASCADE_BLACKOUTS', 'CASCADE_EDGE_MODE', 'CASCADE_POLL_INTERVAL']) {
+  for (const name of [
+    'CASCADE_MODE',
+    'CASCADE_MAX_IN_FLIGHT',
+    'CASCADE_RUN_TIMEOUT',
+    'CASCADE_APPROVAL_TIMEOUT',
+    'CASCADE_BLACKOUTS',
+    'CASCADE_EDGE_MODE',
+    'CASCADE_POLL_INTERVAL',
+  ]) {
     t.match(help('serve'), name, `serve: ${name}`);
     t.match(help('webhook'), name, `webhook: ${name}`);
     t.notMatch(help('worker'), name, `worker: ${name}`);
   }
-  t.match(help('worker'), /SPACELIFT_TRIGGER_RATE +Most runTrigger calls per second, for all workers of the task queue together.*\(default 5\)/);
+  t.match(
+    help('worker'),
+    /SPACELIFT_TRIGGER_RATE +Most runTrigger calls per second, for all workers of the task queue together.*\(default 5\)/,
+  );
   t.match(help('serve'), /CASCADE_BLACKOUTS +UTC maintenance windows/);
   t.match(help('webhook'), /SPACELIFT_API_KEY_ID/, 'a split listener may be told the key, to recognise cascade runs');
   t.match(help('webhook'), '--cascade-mode <value>');
@@ -81,13 +95,28 @@ t.test('the cascade variables are listed where they are read', async (t) => {
 
 t.test('exit codes: bad configuration 2, Temporal unreachable 3', async (t) => {
   const blackout = await run(['serve'], { CASCADE_BLACKOUTS: 'Fri 22:00-Frj 23:00' });
-  t.same([blackout.code, blackout.stderr], [2, ['serve: CASCADE_BLACKOUTS: cannot parse "Fri 22:00-Frj 23:00": unknown day "Frj" (expected Mon, Tue, Wed, Thu, Fri, Sat or Sun)']]);
+  t.same(
+    [blackout.code, blackout.stderr],
+    [2, ['serve: CASCADE_BLACKOUTS: cannot parse "Fri 22:00-Frj 23:00": unknown day "Frj" (expected Mon, Tue, Wed, Thu, Fri, Sat or Sun)']],
+  );
   const plan = await run(['plan', 'vpc']);
-  t.same([plan.code, plan.stderr], [2, ['plan: plan needs Spacelift API credentials: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET']]);
+  t.same(
+    [plan.code, plan.stderr],
+    [2, ['plan: plan needs Spacelift API credentials: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET']],
+  );
   const url = await run(['approve', 'w', 's'], { TEMPORAL_URL: 'temporal' });
   t.same([url.code, url.stderr], [2, ["approve: TEMPORAL_URL must be host:port, got 'temporal'"]]);
-  for (const argv of [['status', 'w'], ['cancel', 'w'], ['approve', 'w', 's'], ['reject', 'w', 's']]) {
+  for (const argv of [
+    ['status', 'w'],
+    ['cancel', 'w'],
+    ['approve', 'w', 's'],
+    ['reject', 'w', 's'],
+  ]) {
     const res = await run(argv, { TEMPORAL_URL: '127.0.0.1:1' });
-    t.same([res.code, res.stderr], [3, [`${argv[0]}: cannot reach Temporal at 127.0.0.1:1 (namespace default): connect ECONNREFUSED 127.0.0.1:1`]], argv[0]);
+    t.same(
+      [res.code, res.stderr],
+      [3, [`${argv[0]}: cannot reach Temporal at 127.0.0.1:1 (namespace default): connect ECONNREFUSED 127.0.0.1:1`]],
+      argv[0],
+    );
   }
 });

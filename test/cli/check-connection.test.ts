@@ -36,7 +36,12 @@ t.test('check-connection against a real Temporal dev server', async (t) => {
     const wrongSecret = 'definitely-the-wrong-secret';
     const res = await runCli(
       ['check-connection'],
-      cliEnv({ TEMPORAL_URL: address, SPACELIFT_API_ENDPOINT: fake.url, SPACELIFT_API_KEY_ID: fake.apiKeyId, SPACELIFT_API_KEY_SECRET: wrongSecret }),
+      cliEnv({
+        TEMPORAL_URL: address,
+        SPACELIFT_API_ENDPOINT: fake.url,
+        SPACELIFT_API_KEY_ID: fake.apiKeyId,
+        SPACELIFT_API_KEY_SECRET: wrongSecret,
+      }),
     );
     t.equal(res.code, 4, res.stderr);
     t.equal(oneLine(res.stderr).length, 1, res.stderr);
@@ -47,22 +52,33 @@ t.test('check-connection against a real Temporal dev server', async (t) => {
   t.test('HCP Terraform: the token and organization are checked; a refused token exits 4 without printing it', async (t) => {
     const tfc = await startFakeTerraform({ organization: 'acme', workspaces: [{ name: 'network' }] });
     t.teardown(() => tfc.close());
-    const ok = await runCli(['check-connection'], cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: tfc.token }));
+    const ok = await runCli(
+      ['check-connection'],
+      cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: tfc.token }),
+    );
     t.equal(ok.code, 0, ok.stderr);
     t.match(ok.stdout, new RegExp(`^terraform: token OK for ${tfc.url} organization acme \\(user api-team_fake\\)$`, 'm'));
     const wrongToken = 'tfc-wrong-token-value';
-    const refused = await runCli(['check-connection'], cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: wrongToken }));
+    const refused = await runCli(
+      ['check-connection'],
+      cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: wrongToken }),
+    );
     t.equal(refused.code, 4, refused.stderr);
     t.match(refused.stderr, new RegExp(`^check-connection: HCP Terraform at ${tfc.url} did not accept TFC_TOKEN for organization acme: `));
     t.notMatch(refused.stderr + refused.stdout, wrongToken);
-    const otherOrg = await runCli(['check-connection'], cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'someone-else', TFC_TOKEN: tfc.token }));
+    const otherOrg = await runCli(
+      ['check-connection'],
+      cliEnv({ TEMPORAL_URL: address, TFC_URL: tfc.url, TFC_ORGANIZATION: 'someone-else', TFC_TOKEN: tfc.token }),
+    );
     t.equal(otherOrg.code, 4, 'an organization the token cannot see is a credentials problem too');
   });
 
   t.test('an unknown namespace is a configuration error (exit 2)', async (t) => {
     const res = await runCli(['check-connection', '--temporal-namespace', 'no-such-ns'], cliEnv({ TEMPORAL_URL: address }));
     t.equal(res.code, 2);
-    t.same(oneLine(res.stderr), [`check-connection: namespace no-such-ns does not exist at ${address} (found: ${oneLine(res.stdout).join(', ')})`]);
+    t.same(oneLine(res.stderr), [
+      `check-connection: namespace no-such-ns does not exist at ${address} (found: ${oneLine(res.stdout).join(', ')})`,
+    ]);
   });
 });
 
@@ -70,7 +86,9 @@ t.test('unreachable Temporal: exit 3 with one stderr line', async (t) => {
   const started = Date.now();
   const res = await runCli(['check-connection'], cliEnv({ TEMPORAL_URL: '127.0.0.1:1' }));
   t.equal(res.code, 3);
-  t.same(oneLine(res.stderr), ['check-connection: cannot reach Temporal at 127.0.0.1:1 (namespace default): connect ECONNREFUSED 127.0.0.1:1']);
+  t.same(oneLine(res.stderr), [
+    'check-connection: cannot reach Temporal at 127.0.0.1:1 (namespace default): connect ECONNREFUSED 127.0.0.1:1',
+  ]);
   t.equal(res.stdout, '');
   t.ok(Date.now() - started < 20_000, 'fails fast');
 });

@@ -24,10 +24,16 @@ t.test('commands, the default, and the --check-connection alias', async (t) => {
   t.equal(parseCommandLine(['worker']).command.name, 'worker');
   t.equal(parseCommandLine(['--check-connection']).command.name, 'check-connection');
   t.equal(parseCommandLine(['check-connection', '--check-connection']).command.name, 'check-connection');
-  t.throws(() => parseCommandLine(['worker', '--check-connection']), new UsageError('--check-connection cannot be combined with the worker command'));
+  t.throws(
+    () => parseCommandLine(['worker', '--check-connection']),
+    new UsageError('--check-connection cannot be combined with the worker command'),
+  );
   const names = COMMANDS.map((c) => c.name).join(', ');
   t.match(names, /^serve, worker, webhook, check-connection, demo, plan, status, approve, reject, cancel\b/);
-  t.throws(() => parseCommandLine(['deploy']), new UsageError(`unknown command 'deploy' (commands: ${names}; see spacelift-cascade --help)`));
+  t.throws(
+    () => parseCommandLine(['deploy']),
+    new UsageError(`unknown command 'deploy' (commands: ${names}; see spacelift-cascade --help)`),
+  );
 });
 
 t.test('flags map onto variables; switches per command', async (t) => {
@@ -45,7 +51,7 @@ t.test('strict parsing: clear usage errors', async (t) => {
     [['serve', '--temporal-url'], 'option --temporal-url needs a value (see spacelift-cascade serve --help)'],
     [['serve', '--keep-running=yes'], 'unknown option --keep-running (see spacelift-cascade serve --help)'],
     [['demo', '--keep-running=yes'], 'option --keep-running does not take a value (see spacelift-cascade demo --help)'],
-    [['serve', 'extra'], "unexpected argument extra (see spacelift-cascade serve --help)"],
+    [['serve', 'extra'], 'unexpected argument extra (see spacelift-cascade serve --help)'],
   ];
   for (const [argv, message] of cases) t.throws(() => parseCommandLine(argv), new UsageError(message), argv.join(' '));
 });
@@ -56,7 +62,10 @@ t.test('main: usage errors exit 2 with one line; config errors name the command'
   const config = await run(['check-connection'], { TEMPORAL_URL: 'temporal' });
   t.same([config.code, config.stderr], [2, ["check-connection: TEMPORAL_URL must be host:port, got 'temporal'"]]);
   const missing = await run(['worker'], {});
-  t.same([missing.code, missing.stderr], [2, ['worker: worker needs Spacelift API credentials: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET']]);
+  t.same(
+    [missing.code, missing.stderr],
+    [2, ['worker: worker needs Spacelift API credentials: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET']],
+  );
 });
 
 t.test('--version prints package.json version and the Node.js that runs it', async (t) => {
@@ -71,9 +80,12 @@ t.test('--help: global, and per command from the variables table', async (t) => 
   t.equal(global.code, 0);
   t.equal(global.stdout, globalHelp());
   for (const command of COMMANDS) t.match(global.stdout, command.name);
-  t.match(global.stdout, 'Exit codes: 0 ok, 1 other failure, 2 usage or configuration error, 3 Temporal unreachable, 4 Spacelift credentials rejected');
+  t.match(
+    global.stdout,
+    'Exit codes: 0 ok, 1 other failure, 2 usage or configuration error, 3 Temporal unreachable, 4 Spacelift credentials rejected',
+  );
 
-  t.equal((await run(['serve', '--help'])).stdout, commandHelp(COMMANDS[0]!));
+  t.equal((await run(['serve', '--help'])).stdout, commandHelp(COMMANDS[0]));
   const worker = (await run(['worker', '-h'])).stdout;
   t.match(worker, '--temporal-url <value>');
   t.match(worker, /SPACELIFT_API_KEY_SECRET\s+Spacelift API key secret \(secret: no flag, never logged\)/);
@@ -107,8 +119,18 @@ t.test('every variable is either secret (no flag) or has a flag and a descriptio
     names.add(v.name);
     t.ok(v.description.length > 0);
   }
-  t.same(VARIABLES.filter((v) => v.secret).map((v) => v.name), [
-    'TEMPORAL_API_KEY', 'SPACELIFT_API_KEY_SECRET', 'TFC_TOKEN', 'TFC_WEBHOOK_SECRET', 'SPACELIFT_WEBHOOK_SECRET', 'NOTIFY_SLACK_WEBHOOK_URL', 'NOTIFY_WEBHOOK_SECRET', 'NOTIFY_SMTP_URL',
-    'OTEL_EXPORTER_OTLP_HEADERS',
-  ]);
+  t.same(
+    VARIABLES.filter((v) => v.secret).map((v) => v.name),
+    [
+      'TEMPORAL_API_KEY',
+      'SPACELIFT_API_KEY_SECRET',
+      'TFC_TOKEN',
+      'TFC_WEBHOOK_SECRET',
+      'SPACELIFT_WEBHOOK_SECRET',
+      'NOTIFY_SLACK_WEBHOOK_URL',
+      'NOTIFY_WEBHOOK_SECRET',
+      'NOTIFY_SMTP_URL',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+    ],
+  );
 });

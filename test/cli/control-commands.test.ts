@@ -69,18 +69,43 @@ t.test('status, approve and reject on a running cascade; refusals exit 1 with th
     t.equal(json.code, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as ReturnType<typeof cascadeStatusToJson>;
     t.same(parsed, cascadeStatusToJson(header, waiting));
-    t.match(parsed, { workflowId: id, workflowType: 'CascadeWorkflow', execution: 'RUNNING', root: 'vpc', rootRunId: '01JROOT', done: false });
-    t.same(parsed.stacks.find((s) => s.id === 'prod'), {
-      id: 'prod', name: 'prod', wave: 1, state: 'waiting_for_approval', runId: null, runState: null, reason: null, approvedBy: null, sharedFrom: null, attempt: 1,
+    t.match(parsed, {
+      workflowId: id,
+      workflowType: 'CascadeWorkflow',
+      execution: 'RUNNING',
+      root: 'vpc',
+      rootRunId: '01JROOT',
+      done: false,
     });
+    t.same(
+      parsed.stacks.find((s) => s.id === 'prod'),
+      {
+        id: 'prod',
+        name: 'prod',
+        wave: 1,
+        state: 'waiting_for_approval',
+        runId: null,
+        runState: null,
+        reason: null,
+        approvedBy: null,
+        sharedFrom: null,
+        attempt: 1,
+      },
+    );
     t.equal(parsed.stacks.find((s) => s.id === 'loop-a')?.wave, null, 'stacks left out have no wave');
 
     const notWaiting = await cli(['approve', id, 'app']);
-    t.same([notWaiting.code, lines(notWaiting.stderr)], [1, [`approve: stack app is not waiting for approval in cascade ${id}: it is waiting_for_parents`]]);
+    t.same(
+      [notWaiting.code, lines(notWaiting.stderr)],
+      [1, [`approve: stack app is not waiting for approval in cascade ${id}: it is waiting_for_parents`]],
+    );
     const unknown = await cli(['reject', id, 'nope']);
     t.same([unknown.code, lines(unknown.stderr)], [1, [`reject: stack nope is not part of cascade ${id}`]]);
     const skipped = await cli(['approve', id, 'loop-a']);
-    t.same([skipped.code, lines(skipped.stderr)], [1, [`approve: stack loop-a is not waiting for approval in cascade ${id}: it is skipped (on cycle loop-a → loop-b → loop-a)`]]);
+    t.same(
+      [skipped.code, lines(skipped.stderr)],
+      [1, [`approve: stack loop-a is not waiting for approval in cascade ${id}: it is skipped (on cycle loop-a → loop-b → loop-a)`]],
+    );
     t.equal(sl.fake.triggers.length, 0, 'nothing ran before an approval');
 
     const approved = await cli(['approve', id, 'prod', '--by', 'jane'], { USER: 'bob' });
@@ -88,7 +113,7 @@ t.test('status, approve and reject on a running cascade; refusals exit 1 with th
     const rejected = await cli(['reject', id, 'stage', '--reason', 'change freeze'], { USER: 'bob' });
     t.same([rejected.code, rejected.stdout], [0, `rejected stage in cascade ${id} (by bob: change freeze)\n`], '--by defaults to $USER');
 
-    const done = (await handle.result()) as CascadeStatus;
+    const done = await handle.result();
     t.match(stackOf(done, 'prod'), { state: 'finished', approvedBy: 'jane' });
     t.match(stackOf(done, 'stage'), { state: 'skipped', reason: 'rejected by bob: change freeze' });
     t.match(stackOf(done, 'app'), { state: 'finished' });
@@ -105,7 +130,10 @@ t.test('status, approve and reject on a running cascade; refusals exit 1 with th
   });
 
   const missing = await cli(['status', 'no-such-cascade']);
-  t.same([missing.code, lines(missing.stderr), missing.stdout], [1, ['status: workflow no-such-cascade not found in namespace default'], '']);
+  t.same(
+    [missing.code, lines(missing.stderr), missing.stdout],
+    [1, ['status: workflow no-such-cascade not found in namespace default'], ''],
+  );
   const missingApprove = await cli(['approve', 'no-such-cascade', 'prod']);
   t.same([missingApprove.code, lines(missingApprove.stderr)], [1, ['approve: workflow no-such-cascade not found in namespace default']]);
 });
@@ -132,7 +160,11 @@ t.test('cancel: queued runs are cancelled in Spacelift, waiting stacks never run
     t.match(cancelled.stdout, /^slow +1 +cancelled +01FAKERUN\d+ +run CANCELED$/m);
     t.match(cancelled.stdout, /^gated +1 +cancelled +- +cascade cancelled$/m);
     t.match(cancelled.stdout, /^below +2 +cancelled +- +cascade cancelled$/m);
-    t.same(sl.fake.runs().map((run) => [run.stackId, run.state]), [['slow', 'CANCELED']], 'the queued run was cancelled in Spacelift');
+    t.same(
+      sl.fake.runs().map((run) => [run.stackId, run.state]),
+      [['slow', 'CANCELED']],
+      'the queued run was cancelled in Spacelift',
+    );
 
     const again = await cli(['cancel', id]);
     t.same([again.code, again.stdout], [0, `${id} (CascadeWorkflow) has already ended (CANCELLED); nothing to cancel\n`]);
@@ -141,7 +173,11 @@ t.test('cancel: queued runs are cancelled in Spacelift, waiting stacks never run
     t.equal(status.code, 0, status.stderr);
     const final = JSON.parse(status.stdout) as { execution: string; done: boolean; stacks: Array<{ id: string; state: string }> };
     t.match(final, { execution: 'CANCELLED', done: true });
-    t.same(final.stacks.map((s) => [s.id, s.state]).sort(), [['below', 'cancelled'], ['gated', 'cancelled'], ['slow', 'cancelled']]);
+    t.same(final.stacks.map((s) => [s.id, s.state]).sort(), [
+      ['below', 'cancelled'],
+      ['gated', 'cancelled'],
+      ['slow', 'cancelled'],
+    ]);
 
     // The original one-level chain: status prints its result.
     const chainId = `chain-net-${process.pid}`;

@@ -16,17 +16,25 @@ import { runMonitorWorkflowId } from '../../src/workflows/workflow-ids';
 const SECRET = 'graph-test-webhook-secret';
 const ROOT_RUN = `01JGRAPHROOT${process.pid}`;
 
-
 /** A run-state webhook body as Spacelift sends it (spacelift-api.md §4.2). */
 function runEvent(stackId: string, runId: string, state: string, triggeredBy: string, stateVersion = 9): Buffer {
-  return Buffer.from(JSON.stringify({
-    account: 'acme',
-    state,
-    stateVersion,
-    timestamp: 1767101634,
-    run: { id: runId, branch: 'main', createdAt: 1767101000, type: 'TRACKED', triggeredBy, delta: { added: 1, changed: 0, deleted: 0, resources: 3 } },
-    stack: { id: stackId, name: stackId, description: '', labels: [] },
-  }));
+  return Buffer.from(
+    JSON.stringify({
+      account: 'acme',
+      state,
+      stateVersion,
+      timestamp: 1767101634,
+      run: {
+        id: runId,
+        branch: 'main',
+        createdAt: 1767101000,
+        type: 'TRACKED',
+        triggeredBy,
+        delta: { added: 1, changed: 0, deleted: 0, resources: 3 },
+      },
+      stack: { id: stackId, name: stackId, description: '', labels: [] },
+    }),
+  );
 }
 
 async function deliver(port: number, body: Buffer): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -92,11 +100,13 @@ t.test('graph mode: the diamond vpc → eks, rds → app completes through the w
   const answers: Array<{ stackId: string; runId: string; status: number; json: Record<string, unknown> }> = [];
   const deliveries: Promise<void>[] = [];
   fake.onTrigger(({ stackId, runId }) => {
-    deliveries.push((async () => {
-      await monitorStarted(env, runId);
-      fake.setRunState(runId, 'FINISHED', { added: 1, changed: 0, deleted: 0 });
-      answers.push({ stackId, runId, ...(await deliver(port, runEvent(stackId, runId, 'FINISHED', ourKey))) });
-    })());
+    deliveries.push(
+      (async () => {
+        await monitorStarted(env, runId);
+        fake.setRunState(runId, 'FINISHED', { added: 1, changed: 0, deleted: 0 });
+        answers.push({ stackId, runId, ...(await deliver(port, runEvent(stackId, runId, 'FINISHED', ourKey))) });
+      })(),
+    );
   });
 
   const rootId = `cascade-vpc-${ROOT_RUN}`;
@@ -106,30 +116,47 @@ t.test('graph mode: the diamond vpc → eks, rds → app completes through the w
   const status = await within(60_000, 'the cascade to complete', env.client.workflow.getHandle(rootId).result() as Promise<CascadeStatus>);
   await Promise.all(deliveries);
   t.match(status, { root: 'vpc', rootRunId: ROOT_RUN, done: true, cycles: [] });
-  t.same(status.stacks.map((s) => [s.id, s.wave, s.state, s.runState]), [
-    ['eks', 0, 'finished', 'FINISHED'],
-    ['rds', 0, 'finished', 'FINISHED'],
-    ['app', 1, 'finished', 'FINISHED'],
-  ]);
-  t.same(['app', 'eks', 'rds'].map((id) => fake.triggerCount(id)), [1, 1, 1], 'app, below both, was triggered once');
+  t.same(
+    status.stacks.map((s) => [s.id, s.wave, s.state, s.runState]),
+    [
+      ['eks', 0, 'finished', 'FINISHED'],
+      ['rds', 0, 'finished', 'FINISHED'],
+      ['app', 1, 'finished', 'FINISHED'],
+    ],
+  );
+  t.same(
+    ['app', 'eks', 'rds'].map((id) => fake.triggerCount(id)),
+    [1, 1, 1],
+    'app, below both, was triggered once',
+  );
   t.equal(fake.triggerCount('vpc'), 0);
   t.equal(fake.requests.filter((r) => r.operation === 'getRun').length, 0, 'no run was polled: the webhooks did it all');
 
   t.equal(answers.length, 3);
   for (const answer of answers) {
-    t.same([answer.status, answer.json], [200, { status: 'delivered', workflowId: runMonitorWorkflowId(answer.runId) }], `${answer.stackId}: delivered`);
+    t.same(
+      [answer.status, answer.json],
+      [200, { status: 'delivered', workflowId: runMonitorWorkflowId(answer.runId) }],
+      `${answer.stackId}: delivered`,
+    );
     t.notOk(await exists(env, `cascade-${answer.stackId}-${answer.runId}`), `${answer.stackId}: no second cascade`);
   }
 
   // A redelivery after the monitor ended is a duplicate; a run of ours whose monitor never existed starts nothing.
   const eks = answers.find((a) => a.stackId === 'eks');
   if (!eks) throw new Error('no delivery for eks');
-  t.same(await deliver(port, runEvent('eks', eks.runId, 'FINISHED', ourKey)), { status: 200, json: { status: 'duplicate', workflowId: runMonitorWorkflowId(eks.runId) } });
+  t.same(await deliver(port, runEvent('eks', eks.runId, 'FINISHED', ourKey)), {
+    status: 200,
+    json: { status: 'duplicate', workflowId: runMonitorWorkflowId(eks.runId) },
+  });
   const stray = await deliver(port, runEvent('eks', '01JNOMONITORFORTHISRUN0001', 'FINISHED', ourKey));
   t.equal(stray.status, 202);
   t.match(stray.json, { status: 'ignored', reason: /triggered by a cascade/ });
   t.notOk(await exists(env, 'cascade-eks-01JNOMONITORFORTHISRUN0001'));
-  t.same(await deliver(port, runEvent('vpc', ROOT_RUN, 'FINISHED', 'jdoe')), { status: 200, json: { status: 'duplicate', workflowId: rootId } });
+  t.same(await deliver(port, runEvent('vpc', ROOT_RUN, 'FINISHED', 'jdoe')), {
+    status: 200,
+    json: { status: 'duplicate', workflowId: rootId },
+  });
 
   const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text());
   t.match(metrics, /^spacelift_cascade_webhooks_total\{outcome="delivered"\} 3$/m);

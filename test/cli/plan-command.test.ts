@@ -52,7 +52,10 @@ t.test('text: the waves, conditions and cycle; nothing is triggered', async (t) 
   t.match(res.stdout, /^ {2}loop-a → loop-b → loop-a$/m);
   t.equal(res.stderr, '');
   t.equal(fake.triggers.length, 0);
-  t.notOk(fake.requests.some((r) => r.operation === 'runTrigger'), 'no runTrigger reached Spacelift');
+  t.notOk(
+    fake.requests.some((r) => r.operation === 'runTrigger'),
+    'no runTrigger reached Spacelift',
+  );
 });
 
 t.test('--format json, and CASCADE_EDGE_MODE=changed as flag or variable', async (t) => {
@@ -72,7 +75,10 @@ t.test('--format json, and CASCADE_EDGE_MODE=changed as flag or variable', async
 
 t.test('failures: unknown stack 1, rejected key 4, bad edge mode 2', async (t) => {
   const unknown = await runCli(['plan', 'nope'], cliEnv(credentials()));
-  t.same([unknown.code, unknown.stderr, unknown.stdout], [1, `plan: stack nope not found at ${fake.url} (or not visible to API key ${fake.apiKeyId})\n`, '']);
+  t.same(
+    [unknown.code, unknown.stderr, unknown.stdout],
+    [1, `plan: stack nope not found at ${fake.url} (or not visible to API key ${fake.apiKeyId})\n`, ''],
+  );
   const wrongSecret = 'definitely-not-the-secret';
   const rejected = await runCli(['plan', 'vpc'], cliEnv({ ...credentials(), SPACELIFT_API_KEY_SECRET: wrongSecret }));
   t.equal(rejected.code, 4, rejected.stderr);
@@ -85,7 +91,10 @@ t.test('failures: unknown stack 1, rejected key 4, bad edge mode 2', async (t) =
 t.test('with HCP Terraform configured, plan and graph read both platforms and create nothing in either', async (t) => {
   const tfc = await startFakeTerraform({
     organization: 'acme',
-    workspaces: [{ name: 'network', tags: ['dependson:spacelift:vpc', 'group:edge'] }, { name: 'cdn', tags: ['dependson:group:edge'] }],
+    workspaces: [
+      { name: 'network', tags: ['dependson:spacelift:vpc', 'group:edge'] },
+      { name: 'cdn', tags: ['dependson:group:edge'] },
+    ],
   });
   t.teardown(() => tfc.close());
   const env = cliEnv({ ...credentials(), TFC_URL: tfc.url, TFC_ORGANIZATION: 'acme', TFC_TOKEN: tfc.token });

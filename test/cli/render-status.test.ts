@@ -23,7 +23,14 @@ const status: CascadeStatus = {
   ],
   notifications: [
     { at: '2026-01-05T10:00:01.000Z', event: 'approval_needed', channel: 'slack', stackId: 'prod', delivered: true },
-    { at: '2026-01-05T10:00:07.000Z', event: 'approval_needed', channel: 'webhook', stackId: 'prod', delivered: false, error: 'HTTP 401 (bad signature)' },
+    {
+      at: '2026-01-05T10:00:07.000Z',
+      event: 'approval_needed',
+      channel: 'webhook',
+      stackId: 'prod',
+      delivered: false,
+      error: 'HTTP 401 (bad signature)',
+    },
     { at: '2026-01-05T10:07:01.000Z', event: 'completed', channel: 'slack', delivered: true },
   ],
 };
@@ -66,20 +73,44 @@ t.test('a result from an earlier version without either list still renders', asy
 });
 
 t.test('the JSON shape is unchanged: no decisions or notifications keys', async (t) => {
-  t.same(Object.keys(cascadeStatusToJson(header, status)).sort(), ['cycles', 'done', 'execution', 'root', 'rootRunId', 'stacks', 'workflowId', 'workflowType']);
+  t.same(Object.keys(cascadeStatusToJson(header, status)).sort(), [
+    'cycles',
+    'done',
+    'execution',
+    'root',
+    'rootRunId',
+    'stacks',
+    'workflowId',
+    'workflowType',
+  ]);
 });
 
 t.test('a joined run and a retried run say so in the text and the JSON', async (t) => {
   const status = {
-    root: 'vpc', done: false, cycles: [], decisions: [], notifications: [],
+    root: 'vpc',
+    done: false,
+    cycles: [],
+    decisions: [],
+    notifications: [],
     stacks: [
       { id: 'app', name: 'app', wave: 0, state: 'running' as const, runId: 'R9', sharedFrom: 'cascade-dns-R2' },
-      { id: 'db', name: 'db', wave: 0, state: 'waiting_for_retry' as const, runId: 'R7', reason: 'run R7 FAILED; retry 1 of 2 in 60 s', attempt: 2 },
+      {
+        id: 'db',
+        name: 'db',
+        wave: 0,
+        state: 'waiting_for_retry' as const,
+        runId: 'R7',
+        reason: 'run R7 FAILED; retry 1 of 2 in 60 s',
+        attempt: 2,
+      },
     ],
   };
   const header = { workflowId: 'cascade-vpc-R1', workflowType: 'CascadeWorkflow', execution: 'RUNNING' };
   const text = renderCascadeStatus(header, status);
   t.match(text, /app +1 +running +R9 +joined the run of cascade-dns-R2/);
   t.match(text, /db +1 +waiting_for_retry +R7 +run R7 FAILED; retry 1 of 2 in 60 s; run attempt 2/);
-  t.match(cascadeStatusToJson(header, status).stacks, [{ id: 'app', sharedFrom: 'cascade-dns-R2', attempt: 1 }, { id: 'db', sharedFrom: null, attempt: 2 }]);
+  t.match(cascadeStatusToJson(header, status).stacks, [
+    { id: 'app', sharedFrom: 'cascade-dns-R2', attempt: 1 },
+    { id: 'db', sharedFrom: null, attempt: 2 },
+  ]);
 });

@@ -89,7 +89,12 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv, ti
  * Spawns a long-running command (serve, webhook, worker), kills it when the test ends if it still runs, and
  * resolves with it and its `ready` log line once it is up.
  */
-export async function startCli(t: tap.Test, args: readonly string[], env: NodeJS.ProcessEnv, readyWithinMs = 90_000): Promise<RunningCli & { ready: string }> {
+export async function startCli(
+  t: tap.Test,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  readyWithinMs = 90_000,
+): Promise<RunningCli & { ready: string }> {
   const cli = spawnCli(args, env);
   t.teardown(() => {
     if (cli.child.exitCode === null) cli.child.kill('SIGKILL');

@@ -24,7 +24,10 @@ const body = readFileSync(join(REPO, 'fixtures', 'webhooks', 'run-finished-track
 async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -33,7 +36,11 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
 t.test('serve at LOG_LEVEL=debug through a full cascade: no configured secret in any output', async (t) => {
   const env: TestWorkflowEnvironment = await createDevEnv();
   t.teardown(() => env.teardown());
-  const fake = await startFakeSpacelift({ stacks: loadFixtureAccount(), apiKeySecret: API_KEY_SECRET, defaultRunOutcome: { state: 'FINISHED', delta: null } });
+  const fake = await startFakeSpacelift({
+    stacks: loadFixtureAccount(),
+    apiKeySecret: API_KEY_SECRET,
+    defaultRunOutcome: { state: 'FINISHED', delta: null },
+  });
   t.teardown(() => fake.close());
   const hook = await startNotifyReceiver({ secret: NOTIFY_SECRET });
   const slack = await startNotifyReceiver({ path: `/services/T0000/B0000/${SLACK_TOKEN}` });
@@ -72,8 +79,16 @@ t.test('serve at LOG_LEVEL=debug through a full cascade: no configured secret in
   });
   t.same(await answer.json(), { status: 'started', workflowId: WORKFLOW_ID });
   const status = await within(90_000, 'cascade result', env.client.workflow.getHandle(WORKFLOW_ID).result() as Promise<CascadeStatus>);
-  t.same(Object.fromEntries(status.stacks.map((s) => [s.id, s.state])), { eks: 'finished', rds: 'finished', app: 'finished', reports: 'finished' });
-  t.same(status.notifications.map(({ event, channel, delivered }) => [event, channel, delivered]).sort(), [['completed', 'slack', true], ['completed', 'webhook', true]]);
+  t.same(Object.fromEntries(status.stacks.map((s) => [s.id, s.state])), {
+    eks: 'finished',
+    rds: 'finished',
+    app: 'finished',
+    reports: 'finished',
+  });
+  t.same(status.notifications.map(({ event, channel, delivered }) => [event, channel, delivered]).sort(), [
+    ['completed', 'slack', true],
+    ['completed', 'webhook', true],
+  ]);
   t.same([hook.received.length, slack.received.length], [2, 2], 'each channel was refused once, then accepted');
   t.ok(hook.received.every((r) => r.signature === 'valid'));
 

@@ -13,8 +13,12 @@ import { within } from '../support/within';
 const SECRET = 'serve-test-webhook-secret';
 const body = readFileSync(join(REPO, 'fixtures', 'webhooks', 'run-finished-tracked.json'));
 
-
-async function post(port: number, path: string, payload?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  port: number,
+  path: string,
+  payload?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method: payload ? 'POST' : 'GET',
     headers: payload ? { 'content-type': 'application/json', 'x-signature-256': signPayload(payload, SECRET), ...headers } : headers,
@@ -54,8 +58,15 @@ t.test('serve: a signed webhook triggers exactly the dependents, then SIGTERM ex
 
   const first = await post(port, '/webhooks/spacelift', body);
   t.same(first, { status: 200, json: { status: 'started', workflowId: 'cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001' } });
-  const result = await within(60_000, 'the chain to finish', env.client.workflow.getHandle('cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001').result() as Promise<ChainResult>);
-  t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [['eks', 'triggered'], ['rds', 'triggered']]);
+  const result = await within(
+    60_000,
+    'the chain to finish',
+    env.client.workflow.getHandle('cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001').result() as Promise<ChainResult>,
+  );
+  t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [
+    ['eks', 'triggered'],
+    ['rds', 'triggered'],
+  ]);
   t.same(fake.triggers.map((tr) => tr.stackId).sort(), ['eks', 'rds'], 'the fake recorded exactly the dependent triggers');
 
   const again = await post(port, '/webhooks/spacelift', body);

@@ -28,12 +28,27 @@ t.test('worker and webhook as separate processes run the same cascade', async (t
   t.teardown(() => fake.close());
   const port = await freePort();
   const metricsPort = await freePort();
-  const shared = { TEMPORAL_URL: env.address, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('split'), SHUTDOWN_GRACE_MS: '3000', CASCADE_MODE: 'direct' };
+  const shared = {
+    TEMPORAL_URL: env.address,
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue('split'),
+    SHUTDOWN_GRACE_MS: '3000',
+    CASCADE_MODE: 'direct',
+  };
 
-  const webhook = spawnCli(['webhook'], cliEnv({ ...shared, SPACELIFT_WEBHOOK_SECRET: SECRET, WEBHOOK_HOST: '127.0.0.1', WEBHOOK_PORT: String(port) }));
+  const webhook = spawnCli(
+    ['webhook'],
+    cliEnv({ ...shared, SPACELIFT_WEBHOOK_SECRET: SECRET, WEBHOOK_HOST: '127.0.0.1', WEBHOOK_PORT: String(port) }),
+  );
   const worker = spawnCli(
     ['worker'],
-    cliEnv({ ...shared, SPACELIFT_API_ENDPOINT: fake.url, SPACELIFT_API_KEY_ID: fake.apiKeyId, SPACELIFT_API_KEY_SECRET: fake.apiKeySecret, WEBHOOK_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) }),
+    cliEnv({
+      ...shared,
+      SPACELIFT_API_ENDPOINT: fake.url,
+      SPACELIFT_API_KEY_ID: fake.apiKeyId,
+      SPACELIFT_API_KEY_SECRET: fake.apiKeySecret,
+      WEBHOOK_HOST: '127.0.0.1',
+      METRICS_PORT: String(metricsPort),
+    }),
   );
   t.teardown(() => {
     for (const cli of [webhook, worker]) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
@@ -52,7 +67,10 @@ t.test('worker and webhook as separate processes run the same cascade', async (t
   await worker.waitFor(/"msg":"ready"/, 90_000);
   const handle = env.client.workflow.getHandle('cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001');
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([handle.result(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('chain timed out')), 60_000)))]);
+  await Promise.race([
+    handle.result(),
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('chain timed out')), 60_000))),
+  ]);
   clearTimeout(timer);
   t.same(fake.triggers.map((tr) => tr.stackId).sort(), ['eks', 'rds']);
   // The worker alone serves its own metrics on METRICS_PORT: the triggers its chain made are counted there.

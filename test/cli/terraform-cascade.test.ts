@@ -28,7 +28,15 @@ const notification = (workspace: string, runId: string, message: string) => ({
   workspace_id: `ws-${workspace}`,
   workspace_name: workspace,
   organization_name: 'acme',
-  notifications: [{ message: 'Applied', trigger: 'run:completed', run_status: 'applied', run_updated_at: '2026-11-26T14:05:00.000Z', run_updated_by: null }],
+  notifications: [
+    {
+      message: 'Applied',
+      trigger: 'run:completed',
+      run_status: 'applied',
+      run_updated_at: '2026-11-26T14:05:00.000Z',
+      run_updated_by: null,
+    },
+  ],
 });
 
 async function post(port: number, path: string, payload: unknown, headers: (body: Buffer) => Record<string, string>) {
@@ -61,7 +69,10 @@ t.test('an applied workspace run cascades into a Spacelift stack and a workspace
   t.teardown(() => env.teardown());
   const spacelift = await startFakeSpacelift({ stacks: [{ id: 'app', labels: ['dependsOn:tfc:network'] }, { id: 'unrelated' }] });
   t.teardown(() => spacelift.close());
-  const tfc = await startFakeTerraform({ organization: 'acme', workspaces: [{ name: 'network' }, { name: 'dns', tags: ['dependson:spacelift:app'] }] });
+  const tfc = await startFakeTerraform({
+    organization: 'acme',
+    workspaces: [{ name: 'network' }, { name: 'dns', tags: ['dependson:spacelift:app'] }],
+  });
   t.teardown(() => tfc.close());
   const port = await freePort();
   const cli = await startCli(
@@ -85,20 +96,34 @@ t.test('an applied workspace run cascades into a Spacelift stack and a workspace
 
   const deliveries: Promise<unknown>[] = [];
   spacelift.onTrigger(({ stackId, runId }) => {
-    deliveries.push(deliverToMonitor(() => {
-      spacelift.setRunState(runId, 'FINISHED', { added: 1, changed: 0, deleted: 0 });
-      return toSpacelift(port, {
-        account: 'acme', state: 'FINISHED', stateVersion: 9, timestamp: 1767101634,
-        run: { id: runId, branch: 'main', createdAt: 1767101000, type: 'TRACKED', triggeredBy: `api::${spacelift.apiKeyId}`, delta: { added: 1, changed: 0, deleted: 0, resources: 3 } },
-        stack: { id: stackId, name: stackId, labels: [] },
-      });
-    }));
+    deliveries.push(
+      deliverToMonitor(() => {
+        spacelift.setRunState(runId, 'FINISHED', { added: 1, changed: 0, deleted: 0 });
+        return toSpacelift(port, {
+          account: 'acme',
+          state: 'FINISHED',
+          stateVersion: 9,
+          timestamp: 1767101634,
+          run: {
+            id: runId,
+            branch: 'main',
+            createdAt: 1767101000,
+            type: 'TRACKED',
+            triggeredBy: `api::${spacelift.apiKeyId}`,
+            delta: { added: 1, changed: 0, deleted: 0, resources: 3 },
+          },
+          stack: { id: stackId, name: stackId, labels: [] },
+        });
+      }),
+    );
   });
   tfc.onTrigger(({ workspace, runId }) => {
-    deliveries.push(deliverToMonitor(() => {
-      tfc.setRunStatus(runId, 'applied', { additions: 0, changes: 1, destructions: 0 });
-      return toTerraform(port, notification(workspace, runId, 'Triggered by spacelift-cascade'));
-    }));
+    deliveries.push(
+      deliverToMonitor(() => {
+        tfc.setRunStatus(runId, 'applied', { additions: 0, changes: 1, destructions: 0 });
+        return toTerraform(port, notification(workspace, runId, 'Triggered by spacelift-cascade'));
+      }),
+    );
   });
 
   const rootId = `cascade-tfc:network-${ROOT_RUN}`;
@@ -108,19 +133,38 @@ t.test('an applied workspace run cascades into a Spacelift stack and a workspace
   const status = await within(60_000, 'the cascade to complete', env.client.workflow.getHandle(rootId).result() as Promise<CascadeStatus>);
   const answers = (await Promise.all(deliveries)) as { json: Record<string, unknown> }[];
   t.match(status, { root: 'tfc:network', rootRunId: ROOT_RUN, done: true });
-  t.same(status.stacks.map((s) => [s.id, s.wave, s.state]), [['app', 0, 'finished'], ['tfc:dns', 1, 'finished']]);
-  t.same([spacelift.triggerCount('app'), spacelift.triggerCount('unrelated'), tfc.triggerCount('dns'), tfc.triggerCount('network')], [1, 0, 1, 0]);
+  t.same(
+    status.stacks.map((s) => [s.id, s.wave, s.state]),
+    [
+      ['app', 0, 'finished'],
+      ['tfc:dns', 1, 'finished'],
+    ],
+  );
+  t.same(
+    [spacelift.triggerCount('app'), spacelift.triggerCount('unrelated'), tfc.triggerCount('dns'), tfc.triggerCount('network')],
+    [1, 0, 1, 0],
+  );
   const dnsRun = tfc.runs('dns')[0]?.id ?? '';
-  t.same(answers.map((a) => a.json.workflowId).sort(), [runMonitorWorkflowId(spacelift.triggers[0]?.runId ?? ''), runMonitorWorkflowId(dnsRun, 'tfc:dns')].sort());
+  t.same(
+    answers.map((a) => a.json.workflowId).sort(),
+    [runMonitorWorkflowId(spacelift.triggers[0]?.runId ?? ''), runMonitorWorkflowId(dnsRun, 'tfc:dns')].sort(),
+  );
   t.equal(spacelift.requests.filter((r) => r.operation === 'getRun').length, 0, 'the Spacelift run was not polled');
 
   // Redelivered: the root is a duplicate; the workspace run the cascade created starts nothing of its own.
-  t.same(await toTerraform(port, notification('network', ROOT_RUN, 'Merge pull request #7')), { status: 200, json: { status: 'duplicate', workflowId: rootId } });
-  t.same(await toTerraform(port, notification('dns', dnsRun, 'Triggered by spacelift-cascade')), { status: 200, json: { status: 'duplicate', workflowId: runMonitorWorkflowId(dnsRun, 'tfc:dns') } });
+  t.same(await toTerraform(port, notification('network', ROOT_RUN, 'Merge pull request #7')), {
+    status: 200,
+    json: { status: 'duplicate', workflowId: rootId },
+  });
+  t.same(await toTerraform(port, notification('dns', dnsRun, 'Triggered by spacelift-cascade')), {
+    status: 200,
+    json: { status: 'duplicate', workflowId: runMonitorWorkflowId(dnsRun, 'tfc:dns') },
+  });
 
   cli.child.kill('SIGTERM');
   const exit = await cli.exited;
   t.equal(exit.code, 0, 'clean shutdown');
   t.match(exit.stderr + exit.stdout, /webhook started/, 'the logs were captured');
-  for (const secret of [tfc.token, TFC_SECRET]) t.notOk((exit.stderr + exit.stdout).includes(secret), 'no HCP Terraform secret in the logs');
+  for (const secret of [tfc.token, TFC_SECRET])
+    t.notOk((exit.stderr + exit.stdout).includes(secret), 'no HCP Terraform secret in the logs');
 });

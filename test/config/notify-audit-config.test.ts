@@ -46,12 +46,28 @@ t.test('a full setup; event names are case-insensitive; the secrets reach the lo
 });
 
 t.test('validation: exact reasons, secrets never quoted', async (t) => {
-  rejects(t, { NOTIFY_SLACK_WEBHOOK_URL: 'hooks.slack.com/services/secret-part' }, 'NOTIFY_SLACK_WEBHOOK_URL must be an http(s) URL without user:password');
-  rejects(t, { NOTIFY_WEBHOOK_URL: 'ftp://x', NOTIFY_WEBHOOK_SECRET: 's3cret' }, "NOTIFY_WEBHOOK_URL must be an http(s) URL without user:password, got 'ftp://x'");
-  rejects(t, { NOTIFY_WEBHOOK_URL: 'https://u:p@x.example.com', NOTIFY_WEBHOOK_SECRET: 's3cret' }, "NOTIFY_WEBHOOK_URL must be an http(s) URL without user:password, got 'https://u:p@x.example.com'");
+  rejects(
+    t,
+    { NOTIFY_SLACK_WEBHOOK_URL: 'hooks.slack.com/services/secret-part' },
+    'NOTIFY_SLACK_WEBHOOK_URL must be an http(s) URL without user:password',
+  );
+  rejects(
+    t,
+    { NOTIFY_WEBHOOK_URL: 'ftp://x', NOTIFY_WEBHOOK_SECRET: 's3cret' },
+    "NOTIFY_WEBHOOK_URL must be an http(s) URL without user:password, got 'ftp://x'",
+  );
+  rejects(
+    t,
+    { NOTIFY_WEBHOOK_URL: 'https://u:p@x.example.com', NOTIFY_WEBHOOK_SECRET: 's3cret' },
+    "NOTIFY_WEBHOOK_URL must be an http(s) URL without user:password, got 'https://u:p@x.example.com'",
+  );
   rejects(t, { NOTIFY_WEBHOOK_URL: 'https://x.example.com/hook' }, 'NOTIFY_WEBHOOK_URL needs NOTIFY_WEBHOOK_SECRET to sign its requests');
   rejects(t, { NOTIFY_WEBHOOK_SECRET: 'orphan-secret' }, 'NOTIFY_WEBHOOK_SECRET is set but NOTIFY_WEBHOOK_URL is not');
-  rejects(t, { NOTIFY_EVENTS: 'completed,finished' }, "NOTIFY_EVENTS contains unknown event 'finished' (known: completed, failed, approval_needed, timed_out)");
+  rejects(
+    t,
+    { NOTIFY_EVENTS: 'completed,finished' },
+    "NOTIFY_EVENTS contains unknown event 'finished' (known: completed, failed, approval_needed, timed_out)",
+  );
   rejects(t, { NOTIFY_EVENTS: ' , ' }, "NOTIFY_EVENTS must list at least one event, got ' , '");
   rejects(t, { AUDIT_LOG_PATH: 'audit.jsonl' }, "AUDIT_LOG_PATH must be an absolute file path, got 'audit.jsonl'");
   rejects(t, { AUDIT_LOG_PATH: '/var/log/' }, "AUDIT_LOG_PATH must be an absolute file path, got '/var/log/'");
@@ -61,30 +77,84 @@ t.test('validation: exact reasons, secrets never quoted', async (t) => {
 
 t.test('email: the SMTP URL parsed (STARTTLS required by default), sender and recipients checked, secrets scrubbed', async (t) => {
   const url = 'smtp://cascade%40example.com:p%40ss-9f2@mail.example.com';
-  const config = load({ NOTIFY_SMTP_URL: url, NOTIFY_EMAIL_FROM: 'Cascade <cascade@example.com>', NOTIFY_EMAIL_TO: 'ops@example.com, Dev Team <dev@example.com>,ops@example.com' });
-  t.same(config.notify?.email, {
-    smtpUrl: url, host: 'mail.example.com', port: 587, secure: false, starttls: 'required', user: 'cascade@example.com', password: 'p@ss-9f2',
-    from: 'Cascade <cascade@example.com>', to: ['ops@example.com', 'Dev Team <dev@example.com>'],
+  const config = load({
+    NOTIFY_SMTP_URL: url,
+    NOTIFY_EMAIL_FROM: 'Cascade <cascade@example.com>',
+    NOTIFY_EMAIL_TO: 'ops@example.com, Dev Team <dev@example.com>,ops@example.com',
   });
-  t.ok(configSecrets(config).includes(url) && configSecrets(config).includes('p@ss-9f2'), 'the URL and the password reach the log scrubber');
-  const tls = load({ NOTIFY_SMTP_URL: 'smtps://[::1]', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'b@example.com' }).notify?.email;
+  t.same(config.notify?.email, {
+    smtpUrl: url,
+    host: 'mail.example.com',
+    port: 587,
+    secure: false,
+    starttls: 'required',
+    user: 'cascade@example.com',
+    password: 'p@ss-9f2',
+    from: 'Cascade <cascade@example.com>',
+    to: ['ops@example.com', 'Dev Team <dev@example.com>'],
+  });
+  t.ok(
+    configSecrets(config).includes(url) && configSecrets(config).includes('p@ss-9f2'),
+    'the URL and the password reach the log scrubber',
+  );
+  const tls = load({ NOTIFY_SMTP_URL: 'smtps://[::1]', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'b@example.com' }).notify
+    ?.email;
   t.match(tls, { host: '::1', port: 465, secure: true });
   t.notOk('user' in (tls ?? {}), 'no login without a user');
-  t.match(load({ NOTIFY_SMTP_URL: 'smtp://relay.internal:25/?starttls=optional', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'b@example.com' }).notify?.email, { port: 25, starttls: 'optional' });
+  t.match(
+    load({
+      NOTIFY_SMTP_URL: 'smtp://relay.internal:25/?starttls=optional',
+      NOTIFY_EMAIL_FROM: 'a@example.com',
+      NOTIFY_EMAIL_TO: 'b@example.com',
+    }).notify?.email,
+    { port: 25, starttls: 'optional' },
+  );
 
   const mail = { NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'b@example.com' };
-  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL must be a URL like smtp://user:password@host:587 or smtps://host:465');
+  rejects(
+    t,
+    { ...mail, NOTIFY_SMTP_URL: 'secret-pw@mail.example.com' },
+    'NOTIFY_SMTP_URL must be a URL like smtp://user:password@host:587 or smtps://host:465',
+  );
   rejects(t, { ...mail, NOTIFY_SMTP_URL: 'user:secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL must start with smtp:// or smtps://');
   rejects(t, { ...mail, NOTIFY_SMTP_URL: 'https://u:secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL must start with smtp:// or smtps://');
-  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'smtp://u:secret-pw@mail.example.com/?starttls=no' }, "NOTIFY_SMTP_URL ?starttls must be required or optional, got 'no'");
-  rejects(t, { ...mail, NOTIFY_SMTP_URL: 'smtp://u:secret-pw@mail.example.com/?secure=false' }, 'NOTIFY_SMTP_URL has unknown parameter secure (known: starttls)');
+  rejects(
+    t,
+    { ...mail, NOTIFY_SMTP_URL: 'smtp://u:secret-pw@mail.example.com/?starttls=no' },
+    "NOTIFY_SMTP_URL ?starttls must be required or optional, got 'no'",
+  );
+  rejects(
+    t,
+    { ...mail, NOTIFY_SMTP_URL: 'smtp://u:secret-pw@mail.example.com/?secure=false' },
+    'NOTIFY_SMTP_URL has unknown parameter secure (known: starttls)',
+  );
   rejects(t, { ...mail, NOTIFY_SMTP_URL: 'smtp://:secret-pw@mail.example.com' }, 'NOTIFY_SMTP_URL has a password but no user');
   rejects(t, { NOTIFY_EMAIL_TO: 'b@example.com' }, 'NOTIFY_EMAIL_TO is set but NOTIFY_SMTP_URL is not');
-  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_TO: 'b@example.com' }, 'NOTIFY_SMTP_URL needs NOTIFY_EMAIL_FROM, the sender of notification emails');
-  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com' }, 'NOTIFY_SMTP_URL needs NOTIFY_EMAIL_TO, the recipients of notification emails');
-  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'ops, b@example.com' }, "NOTIFY_EMAIL_TO must hold email addresses (name@example.com or Name <name@example.com>), got 'ops'");
-  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'Cascade <cascade>', NOTIFY_EMAIL_TO: 'b@example.com' }, "NOTIFY_EMAIL_FROM must hold email addresses (name@example.com or Name <name@example.com>), got 'Cascade <cascade>'");
-  rejects(t, { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: ' , ' }, "NOTIFY_EMAIL_TO must list at least one address, got ' , '");
+  rejects(
+    t,
+    { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_TO: 'b@example.com' },
+    'NOTIFY_SMTP_URL needs NOTIFY_EMAIL_FROM, the sender of notification emails',
+  );
+  rejects(
+    t,
+    { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com' },
+    'NOTIFY_SMTP_URL needs NOTIFY_EMAIL_TO, the recipients of notification emails',
+  );
+  rejects(
+    t,
+    { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: 'ops, b@example.com' },
+    "NOTIFY_EMAIL_TO must hold email addresses (name@example.com or Name <name@example.com>), got 'ops'",
+  );
+  rejects(
+    t,
+    { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'Cascade <cascade>', NOTIFY_EMAIL_TO: 'b@example.com' },
+    "NOTIFY_EMAIL_FROM must hold email addresses (name@example.com or Name <name@example.com>), got 'Cascade <cascade>'",
+  );
+  rejects(
+    t,
+    { NOTIFY_SMTP_URL: 'smtp://mail.example.com', NOTIFY_EMAIL_FROM: 'a@example.com', NOTIFY_EMAIL_TO: ' , ' },
+    "NOTIFY_EMAIL_TO must list at least one address, got ' , '",
+  );
 });
 
 t.test('serve and worker take the non-secret ones as flags; the secrets have none', async (t) => {

@@ -10,13 +10,20 @@ export { within };
 
 export const SECRET = 'faults-webhook-secret';
 
-const TEMPLATE = JSON.parse(readFileSync(join(REPO, 'fixtures', 'webhooks', 'run-finished-tracked.json'), 'utf8')) as Record<string, unknown> & {
+const TEMPLATE = JSON.parse(readFileSync(join(REPO, 'fixtures', 'webhooks', 'run-finished-tracked.json'), 'utf8')) as Record<
+  string,
+  unknown
+> & {
   run: Record<string, unknown>;
   stack: Record<string, unknown>;
 };
 
 /** A Spacelift run-state webhook body for `stackId`'s run `runId` (from the fixture, labels and delta kept). */
-export function webhookBody(stackId: string, runId: string, patch: { state?: string; stateVersion?: number; triggeredBy?: string } = {}): Buffer {
+export function webhookBody(
+  stackId: string,
+  runId: string,
+  patch: { state?: string; stateVersion?: number; triggeredBy?: string } = {},
+): Buffer {
   const payload = {
     ...TEMPLATE,
     state: patch.state ?? 'FINISHED',
@@ -55,7 +62,10 @@ export async function deliver(port: number, body: Buffer, timeoutMs = 20_000): P
 }
 
 export async function getStatus(port: number, path: string): Promise<number> {
-  return fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
+  return fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(10_000) }).then(
+    (r) => r.status,
+    () => 0,
+  );
 }
 
 export interface ServeProcess {
@@ -71,7 +81,14 @@ export interface ServeProcess {
  */
 export async function startCli(
   command: 'serve' | 'worker' | 'webhook',
-  options: { temporal: string; taskQueue: string; fake: FakeSpacelift; spaceliftUrl?: string; env?: Record<string, string>; readyLine?: RegExp },
+  options: {
+    temporal: string;
+    taskQueue: string;
+    fake: FakeSpacelift;
+    spaceliftUrl?: string;
+    env?: Record<string, string>;
+    readyLine?: RegExp;
+  },
 ): Promise<ServeProcess> {
   const port = await freePort();
   const listenerFlags = command === 'worker' ? [] : ['--webhook-host', '127.0.0.1', '--webhook-port', String(port)];
@@ -111,4 +128,3 @@ export async function eventually(what: string, timeoutMs: number, check: () => b
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
-

@@ -47,10 +47,13 @@ t.test(`${PATH ? 'the case at FAULT_PATH keeps' : `${CASES} random fault schedul
   const property = fc.asyncProperty(faultCase, async (c) => {
     const o = await within(CASE_LIMIT_MS, 'end of the fault case', runCase(world, c));
     tally.add(c, o);
-    if (tally.cases % 25 === 0) process.stderr.write(`fault schedules: ${tally.cases} cases, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    if (tally.cases % 25 === 0)
+      process.stderr.write(`fault schedules: ${tally.cases} cases, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     const violations = violationsOf(c, o);
     if (violations.length > 0) {
-      throw new Error(`${violations.length} invariant(s) broken:\n${violations.map((v) => `- ${v}`).join('\n')}\n\nCase:\n${describeCase(c)}\n\nWhat happened:\n${describeObservation(o)}`);
+      throw new Error(
+        `${violations.length} invariant(s) broken:\n${violations.map((v) => `- ${v}`).join('\n')}\n\nCase:\n${describeCase(c)}\n\nWhat happened:\n${describeObservation(o)}`,
+      );
     }
   });
   const details = await fc.check(property, {
@@ -59,7 +62,9 @@ t.test(`${PATH ? 'the case at FAULT_PATH keeps' : `${CASES} random fault schedul
     ...(PATH ? { path: PATH, endOnFailure: true } : {}),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  t.comment(`${tally.cases} case(s) in ${seconds} s (seed ${details.seed}); ${Object.keys(INVARIANTS).length} invariants checked after each: ${Object.keys(INVARIANTS).join(', ')}`);
+  t.comment(
+    `${tally.cases} case(s) in ${seconds} s (seed ${details.seed}); ${Object.keys(INVARIANTS).length} invariants checked after each: ${Object.keys(INVARIANTS).join(', ')}`,
+  );
   t.comment(tally.summary());
   t.comment(`worker restarts ${world.restarts}; test-server time locks given back (sdk-java#1138) ${world.leaks.count}`);
   if (details.failed) {

@@ -31,8 +31,11 @@ const REQUEST_TIMEOUT_MS = 500;
 const cascade: CascadeInput = { stack_id: 'root', run_id: 'faults', options: { pollInitialMs: 1_000, pollMaxMs: 4_000 } };
 const finished = { defaultRunOutcome: { state: 'FINISHED' }, requestTimeoutMs: REQUEST_TIMEOUT_MS };
 
-const calls = (sl: { fake: { requests: { operation: string; variables: Record<string, unknown> }[] } }, operation: string, stackId?: string) =>
-  sl.fake.requests.filter((r) => r.operation === operation && (stackId === undefined || r.variables.stack === stackId)).length;
+const calls = (
+  sl: { fake: { requests: { operation: string; variables: Record<string, unknown> }[] } },
+  operation: string,
+  stackId?: string,
+) => sl.fake.requests.filter((r) => r.operation === operation && (stackId === undefined || r.variables.stack === stackId)).length;
 
 t.test('cascade: malformed JSON, timeouts, resets and 5xx/429 everywhere are retried; each stack runs once', async (t) => {
   const sl = await startSpacelift(graph, finished);
@@ -69,7 +72,10 @@ t.test('cascade: the token expires at every trigger; each call refreshes it once
   t.teardown(() => stopSpacelift(sl));
   sl.fake.onTrigger(() => sl.fake.expireTokens());
   const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade(cascade));
-  t.ok(status.stacks.every((s) => s.state === 'finished'), 'the whole graph finished');
+  t.ok(
+    status.stacks.every((s) => s.state === 'finished'),
+    'the whole graph finished',
+  );
   for (const id of ['a', 'b', 'a1', 'b1']) t.equal(sl.fake.triggerCount(id), 1, `${id} triggered exactly once`);
   t.ok(calls(sl, 'apiKeyUser') >= 3, `the key was exchanged again after expiries (${calls(sl, 'apiKeyUser')} exchanges)`);
 });
@@ -80,7 +86,11 @@ t.test('cascade: malformed JSON on every attempt fails that stack with the reaso
   sl.fake.inject({ operation: 'runTrigger', stackId: 'a', kind: 'malformedJson', times: 3 });
   const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade(cascade));
   const byId = Object.fromEntries(status.stacks.map((s) => [s.id, s]));
-  t.match(byId.a, { state: 'failed', reason: /^runTrigger \(stack a\) answered malformed JSON \(HTTP 200, 8 bytes\)$/ }, 'a failed; the reason names the operation and stack');
+  t.match(
+    byId.a,
+    { state: 'failed', reason: /^runTrigger \(stack a\) answered malformed JSON \(HTTP 200, 8 bytes\)$/ },
+    'a failed; the reason names the operation and stack',
+  );
   t.match(byId.a1, { state: 'skipped', reason: 'upstream a FAILED' });
   t.match(byId.b, { state: 'finished' });
   t.match(byId.b1, { state: 'finished' });
@@ -88,24 +98,30 @@ t.test('cascade: malformed JSON on every attempt fails that stack with the reaso
   t.equal(sl.fake.triggerCount('a'), 0, 'a malformed answer created no run here');
 });
 
-t.test('cascade: discovery rides out timeouts, and one timing out past the plan deadline fails with the timeout as its reason', async (t) => {
-  const sl = await startSpacelift(graph, finished);
-  t.teardown(() => stopSpacelift(sl));
-  sl.fake.inject({ operation: 'searchStacks', kind: 'timeout', times: 3 });
-  // A plan deadline of one minute: attempts at 0, 1, 3, 7, 15 and 31 s; the next would come after it.
-  const shortPlan = { ...cascade, options: { ...cascade.options, planTimeoutMs: 60_000 } };
-  await withWorker(env, sl.client, async ({ runCascade }) => {
-    const status = await runCascade(shortPlan);
-    t.ok(status.stacks.every((s) => s.state === 'finished'), 'three timeouts in a row lose nothing');
-    t.equal(calls(sl, 'searchStacks'), 4);
-    sl.fake.inject({ operation: 'searchStacks', kind: 'timeout', times: 100 });
-    const err = await runCascade(shortPlan).catch((e: unknown) => e);
-    t.type(err, WorkflowFailedError);
-    t.match(messages(err), new RegExp(`searchStacks timed out after ${REQUEST_TIMEOUT_MS} ms`), 'the failure carries the reason');
-  });
-  t.equal(calls(sl, 'searchStacks') - 4, 6, 'retried with backoff until the deadline');
-  t.equal(sl.fake.triggers.length, 4, 'the first cascade only');
-});
+t.test(
+  'cascade: discovery rides out timeouts, and one timing out past the plan deadline fails with the timeout as its reason',
+  async (t) => {
+    const sl = await startSpacelift(graph, finished);
+    t.teardown(() => stopSpacelift(sl));
+    sl.fake.inject({ operation: 'searchStacks', kind: 'timeout', times: 3 });
+    // A plan deadline of one minute: attempts at 0, 1, 3, 7, 15 and 31 s; the next would come after it.
+    const shortPlan = { ...cascade, options: { ...cascade.options, planTimeoutMs: 60_000 } };
+    await withWorker(env, sl.client, async ({ runCascade }) => {
+      const status = await runCascade(shortPlan);
+      t.ok(
+        status.stacks.every((s) => s.state === 'finished'),
+        'three timeouts in a row lose nothing',
+      );
+      t.equal(calls(sl, 'searchStacks'), 4);
+      sl.fake.inject({ operation: 'searchStacks', kind: 'timeout', times: 100 });
+      const err = await runCascade(shortPlan).catch((e: unknown) => e);
+      t.type(err, WorkflowFailedError);
+      t.match(messages(err), new RegExp(`searchStacks timed out after ${REQUEST_TIMEOUT_MS} ms`), 'the failure carries the reason');
+    });
+    t.equal(calls(sl, 'searchStacks') - 4, 6, 'retried with backoff until the deadline');
+    t.equal(sl.fake.triggers.length, 4, 'the first cascade only');
+  },
+);
 
 t.test('cascade: non-retryable answers (rejected key, schema violation, unknown stack) fail at once with the reason', async (t) => {
   const sl = await startSpacelift([...graph, { id: 'c', labels: ['dependsOn:root'] }], finished);
@@ -127,7 +143,12 @@ t.test('cascade: non-retryable answers (rejected key, schema violation, unknown 
 
 t.test('chain: malformed JSON and timeouts in discovery and triggers are retried; exhausted ones are reported', async (t) => {
   const sl = await startSpacelift(
-    [{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds', labels: ['depends-on:vpc'] }, { id: 'cdn', labels: ['dependsOn:vpc'] }],
+    [
+      { id: 'vpc' },
+      { id: 'eks', labels: ['dependsOn:vpc'] },
+      { id: 'rds', labels: ['depends-on:vpc'] },
+      { id: 'cdn', labels: ['dependsOn:vpc'] },
+    ],
     finished,
   );
   t.teardown(() => stopSpacelift(sl));
@@ -142,7 +163,10 @@ t.test('chain: malformed JSON and timeouts in discovery and triggers are retried
   t.match(byId.rds, { status: 'triggered' });
   t.match(
     byId.cdn,
-    { status: 'failed', error: new RegExp(`^triggering a run on stack cdn failed: runTrigger \\(stack cdn\\) timed out after ${REQUEST_TIMEOUT_MS} ms$`) },
+    {
+      status: 'failed',
+      error: new RegExp(`^triggering a run on stack cdn failed: runTrigger \\(stack cdn\\) timed out after ${REQUEST_TIMEOUT_MS} ms$`),
+    },
     'cdn is reported failed, with the operation and the timeout',
   );
   t.equal(calls(sl, 'searchStacks'), 3, 'discovery: malformed JSON, timeout, success');

@@ -28,7 +28,12 @@ t.test('Temporal down: 20 deliveries answered 503; after a restart on the same d
   const server = () =>
     TestWorkflowEnvironment.createLocal({
       // The server is stopped mid-request on purpose; its "context canceled" errors would only clutter the output.
-      server: { executable: devServerExecutable(), dbFilename: join(dir, 'temporal.db'), port: temporalPort, log: { format: 'pretty', level: 'never' } },
+      server: {
+        executable: devServerExecutable(),
+        dbFilename: join(dir, 'temporal.db'),
+        port: temporalPort,
+        log: { format: 'pretty', level: 'never' },
+      },
     });
 
   let env = await server();
@@ -47,8 +52,15 @@ t.test('Temporal down: 20 deliveries answered 503; after a restart on the same d
   await env.teardown();
   const bodies = upstream.map((id) => webhookBody(id, runOf(id)));
   const down = await within(60_000, 'answers while Temporal is down', Promise.all(bodies.map((body) => deliver(serve.port, body))));
-  t.same(down.map((a) => a.status), bodies.map(() => 503), 'every delivery is answered 503 while Temporal is down');
-  t.ok(down.every((a) => a.json.status === 'unavailable'), 'with status "unavailable"');
+  t.same(
+    down.map((a) => a.status),
+    bodies.map(() => 503),
+    'every delivery is answered 503 while Temporal is down',
+  );
+  t.ok(
+    down.every((a) => a.json.status === 'unavailable'),
+    'with status "unavailable"',
+  );
   t.equal(serve.cli.child.exitCode, null, 'serve keeps running');
   t.equal(await getStatus(serve.port, '/readyz'), 503, '/readyz reports not ready');
   t.equal(fake.triggers.length, 0, 'nothing was triggered');
@@ -72,7 +84,10 @@ t.test('Temporal down: 20 deliveries answered 503; after a restart on the same d
     bodies.map(() => 200),
     'every redelivery is accepted once Temporal is back',
   );
-  t.ok(final.every((a) => a.json.status === 'started' || a.json.status === 'duplicate'), 'answered started (or duplicate)');
+  t.ok(
+    final.every((a) => a.json.status === 'started' || a.json.status === 'duplicate'),
+    'answered started (or duplicate)',
+  );
   t.ok(final.filter((a) => a.json.status === 'started').length >= 1, 'the cascades are started now');
 
   const client = env.client;
@@ -94,7 +109,10 @@ t.test('Temporal down: 20 deliveries answered 503; after a restart on the same d
   t.equal(fake.triggers.length, DELIVERIES * 2, 'no other trigger');
 
   const again = await Promise.all(bodies.map((body) => deliver(serve.port, body)));
-  t.ok(again.every((a) => a.status === 200 && a.json.status === 'duplicate'), 'a later redelivery is a duplicate');
+  t.ok(
+    again.every((a) => a.status === 200 && a.json.status === 'duplicate'),
+    'a later redelivery is a duplicate',
+  );
   await eventually('serve ready again', 15_000, async () => (await getStatus(serve.port, '/readyz')) === 200, 500);
   t.equal(fake.triggers.length, DELIVERIES * 2, 'and triggers nothing');
 });

@@ -156,7 +156,10 @@ async function runPhase(port: number, source: CaseSource, count: number, phase: 
       report.statuses.set(outcome.status, (report.statuses.get(outcome.status) ?? 0) + 1);
       report.byCategory.set(c.category, (report.byCategory.get(c.category) ?? 0) + 1);
       const problem = judge(c, outcome, phase);
-      if (problem) report.problems.push(`${c.category} ${c.method} ${c.path.slice(0, 60)} → ${outcome.status}${outcome.closed ? ` (${outcome.closed})` : ''}: ${problem}`);
+      if (problem)
+        report.problems.push(
+          `${c.category} ${c.method} ${c.path.slice(0, 60)} → ${outcome.status}${outcome.closed ? ` (${outcome.closed})` : ''}: ${problem}`,
+        );
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -229,21 +232,40 @@ t.test(`fuzz: ${PHASE_ONE + PHASE_TWO} generated requests against the listener (
     for (const [k, v] of r.statuses) statuses.set(k, (statuses.get(k) ?? 0) + v);
     for (const [k, v] of r.byCategory) categories.set(k, (categories.get(k) ?? 0) + v);
   }
-  t.comment(`phase 1 statuses: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}`);
+  t.comment(
+    `phase 1 statuses: ${[...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ')}`,
+  );
   t.comment(`phase 1 categories: ${[...categories].map(([c, n]) => `${c}: ${n}`).join(', ')}`);
 
   const startedRuns = srv.starts.map((s) => s.runId);
   const { signedRuns, unsignedRuns, validRuns: expectedStarts } = source;
-  t.same(startedRuns.filter((id) => unsignedRuns.has(id) && !signedRuns.has(id)), [], 'nothing with a bad signature, content type, method or path reached startCascade');
-  t.same(startedRuns.filter((id) => !signedRuns.has(id)), [], 'only the run IDs of correctly signed payloads reached startCascade');
+  t.same(
+    startedRuns.filter((id) => unsignedRuns.has(id) && !signedRuns.has(id)),
+    [],
+    'nothing with a bad signature, content type, method or path reached startCascade',
+  );
+  t.same(
+    startedRuns.filter((id) => !signedRuns.has(id)),
+    [],
+    'only the run IDs of correctly signed payloads reached startCascade',
+  );
   t.same(srv.starts.filter((s) => s.runState !== 'FINISHED').length, 0, 'and only FINISHED runs');
-  t.same([...expectedStarts].filter((id) => !startedRuns.includes(id)), [], `every valid delivery started a chain (${expectedStarts.size})`);
+  t.same(
+    [...expectedStarts].filter((id) => !startedRuns.includes(id)),
+    [],
+    `every valid delivery started a chain (${expectedStarts.size})`,
+  );
   const validStarts = startedRuns.filter((id) => expectedStarts.has(id));
   t.equal(new Set(validStarts).size, validStarts.length, 'each exactly once');
 
   const growth = heapEnd - heapStart;
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  t.comment(`after GC: heap ${mib(heapStart)} / rss ${mib(rssStart)} after 1,000 requests, heap ${mib(heapEnd)} / rss ${mib(rssEnd)} after ${PHASE_ONE}`);
+  t.comment(
+    `after GC: heap ${mib(heapStart)} / rss ${mib(rssStart)} after 1,000 requests, heap ${mib(heapEnd)} / rss ${mib(rssEnd)} after ${PHASE_ONE}`,
+  );
   t.ok(growth < HEAP_GROWTH_LIMIT, `heap stays flat: grew ${(growth / 2 ** 20).toFixed(1)} MiB (limit ${HEAP_GROWTH_LIMIT / 2 ** 20} MiB)`);
 
   // Phase 2: Temporal fails. Valid deliveries must be answered 503, never 500, whichever call fails.

@@ -21,12 +21,20 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 t.test('--fixture: every format, whole account and --root, exactly as the renderers draw them', async (t) => {
   t.same(await run(['graph', '--fixture', FIXTURE]), { code: 0, stdout: golden('account.tree.txt'), stderr: [] });
   for (const format of ['tree', 'mermaid', 'dot', 'json']) {
-    t.same(await run(['graph', '--fixture', FIXTURE, '--root', 'vpc', '--format', format]), { code: 0, stdout: golden(`vpc.${format}.txt`), stderr: [] });
+    t.same(await run(['graph', '--fixture', FIXTURE, '--root', 'vpc', '--format', format]), {
+      code: 0,
+      stdout: golden(`vpc.${format}.txt`),
+      stderr: [],
+    });
   }
 });
 
 t.test('mistakes: one stderr line and the exit code', async (t) => {
-  t.same(await run(['graph', '--fixture', FIXTURE, '--root', 'nope']), { code: 1, stdout: '', stderr: [`graph: stack nope not found in fixture ${FIXTURE}`] });
+  t.same(await run(['graph', '--fixture', FIXTURE, '--root', 'nope']), {
+    code: 1,
+    stdout: '',
+    stderr: [`graph: stack nope not found in fixture ${FIXTURE}`],
+  });
   t.same(await run(['graph', '--format', 'svg']), {
     code: 2,
     stdout: '',
@@ -35,9 +43,15 @@ t.test('mistakes: one stderr line and the exit code', async (t) => {
   t.same(await run(['graph']), {
     code: 2,
     stdout: '',
-    stderr: ['graph: Spacelift API credentials are missing: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET, or use --fixture <file>'],
+    stderr: [
+      'graph: Spacelift API credentials are missing: set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET, or use --fixture <file>',
+    ],
   });
-  t.same(await run(['graph', '--fixture', '/nonexistent.json']), { code: 1, stdout: '', stderr: ['graph: fixture /nonexistent.json: cannot be read (ENOENT)'] });
+  t.same(await run(['graph', '--fixture', '/nonexistent.json']), {
+    code: 1,
+    stdout: '',
+    stderr: ['graph: fixture /nonexistent.json: cannot be read (ENOENT)'],
+  });
   const help = await run(['graph', '--help']);
   t.match(help.stdout, /--root <stack-id> +Only the cascade below this stack/);
   t.match(help.stdout, /--fixture <file>/);
@@ -58,13 +72,21 @@ t.test('progress: rewritten in place on a terminal, nothing at all otherwise', a
 });
 
 t.test('live: reads the account page by page (listAllStacks onPage), progress on the terminal only', async (t) => {
-  const stacks = Array.from({ length: 120 }, (_, i) => ({ id: `s${String(i).padStart(3, '0')}`, labels: i === 0 ? [] : [`dependsOn:s${String(i - 1).padStart(3, '0')}`] }));
+  const stacks = Array.from({ length: 120 }, (_, i) => ({
+    id: `s${String(i).padStart(3, '0')}`,
+    labels: i === 0 ? [] : [`dependsOn:s${String(i - 1).padStart(3, '0')}`],
+  }));
   const fake = await startFakeSpacelift({ stacks });
   t.teardown(() => fake.close());
   const env = { SPACELIFT_API_ENDPOINT: fake.url, SPACELIFT_API_KEY_ID: fake.apiKeyId, SPACELIFT_API_KEY_SECRET: fake.apiKeySecret };
   const context = (out: string[]) => ({
-    env, configFlags: {}, switches: new Set<string>(), arguments: {}, options: { root: 's118', format: 'json' },
-    stdout: (l: string) => out.push(l), stderr: () => undefined,
+    env,
+    configFlags: {},
+    switches: new Set<string>(),
+    arguments: {},
+    options: { root: 's118', format: 'json' },
+    stdout: (l: string) => out.push(l),
+    stderr: () => undefined,
   });
   const terminal: string[] = [];
   const out: string[] = [];

@@ -22,14 +22,20 @@ const renderers: Record<string, (graph: DependencyGraph) => string> = {
   json: (graph) => JSON.stringify(graphToJson(graph), null, 2),
 };
 
-for (const [scope, root] of [['account', undefined], ['vpc', 'vpc']] as const) {
+for (const [scope, root] of [
+  ['account', undefined],
+  ['vpc', 'vpc'],
+] as const) {
   for (const [format, render] of Object.entries(renderers)) {
-    t.test(`${format} of ${scope === 'account' ? 'the whole account' : `the cascade below ${root}`} matches golden/${scope}.${format}.txt`, async (t) => {
-      const output = render(buildGraph(stacks, root ? { root } : {})) + '\n';
-      const file = join(GOLDEN, `${scope}.${format}.txt`);
-      if (process.env.UPDATE_GOLDEN) writeFileSync(file, output);
-      t.equal(output, readFileSync(file, 'utf8'));
-    });
+    t.test(
+      `${format} of ${scope === 'account' ? 'the whole account' : `the cascade below ${root}`} matches golden/${scope}.${format}.txt`,
+      async (t) => {
+        const output = render(buildGraph(stacks, root ? { root } : {})) + '\n';
+        const file = join(GOLDEN, `${scope}.${format}.txt`);
+        if (process.env.UPDATE_GOLDEN) writeFileSync(file, output);
+        t.equal(output, readFileSync(file, 'utf8'));
+      },
+    );
   }
 }
 
@@ -79,8 +85,20 @@ t.test('buildGraph: input order does not matter; a root on a cycle; a stack nami
     ],
     { root: 'r' },
   );
-  t.same(ring.edges.map((e) => [e.parent, e.child, e.onCycle]), [['r', 's', true], ['s', 'r', true]]);
-  t.same(ring.nodes.map((n) => [n.id, n.status]), [['r', 'root'], ['s', 'on-cycle']]);
+  t.same(
+    ring.edges.map((e) => [e.parent, e.child, e.onCycle]),
+    [
+      ['r', 's', true],
+      ['s', 'r', true],
+    ],
+  );
+  t.same(
+    ring.nodes.map((n) => [n.id, n.status]),
+    [
+      ['r', 'root'],
+      ['s', 'on-cycle'],
+    ],
+  );
   const account = buildGraph([{ id: 'self', name: 'self', labels: ['dependsOn:self'], attachedContexts: [] }]);
   t.same(account.roots, []);
   t.same(account.cycles, [['self', 'self']]);
@@ -90,14 +108,23 @@ t.test('buildGraph: input order does not matter; a root on a cycle; a stack nami
 t.test('readStackFixture: a searchStacks response, and precise errors', async (t) => {
   const account = readStackFixture(join(__dirname, '..', '..', 'fixtures', 'spacelift', 'account.json'));
   t.equal(account.length, 9);
-  t.same(account.find((s) => s.id === 'app'), { id: 'app', name: 'Payments app', labels: ['DependsOn: eks, rds', 'team:web'], attachedContexts: [] }, 'only id, name, labels are read');
+  t.same(
+    account.find((s) => s.id === 'app'),
+    { id: 'app', name: 'Payments app', labels: ['DependsOn: eks, rds', 'team:web'], attachedContexts: [] },
+    'only id, name, labels are read',
+  );
   t.throws(() => readStackFixture('/nonexistent/x.json'), { message: 'fixture /nonexistent/x.json: cannot be read (ENOENT)' });
   t.throws(() => readStackFixture(join(__dirname, 'render.test.ts')), { message: /^fixture .*render\.test\.ts: is not JSON/ });
 });
 
 t.test('groups and HCP Terraform workspaces: group edges marked, groups listed (inline golden)', async (t) => {
   const unit = (id: string, ...labels: string[]) => ({ id, name: id, labels, attachedContexts: [] });
-  const units = [unit('vpc', 'group:network'), unit('tfc:dns', 'dependson:spacelift:vpc', 'group:network'), unit('app', 'dependsOn:group:network'), unit('tfc:cdn', 'dependson:dns')];
+  const units = [
+    unit('vpc', 'group:network'),
+    unit('tfc:dns', 'dependson:spacelift:vpc', 'group:network'),
+    unit('app', 'dependsOn:group:network'),
+    unit('tfc:cdn', 'dependson:dns'),
+  ];
   const graph = buildGraph(units, { root: 'vpc' });
   t.equal(
     renderTree(graph),

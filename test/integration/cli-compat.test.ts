@@ -35,15 +35,24 @@ t.test('`temporal workflow start --type StackDependencyChainWorkflow` with the o
   const workflowId = `cli-compat-${process.pid}`;
   const result = await worker.runUntil(async () => {
     await run(executable.path, [
-      'workflow', 'start',
-      '--address', env.address,
-      '--type', 'StackDependencyChainWorkflow',
-      '--task-queue', 'spacelift-task-queue',
-      '--workflow-id', workflowId,
-      '--input', '{"stack_id":"vpc"}',
+      'workflow',
+      'start',
+      '--address',
+      env.address,
+      '--type',
+      'StackDependencyChainWorkflow',
+      '--task-queue',
+      'spacelift-task-queue',
+      '--workflow-id',
+      workflowId,
+      '--input',
+      '{"stack_id":"vpc"}',
     ]);
     return env.client.workflow.getHandle(workflowId).result() as Promise<ChainResult>;
   });
-  t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [['eks', 'triggered'], ['rds', 'triggered']]);
+  t.same(result.dependents.map((d) => [d.stack_id, d.status]).sort(), [
+    ['eks', 'triggered'],
+    ['rds', 'triggered'],
+  ]);
   t.equal(sl.fake.triggers.length, 2);
 });

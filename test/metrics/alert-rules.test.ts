@@ -29,7 +29,22 @@ interface Rule {
 const groups = (parse(readFileSync(RULES, 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups;
 const rules = groups.flatMap((group) => group.rules);
 
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'le', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'le',
+  'inf',
+  'nan',
+]);
 
 /** The metric names in a PromQL expression: identifiers that are not functions, keywords, labels or literals. */
 export function metricNames(expr: string): string[] {
@@ -40,7 +55,7 @@ export function metricNames(expr: string): string[] {
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
   const names = [...bare.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)]
     .filter((m) => m[2] === undefined)
-    .map((m) => m[1] as string)
+    .map((m) => m[1])
     .filter((name) => !PROMQL_WORDS.has(name.toLowerCase()));
   return [...new Set(names)];
 }
@@ -53,7 +68,15 @@ t.test('the parser of metric names', async (t) => {
 t.test('every rule: an alert name, an expression, a severity, a summary and a runbook in the README', async (t) => {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
   // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
-  const anchors = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/ /g, '-')));
+  const anchors = new Set(
+    [...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+      m[1]
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .trim()
+        .replace(/ /g, '-'),
+    ),
+  );
   t.ok(rules.length >= 20, `${rules.length} rules`);
   t.equal(new Set(rules.map((r) => r.alert)).size, rules.length, 'alert names are unique');
   for (const rule of rules) {
@@ -77,13 +100,25 @@ t.test('every metric the rules name is a family of the /metrics exposition of a 
   const sl = await startSpacelift([{ id: 'ar-vpc' }, { id: 'ar-app', labels: ['dependsOn:ar-vpc', 'cascade:approval'] }]);
   t.teardown(() => stopSpacelift(sl));
   const metrics = createCascadeMetrics({ processMetrics: true, temporal: buffer });
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
   const taskQueue = `alert-rules-${process.pid}`;
   // One cached workflow: the second cascade evicts the first, which is what an overloaded worker's cache does.
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, spacelift: sl.client, metrics, workflows: { bundleCode: code }, overrides: { maxCachedWorkflows: 1 } });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    spacelift: sl.client,
+    metrics,
+    workflows: { bundleCode: code },
+    overrides: { maxCachedWorkflows: 1 },
+  });
 
   await worker.runUntil(async () => {
-    const start = (id: string) => env.client.workflow.start(CASCADE_WORKFLOW_TYPE, { taskQueue, workflowId: id, args: [{ stack_id: 'ar-vpc' }] });
+    const start = (id: string) =>
+      env.client.workflow.start(CASCADE_WORKFLOW_TYPE, { taskQueue, workflowId: id, args: [{ stack_id: 'ar-vpc' }] });
     const first = await start(`ar-1-${process.pid}`);
     const second = await start(`ar-2-${process.pid}`);
     // A workflow type the worker does not have: its tasks fail, as they would with a broken bundle.
@@ -101,7 +136,7 @@ t.test('every metric the rules name is a family of the /metrics exposition of a 
   });
 
   const exposition = await metrics.exposition();
-  const families = new Map([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  const families = new Map([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
   const exported = (name: string) => {
     if (families.has(name)) return true;
     const histogram = /^(.*)_(bucket|sum|count)$/.exec(name)?.[1];

@@ -43,7 +43,8 @@ const spaceliftEnv = (taskQueue: string) => ({
 /** Scrapes and parses; the parser rejects a malformed line or a histogram whose +Inf bucket is not its count. */
 async function scrape(port: number): Promise<PromMetrics> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
-  if (res.status !== 200 || res.headers.get('content-type') !== PROMETHEUS_CONTENT_TYPE) throw new Error(`GET /metrics answered ${res.status} ${res.headers.get('content-type')}`);
+  if (res.status !== 200 || res.headers.get('content-type') !== PROMETHEUS_CONTENT_TYPE)
+    throw new Error(`GET /metrics answered ${res.status} ${res.headers.get('content-type')}`);
   return getMetricsFromStream(Readable.from([await res.text()]));
 }
 
@@ -62,7 +63,8 @@ function observations(metrics: PromMetrics, name: string, labels: Record<string,
 }
 
 function value(metrics: PromMetrics, name: string, type: string, labels: Record<string, string> = {}): number | undefined {
-  return (family(metrics, name, type).data as PromData[]).find((series) => Object.entries(labels).every(([k, v]) => series.labels[k] === v))?.value;
+  return (family(metrics, name, type).data as PromData[]).find((series) => Object.entries(labels).every(([k, v]) => series.labels[k] === v))
+    ?.value;
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
@@ -76,7 +78,11 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
 t.test('serve: one scrape during a cascade has our families, Node process metrics and Temporal worker metrics', async (t) => {
   const taskQueue = uniqueTaskQueue('scrape-serve');
   const port = await freePort();
-  const cli = await startCli(t, ['serve', '--webhook-host', '127.0.0.1', '--webhook-port', String(port)], cliEnv({ ...spaceliftEnv(taskQueue), SPACELIFT_WEBHOOK_SECRET: SECRET }));
+  const cli = await startCli(
+    t,
+    ['serve', '--webhook-host', '127.0.0.1', '--webhook-port', String(port)],
+    cliEnv({ ...spaceliftEnv(taskQueue), SPACELIFT_WEBHOOK_SECRET: SECRET }),
+  );
   const triggersBefore = fake.triggers.length;
 
   const delivery = await fetch(`http://127.0.0.1:${port}/webhooks/spacelift`, {
@@ -91,11 +97,24 @@ t.test('serve: one scrape during a cascade has our families, Node process metric
   t.equal((await env.client.workflow.getHandle(CASCADE_ID).describe()).status.name, 'RUNNING', 'scraped while the cascade runs');
 
   const queue = { namespace: 'default', task_queue: taskQueue };
-  t.ok(observations(metrics, 'temporal_activity_schedule_to_start_latency', queue) >= 2, 'activity schedule-to-start latency, per task queue');
+  t.ok(
+    observations(metrics, 'temporal_activity_schedule_to_start_latency', queue) >= 2,
+    'activity schedule-to-start latency, per task queue',
+  );
   t.ok(observations(metrics, 'temporal_workflow_task_schedule_to_start_latency', queue) >= 1, 'workflow task schedule-to-start latency');
-  t.ok(observations(metrics, 'temporal_workflow_task_execution_latency', { ...queue, workflow_type: 'CascadeWorkflow' }) >= 1, 'workflow task execution latency, per workflow type');
+  t.ok(
+    observations(metrics, 'temporal_workflow_task_execution_latency', { ...queue, workflow_type: 'CascadeWorkflow' }) >= 1,
+    'workflow task execution latency, per workflow type',
+  );
   t.ok(value(metrics, 'temporal_worker_task_slots_available', 'gauge', { ...queue, worker_type: 'ActivityWorker' })! > 0, 'activity slots');
-  t.ok(value(metrics, 'temporal_activity_task_received', 'counter', { ...queue, task_queue: `${taskQueue}-triggers`, activity_type: 'triggerStackRun' })! >= 2, 'activity tasks by type, on the trigger queue');
+  t.ok(
+    value(metrics, 'temporal_activity_task_received', 'counter', {
+      ...queue,
+      task_queue: `${taskQueue}-triggers`,
+      activity_type: 'triggerStackRun',
+    })! >= 2,
+    'activity tasks by type, on the trigger queue',
+  );
 
   t.equal(value(metrics, 'spacelift_cascade_webhooks_total', 'counter', { outcome: 'started' }), 1);
   t.equal(value(metrics, 'spacelift_cascade_chains_started_total', 'counter'), 1);
@@ -117,13 +136,24 @@ t.test('serve: one scrape during a cascade has our families, Node process metric
 t.test('worker alone: METRICS_PORT serves its Temporal worker metrics and its Spacelift calls', async (t) => {
   const taskQueue = uniqueTaskQueue('scrape-worker');
   const metricsPort = await freePort();
-  const cli = await startCli(t, ['worker', '--webhook-host', '127.0.0.1'], cliEnv({ ...spaceliftEnv(taskQueue), METRICS_PORT: String(metricsPort) }));
+  const cli = await startCli(
+    t,
+    ['worker', '--webhook-host', '127.0.0.1'],
+    cliEnv({ ...spaceliftEnv(taskQueue), METRICS_PORT: String(metricsPort) }),
+  );
 
-  await within(60_000, 'the chain to finish', env.client.workflow.execute(CHAIN_WORKFLOW_TYPE, { taskQueue, workflowId: `scrape-chain-${process.pid}`, args: [{ stack_id: 'vpc' }] }));
+  await within(
+    60_000,
+    'the chain to finish',
+    env.client.workflow.execute(CHAIN_WORKFLOW_TYPE, { taskQueue, workflowId: `scrape-chain-${process.pid}`, args: [{ stack_id: 'vpc' }] }),
+  );
   const metrics = await scrape(metricsPort);
   const queue = { namespace: 'default', task_queue: taskQueue };
   t.ok(observations(metrics, 'temporal_activity_schedule_to_start_latency', queue) >= 1, 'activity schedule-to-start latency');
-  t.ok(value(metrics, 'temporal_workflow_completed', 'counter', { ...queue, workflow_type: CHAIN_WORKFLOW_TYPE })! >= 1, 'completed workflows by type');
+  t.ok(
+    value(metrics, 'temporal_workflow_completed', 'counter', { ...queue, workflow_type: CHAIN_WORKFLOW_TYPE })! >= 1,
+    'completed workflows by type',
+  );
   t.equal(value(metrics, 'spacelift_cascade_triggers_total', 'counter'), 2, 'the chain triggered both dependents');
   family(metrics, 'process_resident_memory_bytes', 'gauge');
 

@@ -11,7 +11,13 @@ type Kind = BufferedMetricUpdate['metric']['kind'];
 /** A stand-in for the Runtime's MetricsBuffer: each drain returns what was pushed since the last one. */
 function fakeBuffer() {
   let pending: BufferedMetricUpdate[] = [];
-  const metric = (name: string, kind: Kind, unit?: string) => ({ name, kind, unit, description: `${name} help`, valueType: 'int' as const });
+  const metric = (name: string, kind: Kind, unit?: string) => ({
+    name,
+    kind,
+    unit,
+    description: `${name} help`,
+    valueType: 'int' as const,
+  });
   return {
     retrieveUpdates: () => {
       const drained = pending;
@@ -56,7 +62,11 @@ t.test('histograms keep the core’s millisecond buckets per metric; attribute v
   t.same(schedule?.buckets, { '100': 0, '500': 1, '1000': 1, '5000': 1, '10000': 1, '100000': 2, '1000000': 2, '+Inf': 2 });
   t.same([schedule?.count, schedule?.sum], [2, 20_250]);
   const [request] = families.temporal_request_latency?.data as PromHistogramData[];
-  t.same(Object.keys(request?.buckets ?? {}).sort(), ['+Inf', '100', '1000', '10000', '2500', '50', '500'], 'any other histogram: the core’s default buckets');
+  t.same(
+    Object.keys(request?.buckets ?? {}).sort(),
+    ['+Inf', '100', '1000', '10000', '2500', '50', '500'],
+    'any other histogram: the core’s default buckets',
+  );
   t.equal((families.temporal_activity_task_received?.data as PromData[])[0]?.labels.eager, 'false');
 });
 
@@ -84,8 +94,19 @@ t.test('process metrics under their standard names, only when asked for', async 
   // parser does not accept (Prometheus does).
   await new Promise((resolve) => setTimeout(resolve, 100));
   const families = await getMetricsFromStream(Readable.from([await metrics.exposition()]));
-  for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds']) {
+  for (const name of [
+    'process_cpu_seconds_total',
+    'process_resident_memory_bytes',
+    'process_open_fds',
+    'nodejs_eventloop_lag_seconds',
+    'nodejs_heap_size_used_bytes',
+    'nodejs_gc_duration_seconds',
+  ]) {
     t.ok(families[name], name);
   }
-  t.notOk(Object.keys(await getMetricsFromStream(Readable.from([await createCascadeMetrics().exposition()]))).some((name) => name.startsWith('process_')));
+  t.notOk(
+    Object.keys(await getMetricsFromStream(Readable.from([await createCascadeMetrics().exposition()]))).some((name) =>
+      name.startsWith('process_'),
+    ),
+  );
 });

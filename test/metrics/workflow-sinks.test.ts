@@ -38,7 +38,8 @@ t.test('counters are called live only; the gauge on replay too', async (t) => {
 t.test('cascade outcomes are exported from the start and counted by label', async (t) => {
   const metrics = createCascadeMetrics();
   const text = await metrics.exposition();
-  for (const outcome of ['completed', 'failed', 'cancelled']) t.match(text, new RegExp(`^spacelift_cascade_cascades_total\\{outcome="${outcome}"\\} 0$`, 'm'));
+  for (const outcome of ['completed', 'failed', 'cancelled'])
+    t.match(text, new RegExp(`^spacelift_cascade_cascades_total\\{outcome="${outcome}"\\} 0$`, 'm'));
   t.match(text, /^spacelift_cascade_triggers_total 0$/m);
   const { cascadeEnded, runTriggered } = createWorkflowSinks(metrics).cascadeMetrics;
   cascadeEnded.fn(info('c1'), 'failed');
@@ -54,7 +55,10 @@ t.test('stuck work: per state, the age of the oldest waiting stack over all casc
   const { oldestWaits } = createWorkflowSinks(metrics).cascadeMetrics;
   t.equal(oldestWaits.callDuringReplay, true, 'a whole picture per call, so replaying it is safe');
   const now = Date.now();
-  oldestWaits.fn(info('c1'), [{ state: 'waiting_for_approval', since: now - 3600_000 }, { state: 'running', since: now - 60_000 }]);
+  oldestWaits.fn(info('c1'), [
+    { state: 'waiting_for_approval', since: now - 3600_000 },
+    { state: 'running', since: now - 60_000 },
+  ]);
   oldestWaits.fn(info('c2'), [{ state: 'running', since: now - 600_000 }]);
   const age = async (state: string) => metricValue(metrics.oldestWaitSeconds, { state });
   t.ok(Math.abs((await age('waiting_for_approval')) - 3600) < 5, 'the approval has waited an hour');
@@ -65,6 +69,12 @@ t.test('stuck work: per state, the age of the oldest waiting stack over all casc
   oldestWaits.fn(info('c2'), []);
   t.ok((await age('running')) < 65, 'an empty picture forgets the cascade');
   t.same(metrics.oldestWaits.ages(now + 1000), {
-    waiting_for_parents: 0, waiting_for_approval: 3601, waiting_for_slot: 0, waiting_for_window: 0, waiting_for_retry: 0, triggering: 0, running: 61,
+    waiting_for_parents: 0,
+    waiting_for_approval: 3601,
+    waiting_for_slot: 0,
+    waiting_for_window: 0,
+    waiting_for_retry: 0,
+    triggering: 0,
+    running: 61,
   });
 });

@@ -26,7 +26,10 @@ const input: NotifyInput = {
 
 /** The notify configuration exactly as loadConfig builds it from these variables. */
 function notifyConfig(env: Record<string, string>): NotifyConfig {
-  return loadConfig({ env: { NOTIFY_EMAIL_FROM: 'Cascade <cascade@example.com>', NOTIFY_EMAIL_TO: 'ops@example.com, dev@example.com', ...env }, role: 'status' }).notify as NotifyConfig;
+  return loadConfig({
+    env: { NOTIFY_EMAIL_FROM: 'Cascade <cascade@example.com>', NOTIFY_EMAIL_TO: 'ops@example.com, dev@example.com', ...env },
+    role: 'status',
+  }).notify as NotifyConfig;
 }
 const trustTestCert = { smtpTls: { ca: SMTP_TEST_CERT } };
 
@@ -97,7 +100,10 @@ t.test('STARTTLS is required by default: a server without it gets nothing; ?star
   t.same(smtp.logins, [], 'no password went out over the plain connection');
   t.equal(smtp.received.length, 0);
 
-  const optional = createNotifier(notifyConfig({ NOTIFY_SMTP_URL: `smtp://cascade:${PASSWORD}@localhost:${smtp.port}/?starttls=optional` }), trustTestCert);
+  const optional = createNotifier(
+    notifyConfig({ NOTIFY_SMTP_URL: `smtp://cascade:${PASSWORD}@localhost:${smtp.port}/?starttls=optional` }),
+    trustTestCert,
+  );
   t.match(await optional.send(input), { sent: true });
   t.equal((await smtp.waitFor(1))[0]?.secure, false);
 });
@@ -105,7 +111,10 @@ t.test('STARTTLS is required by default: a server without it gets nothing; ?star
 t.test('failures: a rejected login and 5xx are final, 4xx and a closed port are retryable; no secret in any message', async (t) => {
   const smtp = await startSmtpReceiver({ users: { cascade: PASSWORD } });
   t.teardown(() => smtp.close());
-  const wrongPassword = createNotifier(notifyConfig({ NOTIFY_SMTP_URL: `smtp://cascade:not-${PASSWORD}@localhost:${smtp.port}` }), trustTestCert);
+  const wrongPassword = createNotifier(
+    notifyConfig({ NOTIFY_SMTP_URL: `smtp://cascade:not-${PASSWORD}@localhost:${smtp.port}` }),
+    trustTestCert,
+  );
   const auth = (await wrongPassword.send(input).catch((e: unknown) => e)) as NotifyDeliveryError;
   t.match(auth, { message: /^email notification not delivered: EAUTH 535/, retryable: false, status: 535 });
 
@@ -141,7 +150,10 @@ t.test('not configured, or the event not selected: nothing is sent', async (t) =
   t.same(await createNotifier({ events: ['failed'] }).send(input), { channel: 'email', sent: false, reason: 'channel not configured' });
   const smtp = await startSmtpReceiver();
   t.teardown(() => smtp.close());
-  const notifier = createNotifier(notifyConfig({ NOTIFY_SMTP_URL: `smtp://localhost:${smtp.port}`, NOTIFY_EVENTS: 'completed' }), trustTestCert);
+  const notifier = createNotifier(
+    notifyConfig({ NOTIFY_SMTP_URL: `smtp://localhost:${smtp.port}`, NOTIFY_EVENTS: 'completed' }),
+    trustTestCert,
+  );
   t.same(await notifier.send(input), { channel: 'email', sent: false, reason: 'event not selected' });
   t.equal(smtp.received.length, 0);
 });

@@ -26,7 +26,13 @@ t.test('a completed diamond: each stack’s time split, the critical path throug
     const total = Object.values(s.split).reduce((sum, ms) => sum + ms, 0);
     t.equal(total, (s.endedAt ?? at) - s.startedAt, `${s.id}: the split adds up to its time in the cascade`);
   }
-  t.ok(about(cascade.blocking.app, stack('cdn')?.split.parents as number - (stack('app')?.activeAt as number - (stack('cdn')?.startedAt as number))), 'cdn’s wait while app was at work is charged to app');
+  t.ok(
+    about(
+      cascade.blocking.app,
+      (stack('cdn')?.split.parents as number) - ((stack('app')?.activeAt as number) - (stack('cdn')?.startedAt as number)),
+    ),
+    'cdn’s wait while app was at work is charged to app',
+  );
   t.equal(cascade.blocking.eks, undefined, 'eks ended before rds: it held nobody up');
   const waited = cascade.stacks.reduce((sum, s) => sum + s.split.parents, 0);
   const charged = Object.values(cascade.blocking).reduce((sum, ms) => sum + ms, 0);
@@ -44,7 +50,12 @@ t.test('one run at a time: the stacks queue for the slot in turn', async (t) => 
 t.test('a failed stack fails the cascade and skips what is below it', async (t) => {
   const cascade = analyzeCascade(recordOf('cascade-vpc-RB'), at);
   t.equal(cascade.outcome, 'failed');
-  t.same(Object.fromEntries(cascade.stacks.map((s) => [s.id, s.state])), { eks: 'failed', rds: 'finished', app: 'skipped', cdn: 'skipped' });
+  t.same(Object.fromEntries(cascade.stacks.map((s) => [s.id, s.state])), {
+    eks: 'failed',
+    rds: 'finished',
+    app: 'skipped',
+    cdn: 'skipped',
+  });
 });
 
 t.test('a running cascade: time counts up to now, the stacks still waiting say since when', async (t) => {
@@ -65,11 +76,17 @@ t.test('over the window: per-stack figures, the slowest and most blocking stacks
   t.ok(about(eks?.runP50 ?? undefined, 10 * MINUTE), 'eks p50: 1 + 9 min in Spacelift');
   t.equal(report.slowestStacks[0]?.id, 'rds', 'rds spends the most time in Spacelift');
   t.equal(report.mostBlocking[0]?.id, 'app', 'app (its approval) held cdn up for hours');
-  t.same(report.stuck.cascades.map((c) => c.workflowId), ['cascade-vpc-RD']);
-  t.same(report.stuck.stacks.map((s) => [s.stackId, s.state, s.reason]), [
-    ['cdn', 'waiting_for_parents', 'parents not done: app'],
-    ['app', 'waiting_for_approval', 'approval: spacelift-cascade approve cascade-vpc-RD app'],
-  ]);
+  t.same(
+    report.stuck.cascades.map((c) => c.workflowId),
+    ['cascade-vpc-RD'],
+  );
+  t.same(
+    report.stuck.stacks.map((s) => [s.stackId, s.state, s.reason]),
+    [
+      ['cdn', 'waiting_for_parents', 'parents not done: app'],
+      ['app', 'waiting_for_approval', 'approval: spacelift-cascade approve cascade-vpc-RD app'],
+    ],
+  );
   const { report: later } = await recordedReport({ stuckAfterMs: 8 * HOUR });
   t.same(later.stuck, { cascades: [], stacks: [], moreCascades: 0, moreStacks: 0 }, 'nothing is stuck under a longer --stuck-after');
 });
@@ -77,11 +94,15 @@ t.test('over the window: per-stack figures, the slowest and most blocking stacks
 t.test('memory does not follow the window: 5,000 cascades leave per-stack figures and the top lists only', async (t) => {
   const base = recordOf('cascade-vpc-RA');
   const builder = new ReportBuilder({ since: 0, until: at, stuckAfterMs: 6 * HOUR, top: 3, stuckLimit: 2 });
-  for (let i = 0; i < 5000; i++) builder.add(analyzeCascade({ ...base, workflowId: `cascade-vpc-R${i}`, closedAt: (base.closedAt ?? 0) + i }, at));
+  for (let i = 0; i < 5000; i++)
+    builder.add(analyzeCascade({ ...base, workflowId: `cascade-vpc-R${i}`, closedAt: (base.closedAt ?? 0) + i }, at));
   const report = builder.build();
   t.equal(report.cascades.total, 5000);
   t.equal(report.slowest.length, 3, 'only the top 3 cascades are kept');
-  t.same(report.slowest.map((c) => c.workflowId), ['cascade-vpc-R4999', 'cascade-vpc-R4998', 'cascade-vpc-R4997']);
+  t.same(
+    report.slowest.map((c) => c.workflowId),
+    ['cascade-vpc-R4999', 'cascade-vpc-R4998', 'cascade-vpc-R4997'],
+  );
   t.equal(report.stacks.find((s) => s.id === 'eks')?.triggered, 5000);
 });
 
@@ -100,6 +121,8 @@ t.test('percentiles: exact for small samples, within 0.5 % past 512 values', asy
 t.test('spans: --since and --stuck-after take a number and a unit', async (t) => {
   t.equal(parseSpan('since', '7d'), 7 * 24 * HOUR);
   t.equal(parseSpan('stuck-after', '90m'), 90 * MINUTE);
-  t.throws(() => parseSpan('since', '7 days'), { message: "--since must be a number and a unit (s, m, h, d, w), e.g. 7d or 6h, got '7 days'" });
+  t.throws(() => parseSpan('since', '7 days'), {
+    message: "--since must be a number and a unit (s, m, h, d, w), e.g. 7d or 6h, got '7 days'",
+  });
   t.throws(() => parseSpan('since', '0d'), { message: /got '0d'/ });
 });

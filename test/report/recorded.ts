@@ -4,7 +4,10 @@ import { buildReport, type BuildOptions } from '../../src/report/build-report';
 import type { CascadeRecord } from '../../src/report/types';
 
 /** Cascades recorded on the time-skipping server by fixtures/record-cascades.ts, and when they were recorded. */
-export const recorded = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'cascades.json'), 'utf8')) as { recordedAt: number; records: CascadeRecord[] };
+export const recorded = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'cascades.json'), 'utf8')) as {
+  recordedAt: number;
+  records: CascadeRecord[];
+};
 
 export const HOUR = 3600_000;
 export const MINUTE = 60_000;

@@ -41,9 +41,33 @@ t.test('JSON: the Report object, schemaVersion 1, every figure a number or null'
   const { report } = await recordedReport();
   const parsed = JSON.parse(JSON.stringify(report)) as Report;
   t.equal(parsed.schemaVersion, 1);
-  t.same(Object.keys(parsed), ['schemaVersion', 'generatedAt', 'window', 'stuckAfterMs', 'cascades', 'slowest', 'stacks', 'slowestStacks', 'mostBlocking', 'stuck', 'notes']);
-  t.match(parsed.slowest[0], { workflowId: String, outcome: String, durationMs: Number, criticalPath: { stacks: Array, durationMs: Number } });
-  t.match(parsed.stacks[0], { id: String, triggered: Number, successRate: Number, runP50: Number, runP95: Number, blockedOthersMs: Number });
+  t.same(Object.keys(parsed), [
+    'schemaVersion',
+    'generatedAt',
+    'window',
+    'stuckAfterMs',
+    'cascades',
+    'slowest',
+    'stacks',
+    'slowestStacks',
+    'mostBlocking',
+    'stuck',
+    'notes',
+  ]);
+  t.match(parsed.slowest[0], {
+    workflowId: String,
+    outcome: String,
+    durationMs: Number,
+    criticalPath: { stacks: Array, durationMs: Number },
+  });
+  t.match(parsed.stacks[0], {
+    id: String,
+    triggered: Number,
+    successRate: Number,
+    runP50: Number,
+    runP95: Number,
+    blockedOthersMs: Number,
+  });
 });
 
 /** Every `<tag …>` of the document, in order: enough to check the structure without a DOM library. */
@@ -54,7 +78,11 @@ t.test('HTML: one self-contained page: the timeline as inline SVG, a bar per seg
   const focus = analyzeCascade(recordOf('cascade-vpc-RA'), recorded.recordedAt);
   const html = renderHtml(report, focus);
   t.match(html, /^<!DOCTYPE html>\n<html lang="en">/);
-  t.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/, 'the page may load nothing');
+  t.match(
+    html,
+    /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/,
+    'the page may load nothing',
+  );
   t.same(tags(html, 'script'), [], 'no script');
   t.same(tags(html, 'link'), [], 'no stylesheet or icon to fetch');
   t.same(tags(html, 'img'), [], 'no image');
@@ -63,7 +91,11 @@ t.test('HTML: one self-contained page: the timeline as inline SVG, a bar per seg
   t.equal(tags(html, 'svg').length, 1);
   const segments = focus.stacks.reduce((n, s) => n + s.segments.length, 0);
   t.equal(tags(html, 'rect').filter((r) => r.includes('class="segment ')).length, segments, `${segments} bars, one per segment`);
-  t.equal(tags(html, 'rect').filter((r) => r.includes('stroke="#c62828"')).length, 3, 'the runs of rds, app and cdn (the critical path) are outlined');
+  t.equal(
+    tags(html, 'rect').filter((r) => r.includes('stroke="#c62828"')).length,
+    3,
+    'the runs of rds, app and cdn (the critical path) are outlined',
+  );
   t.equal(tags(html, 'h2').length, 1 + 6, 'the timeline, then six sections');
   t.equal(tags(html, 'table').length, 6, 'each section has rows here (a stuck cascade included)');
   t.match(html, /<h2>Stacks of cascade-vpc-RD \(running, 7h 22m; \* on the critical path\)<\/h2>/, 'the stacks of the slowest cascade');

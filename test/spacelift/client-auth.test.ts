@@ -38,7 +38,10 @@ t.test('one apiKeyUser exchange serves many calls, and every call carries the be
   t.equal(count(fake, 'apiKeyUser'), 1);
   const authed = fake.requests.filter((r) => r.operation !== 'apiKeyUser');
   t.equal(authed.length, 7);
-  t.ok(authed.every((r) => /^Bearer eyJ/.test(r.authorization ?? '')), 'Authorization: Bearer <jwt>');
+  t.ok(
+    authed.every((r) => /^Bearer eyJ/.test(r.authorization ?? '')),
+    'Authorization: Bearer <jwt>',
+  );
   t.same(fake.requests[0]?.variables, { id: fake.apiKeyId, secret: fake.apiKeySecret });
   t.equal(fake.requests[0]?.authorization, undefined, 'the exchange itself is unauthenticated');
 });
@@ -126,7 +129,10 @@ t.test('HTTP 401 is treated like "unauthorized": refresh once, retry once (via a
   const pool = agent.get('https://acme.app.spacelift.io');
   const graphql = { path: '/graphql', method: 'POST' };
   const grant = (n: number) => ({ data: { apiKeyUser: { jwt: `jwt-${n}`, validUntil: 4_000_000_000 } } });
-  const bearer = (jwt: string) => ({ ...graphql, headers: { authorization: `Bearer ${jwt}`, 'spacelift-client-type': 'spacelift-cascade' } });
+  const bearer = (jwt: string) => ({
+    ...graphql,
+    headers: { authorization: `Bearer ${jwt}`, 'spacelift-client-type': 'spacelift-cascade' },
+  });
   pool.intercept(graphql).reply(200, grant(1));
   pool.intercept(bearer('jwt-1')).reply(401, 'Unauthorized');
   pool.intercept(graphql).reply(200, grant(2));
@@ -147,6 +153,13 @@ t.test('a JWT never appears in logs', async (t) => {
   await client.triggerRun('eks');
   const jwts = fake.requests.map((r) => r.authorization?.replace('Bearer ', '')).filter((j): j is string => !!j);
   t.ok(jwts.length >= 2 && lines.length > 0);
-  for (const jwt of new Set(jwts)) t.notOk(lines.some((line) => line.includes(jwt)), 'jwt not logged');
-  t.notOk(lines.some((line) => line.includes(fake.apiKeySecret)), 'secret not logged');
+  for (const jwt of new Set(jwts))
+    t.notOk(
+      lines.some((line) => line.includes(jwt)),
+      'jwt not logged',
+    );
+  t.notOk(
+    lines.some((line) => line.includes(fake.apiKeySecret)),
+    'secret not logged',
+  );
 });

@@ -2,13 +2,22 @@
 import t from 'tap';
 import { SpaceliftClient, STOP_NOTE } from '../../src/spacelift/client';
 import {
-  SpaceliftAuthError, SpaceliftError, SpaceliftNotFoundError, SpaceliftSchemaError, SpaceliftTransientError,
+  SpaceliftAuthError,
+  SpaceliftError,
+  SpaceliftNotFoundError,
+  SpaceliftSchemaError,
+  SpaceliftTransientError,
 } from '../../src/spacelift/errors';
 import { startFakeSpacelift, type Fault, type FakeSpacelift } from '../support/fake-spacelift';
 
 async function setup(t: tap.Test) {
   const fake = await startFakeSpacelift({ stacks: [{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }] });
-  const client = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, requestTimeoutMs: 300 });
+  const client = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    requestTimeoutMs: 300,
+  });
   t.teardown(async () => {
     await client.close();
     await fake.close();
@@ -38,7 +47,10 @@ t.test('a QUEUED or READY run is cancelled with runCancel and a note; runDiscard
   }
   t.equal(STOP_NOTE, 'cancelled by spacelift-cascade');
   t.same(calls(fake), ['runTrigger', 'runCancel', 'runTrigger', 'runCancel']);
-  t.same(fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED']);
+  t.same(
+    fake.runs().map((r) => r.state),
+    ['CANCELED', 'CANCELED'],
+  );
 });
 
 t.test('an UNCONFIRMED run is refused by runCancel and discarded instead, keeping its delta', async (t) => {

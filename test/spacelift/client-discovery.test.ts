@@ -8,7 +8,12 @@ import type { Stack } from '../../src/platform/types';
 import { loadFixtureAccount, startFakeSpacelift, type FakeSpaceliftOptions, type FakeStackSpec } from '../support/fake-spacelift';
 import { generateStacks } from '../support/generate-stacks';
 
-async function setup(t: tap.Test, stacks: FakeStackSpec[], clientOptions: Partial<SpaceliftClientOptions> = {}, fakeOptions: FakeSpaceliftOptions = {}) {
+async function setup(
+  t: tap.Test,
+  stacks: FakeStackSpec[],
+  clientOptions: Partial<SpaceliftClientOptions> = {},
+  fakeOptions: FakeSpaceliftOptions = {},
+) {
   const fake = await startFakeSpacelift({ stacks, ...fakeOptions });
   const client = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, ...clientOptions });
   t.teardown(async () => {
@@ -32,7 +37,10 @@ t.test('scan mode pages through the whole account, 50 at a time', async (t) => {
   const inputs = searches().map((r) => r.variables.input as { first: number; after?: string; predicates?: unknown });
   t.ok(inputs.every((i) => i.first === 50 && i.predicates === undefined));
   t.equal(inputs[0]?.after, undefined, 'the first page has no cursor');
-  t.ok(inputs.slice(1).every((i) => typeof i.after === 'string' && i.after.length > 0), 'later pages pass endCursor');
+  t.ok(
+    inputs.slice(1).every((i) => typeof i.after === 'string' && i.after.length > 0),
+    'later pages pass endCursor',
+  );
 });
 
 t.test('pageSize is honoured and a smaller server cap still pages correctly', async (t) => {
@@ -89,7 +97,10 @@ t.test('nodes carry the selected fields: labels, contexts, state, lock, branch',
   const all = await client.listAllStacks();
   const reports = all.find((s) => s.id === 'reports');
   t.match(reports, { name: 'Reporting jobs', isDisabled: true, lockedBy: 'jane@acme.example', state: 'FINISHED', branch: 'main' });
-  t.same(all.find((s) => s.id === 'eks')?.attachedContexts.map((c) => c.contextId), ['aws-prod', 'k8s-admins', 'common-tags']);
+  t.same(
+    all.find((s) => s.id === 'eks')?.attachedContexts.map((c) => c.contextId),
+    ['aws-prod', 'k8s-admins', 'common-tags'],
+  );
   t.equal(all.length, loadFixtureAccount().length);
 });
 
@@ -112,7 +123,10 @@ t.test('an empty account triggers a viewer check; an ignored token is replaced a
   fake.inject({ operation: 'searchStacks', kind: 'anonymous' });
   fake.inject({ operation: 'viewer', kind: 'anonymous' });
   const found = await client.listCandidateDependents('vpc');
-  t.same(found.map((s) => s.id), ['vpc', 'eks']);
+  t.same(
+    found.map((s) => s.id),
+    ['vpc', 'eks'],
+  );
   t.equal(searches().length, 2);
   t.equal(fake.requests.filter((r) => r.operation === 'apiKeyUser').length, 2, 'a fresh token was fetched');
 });
@@ -147,7 +161,11 @@ t.test('paging stops on an empty endCursor and fails on a repeated one', async (
   pool.intercept(graphql).reply(200, page(['b'], 'c1', true));
   pool.intercept(graphql).reply(200, page(['c'], 'c1', true));
   const client = new SpaceliftClient({ endpoint: 'https://acme.app.spacelift.io', apiKeyId: 'K', apiKeySecret: 'S', dispatcher: agent });
-  t.same((await client.listAllStacks()).map((s) => s.id), ['a'], 'hasNextPage with an empty cursor ends the sweep');
+  t.same(
+    (await client.listAllStacks()).map((s) => s.id),
+    ['a'],
+    'hasNextPage with an empty cursor ends the sweep',
+  );
   const err = await client.listAllStacks().catch((e: unknown) => e);
   t.type(err, SpaceliftTransientError);
   t.match(err, { message: 'searchStacks pagination stuck: cursor repeated after page 2' });

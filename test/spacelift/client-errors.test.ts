@@ -82,7 +82,12 @@ t.test('a GraphQL refusal is a non-retryable SpaceliftRefusedError; a server fai
     fake.inject({ operation: 'runTrigger', kind: 'graphqlError', stackId: 'eks', message });
     const err = await failure(client.triggerRun('eks'));
     t.type(err, SpaceliftRefusedError, message);
-    t.match(err, { retryable: false, reason: message, message: `runTrigger (stack eks) failed: ${message}`, context: { path: 'runTrigger', status: 200 } });
+    t.match(err, {
+      retryable: false,
+      reason: message,
+      message: `runTrigger (stack eks) failed: ${message}`,
+      context: { path: 'runTrigger', status: 200 },
+    });
   }
   for (const message of serverFailures) {
     fake.inject({ operation: 'runTrigger', kind: 'graphqlError', stackId: 'eks', message });
@@ -197,7 +202,12 @@ t.test('an HTTP 4xx other than 401/403/408/429 is not retryable and is not mista
   t.teardown(() => agent.close());
   const pool = agent.get('https://acme.app.spacelift.io');
   pool.intercept({ path: '/wrong/graphql', method: 'POST' }).reply(404, 'no such route');
-  const client = new SpaceliftClient({ endpoint: 'https://acme.app.spacelift.io/wrong', apiKeyId: 'K', apiKeySecret: 'S', dispatcher: agent });
+  const client = new SpaceliftClient({
+    endpoint: 'https://acme.app.spacelift.io/wrong',
+    apiKeyId: 'K',
+    apiKeySecret: 'S',
+    dispatcher: agent,
+  });
   const err = await failure(client.listRunsSince('vpc', 0));
   t.equal(err.constructor, SpaceliftError);
   t.equal(err.retryable, false);
@@ -213,6 +223,8 @@ t.test('constructor options are checked with precise messages', async (t) => {
   t.throws(() => new SpaceliftClient({ ...base, endpoint: 'ftp://x' }), { message: /http\(s\) URL/ });
   t.throws(() => new SpaceliftClient({ ...base, apiKeyId: '' }), { message: 'Spacelift apiKeyId must not be empty' });
   t.throws(() => new SpaceliftClient({ ...base, apiKeySecret: '' }), { message: 'Spacelift apiKeySecret for key K must not be empty' });
-  t.throws(() => new SpaceliftClient({ ...base, requestTimeoutMs: 0 }), { message: 'Spacelift requestTimeoutMs must be a positive integer, got 0' });
+  t.throws(() => new SpaceliftClient({ ...base, requestTimeoutMs: 0 }), {
+    message: 'Spacelift requestTimeoutMs must be a positive integer, got 0',
+  });
   t.throws(() => new SpaceliftClient({ ...base, pageSize: 2.5 }), { message: /pageSize must be a positive integer/ });
 });

@@ -9,7 +9,8 @@ import { SpaceliftClient } from '../../src/spacelift/client';
 import { SpaceliftAuthError, SpaceliftTransientError } from '../../src/spacelift/errors';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 
-const fixture = (name: string): object => JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/spacelift', name), 'utf8')) as object;
+const fixture = (name: string): object =>
+  JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/spacelift', name), 'utf8')) as object;
 const NOW = 1_767_101_000_000;
 const GRAPHQL = { path: '/graphql', method: 'POST' };
 
@@ -21,24 +22,59 @@ function clientAnswering(t: tap.Test, answers: object[], grant: object = fixture
   const pool = agent.get('https://acme.app.spacelift.io');
   pool.intercept(GRAPHQL).reply(200, grant);
   for (const answer of answers) pool.intercept(GRAPHQL).reply(200, answer);
-  return { client: new SpaceliftClient({ endpoint: 'https://acme.app.spacelift.io', apiKeyId: '01HZZZEXAMPLEKEY0000000000', apiKeySecret: 'S', dispatcher: agent, now: () => NOW }), agent };
+  return {
+    client: new SpaceliftClient({
+      endpoint: 'https://acme.app.spacelift.io',
+      apiKeyId: '01HZZZEXAMPLEKEY0000000000',
+      apiKeySecret: 'S',
+      dispatcher: agent,
+      now: () => NOW,
+    }),
+    agent,
+  };
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (err: unknown) => err as Error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (err: unknown) => err as Error,
+  );
 
 t.test('a run with a null branch, type, createdAt and triggeredBy, and a delta with a null count', async (t) => {
   const { client } = clientAnswering(t, [fixture('run-trigger.branch-null.json'), fixture('stack-run.nulls.json')]);
   const run = await client.triggerRun('eks');
-  t.same(run, { id: '01JQ7Z9EXAMPLERUN000000003', branch: null, state: 'QUEUED', type: 'TRACKED', createdAt: 1767101000, triggeredBy: 'api::01HZZZE::spacelift-cascade', delta: null });
+  t.same(run, {
+    id: '01JQ7Z9EXAMPLERUN000000003',
+    branch: null,
+    state: 'QUEUED',
+    type: 'TRACKED',
+    createdAt: 1767101000,
+    triggeredBy: 'api::01HZZZE::spacelift-cascade',
+    delta: null,
+  });
   t.equal(client.ownsTrigger(run.triggeredBy), true, 'the shortened triggeredBy is ours');
   const polled = await client.getRun('eks', run.id);
-  t.same(polled, { id: run.id, branch: null, state: 'FINISHED', type: null, createdAt: null, triggeredBy: null, delta: null }, 'a null count makes delta unknown');
+  t.same(
+    polled,
+    { id: run.id, branch: null, state: 'FINISHED', type: null, createdAt: null, triggeredBy: null, delta: null },
+    'a null count makes delta unknown',
+  );
 });
 
 t.test('a page of runs with nulls, and runs: null, read as runs and as an empty page', async (t) => {
-  const { client } = clientAnswering(t, [fixture('stack-runs.nulls.json'), fixture('stack-runs.nulls.json'), fixture('stack-runs.runs-null.json')]);
+  const { client } = clientAnswering(t, [
+    fixture('stack-runs.nulls.json'),
+    fixture('stack-runs.nulls.json'),
+    fixture('stack-runs.runs-null.json'),
+  ]);
   const runs = await client.listRunsSince('eks', 1767100000);
-  t.same(runs.map((run) => run.id), ['01JQ7Z9EXAMPLERUN000000003'], 'a run without createdAt cannot be shown to be recent');
+  t.same(
+    runs.map((run) => run.id),
+    ['01JQ7Z9EXAMPLERUN000000003'],
+    'a run without createdAt cannot be shown to be recent',
+  );
   const empty = clientAnswering(t, [fixture('stack-runs.runs-null.json')]);
   t.same(await empty.client.listRunsSince('eks', 0), []);
 });
@@ -46,7 +82,16 @@ t.test('a page of runs with nulls, and runs: null, read as runs and as an empty 
 t.test('stacks with a null name, labels and attachedContexts read as the ID and none', async (t) => {
   const { client } = clientAnswering(t, [fixture('search-stacks.nulls.json')]);
   const stacks = await client.listAllStacks();
-  t.same(stacks[0], { id: 'legacy-dns', name: 'legacy-dns', labels: [], attachedContexts: [], state: null, isDisabled: null, lockedBy: null, branch: null });
+  t.same(stacks[0], {
+    id: 'legacy-dns',
+    name: 'legacy-dns',
+    labels: [],
+    attachedContexts: [],
+    state: null,
+    isDisabled: null,
+    lockedBy: null,
+    branch: null,
+  });
   t.same(stacks[1]?.attachedContexts, [{ contextId: 'smtp', contextName: null, priority: null }]);
 });
 
@@ -76,7 +121,13 @@ t.test('apiKeyUser: a null validUntil assumes the documented 1 h lifetime; a nul
   pool.intercept(GRAPHQL).reply(200, fixture('api-key-user.valid-until-null.json'));
   for (const answer of answers) pool.intercept(GRAPHQL).reply(200, answer);
   pool.intercept(GRAPHQL).reply(200, fixture('api-key-user.valid-until-null.json'));
-  const client = new SpaceliftClient({ endpoint: 'https://acme.app.spacelift.io', apiKeyId: 'K', apiKeySecret: 'S', dispatcher: agent, now: () => clock });
+  const client = new SpaceliftClient({
+    endpoint: 'https://acme.app.spacelift.io',
+    apiKeyId: 'K',
+    apiKeySecret: 'S',
+    dispatcher: agent,
+    now: () => clock,
+  });
   await client.verifyCredentials();
   clock += (ASSUMED_TOKEN_LIFETIME_S - 120) * 1000;
   await client.verifyCredentials();

@@ -47,9 +47,17 @@ t.test('listRunsSince answers the stack’s runs created since, and only that st
   await client.triggerRun('vpc');
   const second = await client.triggerRun('eks');
   t.same((await client.listRunsSince('eks', 0)).map((r) => r.id).sort(), [first.id, second.id].sort());
-  t.same((await client.listRunsSince('eks', 1_767_000_060)).map((r) => r.id), [second.id], 'older runs are left out');
+  t.same(
+    (await client.listRunsSince('eks', 1_767_000_060)).map((r) => r.id),
+    [second.id],
+    'older runs are left out',
+  );
   t.same((await client.listRunsSince('vpc', 0)).length, 1);
-  t.same(fake.requests.filter((r) => r.operation === 'listRuns').at(0)?.variables, { stack: 'eks', before: null }, 'the first page has no cursor');
+  t.same(
+    fake.requests.filter((r) => r.operation === 'listRuns').at(0)?.variables,
+    { stack: 'eks', before: null },
+    'the first page has no cursor',
+  );
 });
 
 for (const runsOrder of ['newest-first', 'oldest-first'] as const) {
@@ -66,8 +74,14 @@ for (const runsOrder of ['newest-first', 'oldest-first'] as const) {
     // Newest first, pages of 2: [j3 j2] [j1 ours] [old-jane old]: ours is on page 2, page 3 holds nothing recent.
     const runs = await client.listRunsSince('eks', 1_767_000_000);
     t.equal(runs.length, 4, 'every recent run, each once');
-    t.ok(runs.some((run) => run.id === ours.id && client.ownsTrigger(run.triggeredBy)), 'ours is found on page 2');
-    t.notOk(runs.some((run) => run.id === old), 'the old run is not recent');
+    t.ok(
+      runs.some((run) => run.id === ours.id && client.ownsTrigger(run.triggeredBy)),
+      'ours is found on page 2',
+    );
+    t.notOk(
+      runs.some((run) => run.id === old),
+      'the old run is not recent',
+    );
     const cursors = fake.requests.filter((r) => r.operation === 'listRuns').map((r) => r.variables.before);
     t.equal(cursors.length, 3, 'page 3 is read (page 2 still held recent runs) and then it stops');
     t.equal(cursors[0], null);
@@ -91,10 +105,24 @@ t.test('listRunsSince stops when the server ignores the cursor, and after 10 pag
   t.teardown(() => agent.close());
   const pool = agent.get('https://acme.app.spacelift.io');
   pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: { apiKeyUser: { jwt: 'j', validUntil: 4_000_000_000 } } });
-  const page = { data: { stack: { id: 'eks', runs: [{ id: 'R2', branch: 'main', state: 'QUEUED', createdAt: 1_767_000_001 }, { id: 'R1', branch: 'main', state: 'QUEUED', createdAt: 1_767_000_000 }] } } };
+  const page = {
+    data: {
+      stack: {
+        id: 'eks',
+        runs: [
+          { id: 'R2', branch: 'main', state: 'QUEUED', createdAt: 1_767_000_001 },
+          { id: 'R1', branch: 'main', state: 'QUEUED', createdAt: 1_767_000_000 },
+        ],
+      },
+    },
+  };
   pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, page).times(2);
   const stuck = new SpaceliftClient({ endpoint: 'https://acme.app.spacelift.io', apiKeyId: 'K', apiKeySecret: 'S', dispatcher: agent });
-  t.same((await stuck.listRunsSince('eks', 0)).map((r) => r.id), ['R2', 'R1'], 'the same page twice ends the paging');
+  t.same(
+    (await stuck.listRunsSince('eks', 0)).map((r) => r.id),
+    ['R2', 'R1'],
+    'the same page twice ends the paging',
+  );
   agent.assertNoPendingInterceptors();
 });
 
@@ -110,7 +138,10 @@ t.test('a fake stamping the shortened triggeredBy: the client still knows its ru
 t.test('verifyCredentials exchanges the key and names the viewer', async (t) => {
   const { fake, client } = await setup(t);
   t.same(await client.verifyCredentials(), { viewer: 'spacelift-cascade (fake)' });
-  t.same(fake.requests.map((r) => r.operation), ['apiKeyUser', 'viewer']);
+  t.same(
+    fake.requests.map((r) => r.operation),
+    ['apiKeyUser', 'viewer'],
+  );
 });
 
 t.test('latency below the timeout is tolerated; above it is a transient timeout', async (t) => {
@@ -125,7 +156,12 @@ t.test('latency below the timeout is tolerated; above it is a transient timeout'
 
 t.test('close() resolves promptly with a request still hanging on the fake', async (t) => {
   const fake = await startFakeSpacelift({ stacks: [{ id: 'vpc' }] });
-  const client = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, requestTimeoutMs: 5_000 });
+  const client = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    requestTimeoutMs: 5_000,
+  });
   await client.verifyCredentials();
   fake.inject({ operation: 'runTrigger', kind: 'timeout' });
   const pending = client.triggerRun('vpc').catch((e: unknown) => e);
@@ -142,7 +178,11 @@ t.test('every run selection asks for delta in GraphQL names', async (t) => {
     t.match(spec.query, 'delta { addCount changeCount deleteCount resources }', spec.operation);
   }
   t.match(RUN_CANCEL.query, 'runCancel(stack: $stack, run: $run, note: $note)');
-  t.match(RUN_DISCARD.query, /\$run: ID!.*runDiscard\(stack: \$stack, run: \$run, note: \$note\)/, 'run is required: never discard another run');
+  t.match(
+    RUN_DISCARD.query,
+    /\$run: ID!.*runDiscard\(stack: \$stack, run: \$run, note: \$note\)/,
+    'run is required: never discard another run',
+  );
 });
 
 t.test('delta is mapped to {added, changed, deleted} on every run the client returns; null stays null', async (t) => {
@@ -165,16 +205,27 @@ t.test('delta from a raw response: mapped, absent stays absent, other fields pas
   t.teardown(() => agent.close());
   const pool = agent.get('https://acme.app.spacelift.io');
   const graphql = { path: '/graphql', method: 'POST' };
-  const run = (extra: Record<string, unknown>) => ({ data: { stack: { id: 'eks', run: { id: 'R1', branch: 'main', state: 'FINISHED', updatedAt: 9, ...extra } } } });
+  const run = (extra: Record<string, unknown>) => ({
+    data: { stack: { id: 'eks', run: { id: 'R1', branch: 'main', state: 'FINISHED', updatedAt: 9, ...extra } } },
+  });
   pool.intercept(graphql).reply(200, { data: { apiKeyUser: { jwt: 'j', validUntil: 4_000_000_000 } } });
   pool.intercept(graphql).reply(200, run({ delta: { addCount: 0, changeCount: 4, deleteCount: 0, resources: 12 } }));
   pool.intercept(graphql).reply(200, run({}));
   pool.intercept(graphql).reply(200, run({ delta: { addCount: 1, changeCount: 0 } }));
   pool.intercept(graphql).reply(200, run({ delta: { addCount: 1.5, changeCount: 0, deleteCount: 0 } }));
   const client = new SpaceliftClient({ endpoint: 'https://acme.app.spacelift.io', apiKeyId: 'K', apiKeySecret: 'S', dispatcher: agent });
-  t.same(await client.getRun('eks', 'R1'), { id: 'R1', branch: 'main', state: 'FINISHED', updatedAt: 9, delta: { added: 0, changed: 4, deleted: 0 } });
+  t.same(await client.getRun('eks', 'R1'), {
+    id: 'R1',
+    branch: 'main',
+    state: 'FINISHED',
+    updatedAt: 9,
+    delta: { added: 0, changed: 4, deleted: 0 },
+  });
   const bare = await client.getRun('eks', 'R1');
   t.notOk('delta' in bare, 'a response without delta gives a Run without delta');
-  await t.rejects(client.getRun('eks', 'R1'), { name: 'SpaceliftSchemaError', message: /delta: must have required property 'deleteCount'/ });
+  await t.rejects(client.getRun('eks', 'R1'), {
+    name: 'SpaceliftSchemaError',
+    message: /delta: must have required property 'deleteCount'/,
+  });
   await t.rejects(client.getRun('eks', 'R1'), { message: /\/data\/stack\/run\/delta\/addCount: must be integer or null \(got 1\.5\)/ });
 });

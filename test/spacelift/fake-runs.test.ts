@@ -11,7 +11,12 @@ const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 2 
 
 async function setup(t: tap.Test, options: FakeSpaceliftOptions = {}) {
   const fake = await startFakeSpacelift({ stacks: [{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds' }], ...options });
-  const client = new SpaceliftClient({ endpoint: fake.url, apiKeyId: fake.apiKeyId, apiKeySecret: fake.apiKeySecret, requestTimeoutMs: 2_000 });
+  const client = new SpaceliftClient({
+    endpoint: fake.url,
+    apiKeyId: fake.apiKeyId,
+    apiKeySecret: fake.apiKeySecret,
+    requestTimeoutMs: 2_000,
+  });
   t.teardown(async () => {
     await client.close();
     await fake.close();
@@ -20,12 +25,15 @@ async function setup(t: tap.Test, options: FakeSpaceliftOptions = {}) {
   /** The wire protocol directly, so refusals are seen as Spacelift sends them. */
   const post = async (spec: OperationSpec, variables: Record<string, unknown>): Promise<Body> => {
     const request = async (body: unknown, auth?: string) =>
-      (await fetch(`${fake.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-        body: JSON.stringify(body),
-      })).json() as Promise<Body>;
-    jwt ??= (await request({ query: API_KEY_USER.query, variables: { id: fake.apiKeyId, secret: fake.apiKeySecret } })).data.apiKeyUser.jwt as string;
+      (
+        await fetch(`${fake.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+          body: JSON.stringify(body),
+        })
+      ).json() as Promise<Body>;
+    jwt ??= (await request({ query: API_KEY_USER.query, variables: { id: fake.apiKeyId, secret: fake.apiKeySecret } })).data.apiKeyUser
+      .jwt as string;
     return request({ query: spec.query, variables }, jwt);
   };
   const poll = async (stackId: string, runId: string) => (await client.getRun(stackId, runId)).state;
@@ -53,8 +61,10 @@ t.test('defaultRunOutcome: the first getRun ends the run, with its delta', async
 t.test('afterPolls: that many getRun calls still see the run non-terminal', async (t) => {
   const { client, poll } = await setup(t, { defaultRunOutcome: { state: 'FAILED', afterPolls: 2 } });
   const run = await client.triggerRun('eks');
-  t.same([await poll('eks', run.id), await poll('eks', run.id), await poll('eks', run.id), await poll('eks', run.id)],
-    ['QUEUED', 'QUEUED', 'FAILED', 'FAILED']);
+  t.same(
+    [await poll('eks', run.id), await poll('eks', run.id), await poll('eks', run.id), await poll('eks', run.id)],
+    ['QUEUED', 'QUEUED', 'FAILED', 'FAILED'],
+  );
   t.equal((await client.getRun('eks', run.id)).delta, null, 'delta defaults to null');
   const other = await client.triggerRun('rds');
   t.equal(await poll('rds', other.id), 'QUEUED', 'each run counts its own polls');
@@ -82,9 +92,15 @@ t.test('setRunOutcome overrides the default for one stack, including runs alread
   fake.setRunState(eks.id, 'APPLYING');
   t.equal(await poll('eks', eks.id), 'APPLYING', 'an outcome is applied once, never again');
   t.throws(() => fake.setRunOutcome('eks', { state: '' }), { message: 'fake-spacelift: setRunOutcome(eks) needs a state' });
-  t.throws(() => fake.setRunOutcome('eks', { state: 'FINISHED', afterPolls: -1 }), { message: /afterPolls must be a non-negative integer, got -1/ });
-  t.throws(() => fake.setRunOutcome('eks', { state: 'FINISHED', delta: { added: 1.5, changed: 0, deleted: 0 } }), { message: /delta counts/ });
-  await t.rejects(startFakeSpacelift({ defaultRunOutcome: { state: 'FINISHED', afterPolls: 0.5 } }), { message: /defaultRunOutcome\.afterPolls/ });
+  t.throws(() => fake.setRunOutcome('eks', { state: 'FINISHED', afterPolls: -1 }), {
+    message: /afterPolls must be a non-negative integer, got -1/,
+  });
+  t.throws(() => fake.setRunOutcome('eks', { state: 'FINISHED', delta: { added: 1.5, changed: 0, deleted: 0 } }), {
+    message: /delta counts/,
+  });
+  await t.rejects(startFakeSpacelift({ defaultRunOutcome: { state: 'FINISHED', afterPolls: 0.5 } }), {
+    message: /defaultRunOutcome\.afterPolls/,
+  });
 });
 
 t.test('a run that is already terminal, or stopped, never takes its outcome', async (t) => {
@@ -108,13 +124,23 @@ t.test('setRunState: delta replaced when given, kept when omitted, cleared by nu
   t.throws(() => fake.setRunState('nope', 'FAILED'), { message: 'fake-spacelift: no run nope' });
 });
 
-t.test('runs() lists every run in trigger order, or one stack\'s, as copies', async (t) => {
+t.test("runs() lists every run in trigger order, or one stack's, as copies", async (t) => {
   const { fake, client } = await setup(t);
   const a = await client.triggerRun('eks');
   const b = await client.triggerRun('rds');
   const c = await client.triggerRun('eks');
-  t.same(fake.runs().map((r) => [r.stackId, r.id]), [['eks', a.id], ['rds', b.id], ['eks', c.id]]);
-  t.same(fake.runs('eks').map((r) => r.id), [a.id, c.id]);
+  t.same(
+    fake.runs().map((r) => [r.stackId, r.id]),
+    [
+      ['eks', a.id],
+      ['rds', b.id],
+      ['eks', c.id],
+    ],
+  );
+  t.same(
+    fake.runs('eks').map((r) => r.id),
+    [a.id, c.id],
+  );
   t.same(fake.runs('ghost'), []);
   fake.setRunState(a.id, 'FINISHED', { added: 1, changed: 1, deleted: 1 });
   const [first] = fake.runs();
@@ -182,7 +208,11 @@ t.test('runDiscard: QUEUED, READY and UNCONFIRMED become DISCARDED; other states
     const run = await client.triggerRun('eks');
     fake.setRunState(run.id, state, { added: 1, changed: 0, deleted: 0 });
     const body = await post(RUN_DISCARD, { stack: 'eks', run: run.id, note: 'n' });
-    t.match(body, { data: { runDiscard: { id: run.id, state: 'DISCARDED', delta: { addCount: 1, changeCount: 0, deleteCount: 0, resources: 1 } } } }, state);
+    t.match(
+      body,
+      { data: { runDiscard: { id: run.id, state: 'DISCARDED', delta: { addCount: 1, changeCount: 0, deleteCount: 0, resources: 1 } } } },
+      state,
+    );
     t.ok(matchesSchema('run-discard', body));
   }
   for (const state of ['CONFIRMED', 'APPLYING', 'FINISHED', 'CANCELED']) {
@@ -229,10 +259,17 @@ t.test('every run answer carries delta in GraphQL names and matches its schema',
   const polled = await post(GET_RUN, { stack: 'eks', run: id });
   t.same(polled.data.stack.run.delta, { addCount: 1, changeCount: 0, deleteCount: 2, resources: 3 });
   const listed = await post(LIST_RUNS, { stack: 'eks' });
-  for (const [spec, body] of [[RUN_TRIGGER, trigger], [GET_RUN, polled], [LIST_RUNS, listed]] as const) {
+  for (const [spec, body] of [
+    [RUN_TRIGGER, trigger],
+    [GET_RUN, polled],
+    [LIST_RUNS, listed],
+  ] as const) {
     t.ok(matchesSchema(spec.schema, body), spec.operation);
   }
-  t.same(fake.requests.map((r) => r.operation), ['apiKeyUser', 'runTrigger', 'getRun', 'listRuns']);
+  t.same(
+    fake.requests.map((r) => r.operation),
+    ['apiKeyUser', 'runTrigger', 'getRun', 'listRuns'],
+  );
   t.equal(client.ownsTrigger(`api::${fake.apiKeyId}`), true);
 });
 
@@ -256,13 +293,19 @@ t.test('test/support serves the fake of src/fakes/spacelift, where the demo load
 
 t.test('Stack.runs(before:) pages back in time; order within a page, page size and addRun are options', async (t) => {
   const { fake, post } = await setup(t, { runsPageSize: 2, runsOrder: 'oldest-first' });
-  const ids = [0, 1, 2].map((i) => fake.addRun('eks', { createdAt: 1_767_000_000 + i, triggeredBy: i === 1 ? null : 'jane@acme.example', state: 'FINISHED' }));
-  const page = async (before: string | null) => ((await post(LIST_RUNS, { stack: 'eks', before })).data.stack.runs as Body[]).map((r) => r.id);
+  const ids = [0, 1, 2].map((i) =>
+    fake.addRun('eks', { createdAt: 1_767_000_000 + i, triggeredBy: i === 1 ? null : 'jane@acme.example', state: 'FINISHED' }),
+  );
+  const page = async (before: string | null) =>
+    ((await post(LIST_RUNS, { stack: 'eks', before })).data.stack.runs as Body[]).map((r) => r.id);
   t.same(await page(null), [ids[1], ids[2]], 'the newest two, oldest first within the page');
   t.same(await page(ids[1] ?? ''), [ids[0]], 'before: the page after that run, back in time');
   t.same(await page('01NOSUCHRUN000000000000000'), [], 'an unknown cursor answers an empty page');
   t.same(fake.triggers, [], 'addRun is not a runTrigger');
-  t.same(fake.runs('eks').map((r) => r.state), ['FINISHED', 'FINISHED', 'FINISHED']);
+  t.same(
+    fake.runs('eks').map((r) => r.state),
+    ['FINISHED', 'FINISHED', 'FINISHED'],
+  );
   t.throws(() => fake.addRun('ghost'), { message: 'fake-spacelift: no stack ghost' });
   await t.rejects(startFakeSpacelift({ runsPageSize: 0 }), { message: 'fake-spacelift: runsPageSize must be a positive integer, got 0' });
 });

@@ -56,7 +56,11 @@ t.test('every healthy answer matches its schema', async (t) => {
 t.test('error answers are HTTP 200 GraphQL errors with a path and data:null', async (t) => {
   const { fake, post, login } = await setup(t);
   const anonymous = await post(SEARCH_STACKS, { input: { first: 5 } });
-  t.same(anonymous, { status: 200, text: anonymous.text, body: { errors: [{ message: 'unauthorized', path: ['searchStacks'] }], data: null } });
+  t.same(anonymous, {
+    status: 200,
+    text: anonymous.text,
+    body: { errors: [{ message: 'unauthorized', path: ['searchStacks'] }], data: null },
+  });
   const wrongSecret = await post(API_KEY_USER, { id: fake.apiKeyId, secret: 'wrong' });
   t.same(wrongSecret.body, { errors: [{ message: 'unauthorized', path: ['apiKeyUser'] }], data: null });
   const jwt = await login();
@@ -102,7 +106,10 @@ t.test('searchStacks: first is capped, cursors are opaque base64, label matches 
     after = pageInfo.endCursor;
   }
   t.equal(pages, 3);
-  t.same(ids, loadFixtureAccount().map((s) => s.id));
+  t.same(
+    ids,
+    loadFixtureAccount().map((s) => s.id),
+  );
   const match = (labels: string[]) => ({ input: { first: 50, predicates: [{ field: 'label', constraint: { stringMatches: labels } }] } });
   const found = async (labels: string[]) =>
     (await post(SEARCH_STACKS, match(labels), jwt)).body.data.searchStacks.edges.map((e: Body) => e.node.id);
@@ -133,7 +140,13 @@ t.test('requests are recorded with operation, variables, authorization and time'
   const { fake, post, login } = await setup(t, { now: () => 42_000 });
   const jwt = await login();
   await post(RUN_TRIGGER, { stack: 'vpc' }, jwt);
-  t.same(fake.requests.map((r) => [r.operation, r.at]), [['apiKeyUser', 42_000], ['runTrigger', 42_000]]);
+  t.same(
+    fake.requests.map((r) => [r.operation, r.at]),
+    [
+      ['apiKeyUser', 42_000],
+      ['runTrigger', 42_000],
+    ],
+  );
   t.same(fake.requests[1]?.variables, { stack: 'vpc' });
   t.equal(fake.requests[1]?.authorization, `Bearer ${jwt}`);
   t.same(fake.triggers, [{ stackId: 'vpc', runId: fake.triggers[0]?.runId, at: 42_000 }]);
@@ -164,11 +177,22 @@ t.test('loadFixtureAccount is the demo account from fixtures/spacelift/account.j
   const account = loadFixtureAccount();
   const raw = JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/spacelift/account.json'), 'utf8')) as Body;
   t.equal(account.length, raw.data.searchStacks.edges.length);
-  t.same(account.find((s) => s.id === 'app'), {
-    id: 'app', name: 'Payments app', labels: ['DependsOn: eks, rds', 'team:web'], state: 'FINISHED', isDisabled: false,
-    lockedBy: null, branch: 'release',
-    attachedContexts: [{ contextId: 'aws-prod', contextName: 'aws-prod', priority: 0 }, { contextId: 'payments-secrets', contextName: 'payments-secrets', priority: 5 }],
-  });
+  t.same(
+    account.find((s) => s.id === 'app'),
+    {
+      id: 'app',
+      name: 'Payments app',
+      labels: ['DependsOn: eks, rds', 'team:web'],
+      state: 'FINISHED',
+      isDisabled: false,
+      lockedBy: null,
+      branch: 'release',
+      attachedContexts: [
+        { contextId: 'aws-prod', contextName: 'aws-prod', priority: 0 },
+        { contextId: 'payments-secrets', contextName: 'payments-secrets', priority: 5 },
+      ],
+    },
+  );
   t.ok(account.some((s) => s.id === 'net') && account.some((s) => s.id === 'network'), 'net and network both exist');
 });
 
@@ -179,7 +203,10 @@ t.test('generateStacks: exact count of dependents, deterministic, with near-miss
   t.equal(new Set(stacks.map((s) => s.id)).size, 1_000, 'unique IDs');
   t.equal(stacks.filter((s) => s.labels?.includes('dependsOn:core')).length, 137);
   t.equal(stacks.filter((s) => parseDependsOn(s.labels ?? []).includes('core')).length, 137, 'no other spelling sneaks in');
-  t.ok(stacks.some((s) => s.labels?.some((l) => l.includes('core') && !l.endsWith(':core'))), 'near-miss labels exist');
+  t.ok(
+    stacks.some((s) => s.labels?.some((l) => l.includes('core') && !l.endsWith(':core'))),
+    'near-miss labels exist',
+  );
   t.same(generateStacks({ total: 1_000, dependentsOf: { stackId: 'core', count: 137 } }), stacks, 'same input, same account');
   const firstPage = stacks.slice(0, 50).filter((s) => s.labels?.includes('dependsOn:core')).length;
   t.ok(firstPage > 0 && firstPage < 20, `dependents are spread over pages (${firstPage} on page 1)`);

@@ -14,7 +14,6 @@ export async function waitForStatus(handle: Pick<WorkflowHandle, 'query'>, ready
   throw new Error('cascade never reached the expected state');
 }
 
-
 /** A run outcome for the fakes: FINISHED, having added one resource. */
 export const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 } };
 
@@ -30,7 +29,13 @@ export const stackOf = (status: CascadeStatus, id: string) => status.stacks.find
 export async function signalMonitor(client: Client, workflowId: string, state: RunStateSignal): Promise<void> {
   const monitor = client.workflow.getHandle(workflowId);
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (await monitor.signal(runStateSignal, state).then(() => true, () => false)) return;
+    if (
+      await monitor.signal(runStateSignal, state).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -9,8 +9,17 @@ import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField }
  * edges and viewer returns null instead of an error; other operations answer "unauthorized".
  */
 export type FaultKind =
-  | 'http500' | 'http429' | 'graphqlError' | 'timeout' | 'reset' | 'malformedJson' | 'schemaViolation'
-  | 'unauthorized' | 'notFound' | 'afterMutation500' | 'anonymous';
+  | 'http500'
+  | 'http429'
+  | 'graphqlError'
+  | 'timeout'
+  | 'reset'
+  | 'malformedJson'
+  | 'schemaViolation'
+  | 'unauthorized'
+  | 'notFound'
+  | 'afterMutation500'
+  | 'anonymous';
 
 export interface Fault {
   operation: SpaceliftOperation | 'any';
@@ -25,9 +34,7 @@ export interface Fault {
 /** Injected faults, first match wins; each is used up after `times` requests. */
 export class FaultQueue extends SharedFaultQueue<Fault> {
   take(operation: Operation, variables: Payload): Fault | undefined {
-    return this.takeFirst(
-      (f) => (f.operation === 'any' || f.operation === operation) && (!f.stackId || f.stackId === variables.stack),
-    );
+    return this.takeFirst((f) => (f.operation === 'any' || f.operation === operation) && (!f.stackId || f.stackId === variables.stack));
   }
 }
 

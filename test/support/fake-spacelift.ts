@@ -3,7 +3,9 @@
  * latency, through its `intercept` option.
  */
 import {
-  startFakeSpacelift as startShippedFake, type FakeSpacelift as ShippedFake, type FakeSpaceliftOptions as ShippedOptions,
+  startFakeSpacelift as startShippedFake,
+  type FakeSpacelift as ShippedFake,
+  type FakeSpaceliftOptions as ShippedOptions,
 } from '../../src/fakes/spacelift/server';
 import { Latency } from './fake-faults';
 import { FaultQueue, answerInjectedFault, type Fault } from './fake-spacelift-faults';

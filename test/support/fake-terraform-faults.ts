@@ -4,8 +4,20 @@ import { assertWellFormed, errorReply } from '../../src/fakes/terraform/wire';
 import { FaultQueue as SharedFaultQueue, answerNetworkFault, corruptFirstField } from './fake-faults';
 
 export type TerraformFaultKind =
-  | 'http500' | 'http503' | 'http429' | 'http401' | 'http403' | 'http404' | 'timeout' | 'reset' | 'malformedJson'
-  | 'schemaViolation' | 'echoToken' | 'afterCreate500' | 'http409' | 'performedThen409';
+  | 'http500'
+  | 'http503'
+  | 'http429'
+  | 'http401'
+  | 'http403'
+  | 'http404'
+  | 'timeout'
+  | 'reset'
+  | 'malformedJson'
+  | 'schemaViolation'
+  | 'echoToken'
+  | 'afterCreate500'
+  | 'http409'
+  | 'performedThen409';
 
 export interface TerraformFault {
   route: TerraformRoute | 'any';
@@ -19,9 +31,7 @@ export interface TerraformFault {
 /** Injected faults, first match wins; each is used up after `times` requests. */
 export class FaultQueue extends SharedFaultQueue<TerraformFault> {
   take(routeName: TerraformRoute, workspace: string | undefined): TerraformFault | undefined {
-    return this.takeFirst(
-      (f) => (f.route === 'any' || f.route === routeName) && (f.workspace === undefined || f.workspace === workspace),
-    );
+    return this.takeFirst((f) => (f.route === 'any' || f.route === routeName) && (f.workspace === undefined || f.workspace === workspace));
   }
 }
 
@@ -80,6 +90,10 @@ export function answerFault(kind: TerraformFaultKind, normal: () => TerraformRep
 
 /** Where 'schemaViolation' breaks an answer: the first pointer whose parent exists gets a wrong type. */
 const CORRUPTIBLE = [
-  '/data/0/attributes/tag-names', '/meta/pagination/next-page', '/data/attributes/status', '/data/0/attributes/status',
-  '/data/attributes/username', '/data/attributes/tag-names',
+  '/data/0/attributes/tag-names',
+  '/meta/pagination/next-page',
+  '/data/attributes/status',
+  '/data/0/attributes/status',
+  '/data/attributes/username',
+  '/data/attributes/tag-names',
 ];

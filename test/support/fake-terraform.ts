@@ -3,14 +3,21 @@
  * and latency, through its `intercept` option.
  */
 import {
-  startFakeTerraform as startShippedFake, type FakeTerraform as ShippedFake, type FakeTerraformOptions as ShippedOptions,
+  startFakeTerraform as startShippedFake,
+  type FakeTerraform as ShippedFake,
+  type FakeTerraformOptions as ShippedOptions,
 } from '../../src/fakes/terraform/server';
 import { Latency } from './fake-faults';
 import { FaultQueue, answerInjectedFault, type TerraformFault } from './fake-terraform-faults';
 
 export type { TerraformFault, TerraformFaultKind } from './fake-terraform-faults';
 export type {
-  FakePlanCounts, FakeTerraformRunInfo, FakeWorkspaceSpec, RecordedTerraformRequest, RecordedTerraformTrigger, TerraformRoute,
+  FakePlanCounts,
+  FakeTerraformRunInfo,
+  FakeWorkspaceSpec,
+  RecordedTerraformRequest,
+  RecordedTerraformTrigger,
+  TerraformRoute,
   TerraformRunOutcome,
 } from '../../src/fakes/terraform/server';
 

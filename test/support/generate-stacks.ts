@@ -69,6 +69,5 @@ function spread(count: number, size: number): Set<number> {
 }
 
 function pick<T>(items: readonly T[], random: () => number): T {
-  return items[Math.floor(random() * items.length)] as T;
+  return items[Math.floor(random() * items.length)];
 }
-

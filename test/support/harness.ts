@@ -28,7 +28,10 @@ export async function withWorker<T>(
   env: TestWorkflowEnvironment,
   spacelift: PlatformApi,
   fn: (ctx: WorkerContext) => Promise<T>,
-  options: { discovery?: 'scan' | 'label' } & Pick<CreateWorkerOptions, 'notifier' | 'auditLog' | 'metrics' | 'terraform' | 'triggerRatePerSecond'> = {},
+  options: { discovery?: 'scan' | 'label' } & Pick<
+    CreateWorkerOptions,
+    'notifier' | 'auditLog' | 'metrics' | 'terraform' | 'triggerRatePerSecond'
+  > = {},
 ): Promise<T> {
   const taskQueue = uniqueTaskQueue();
   const worker = await createWorker({
@@ -55,8 +58,12 @@ export async function withWorker<T>(
       workflowExecutionTimeout: '1 day',
     }) as Promise<ChainResult>;
   const startCascade = (input: CascadeInput, workflowId = `cascade-${process.pid}-${++ids}`) =>
-    client.workflow.start<CascadeWorkflowFn>(CASCADE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input], workflowExecutionTimeout: '30 days' });
-  const runCascade = async (input: CascadeInput, workflowId?: string) =>
-    (await startCascade(input, workflowId)).result();
+    client.workflow.start<CascadeWorkflowFn>(CASCADE_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowExecutionTimeout: '30 days',
+    });
+  const runCascade = async (input: CascadeInput, workflowId?: string) => (await startCascade(input, workflowId)).result();
   return worker.runUntil(fn({ client, taskQueue, runChain, startCascade, runCascade }));
 }

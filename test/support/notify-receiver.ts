@@ -22,7 +22,9 @@ export interface NotifyReceiver {
 }
 
 /** A local HTTP receiver for notifications that checks X-Signature-256 with `secret`, as a real receiver would. */
-export async function startNotifyReceiver(options: { secret?: string; path?: string; alwaysAnswer?: number } = {}): Promise<NotifyReceiver> {
+export async function startNotifyReceiver(
+  options: { secret?: string; path?: string; alwaysAnswer?: number } = {},
+): Promise<NotifyReceiver> {
   const received: ReceivedNotification[] = [];
   const queued: number[] = [];
   const waiters = new Set<() => void>();
@@ -32,7 +34,13 @@ export async function startNotifyReceiver(options: { secret?: string; path?: str
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const signature = options.secret ? verifySignature(raw, req.headers['x-signature-256'], [options.secret]) : 'valid';
-      received.push({ path: req.url ?? '', headers: req.headers, raw: raw.toString(), body: JSON.parse(raw.toString()) as Record<string, unknown>, signature });
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        raw: raw.toString(),
+        body: JSON.parse(raw.toString()) as Record<string, unknown>,
+        signature,
+      });
       const status = signature !== 'valid' ? 401 : (queued.shift() ?? options.alwaysAnswer ?? 200);
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver says no');
       waiters.forEach((w) => w());
@@ -59,9 +67,10 @@ export async function startNotifyReceiver(options: { secret?: string; path?: str
         waiters.add(check);
         check();
       }),
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

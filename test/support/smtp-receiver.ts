@@ -32,7 +32,9 @@ export interface SmtpReceiver {
  * A real SMTP server in-process (smtp-server, by nodemailer's author): STARTTLS with the test certificate, login
  * checked against `users`, every message kept. `noStartTls` plays a relay that has no TLS.
  */
-export async function startSmtpReceiver(options: { users?: Record<string, string>; noStartTls?: boolean; secure?: boolean } = {}): Promise<SmtpReceiver> {
+export async function startSmtpReceiver(
+  options: { users?: Record<string, string>; noStartTls?: boolean; secure?: boolean } = {},
+): Promise<SmtpReceiver> {
   const received: ReceivedMail[] = [];
   const logins: SmtpReceiver['logins'] = [];
   const failures: { code: number; text: string }[] = [];

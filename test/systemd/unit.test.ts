@@ -97,11 +97,18 @@ t.test('TimeoutStopSec leaves room for the SHUTDOWN_GRACE_MS drain', (t) => {
 });
 
 t.test('every secret variable is loaded as a systemd credential under its own name', (t) => {
-  t.same(SECRETS.sort(), ['NOTIFY_SLACK_WEBHOOK_URL', 'NOTIFY_SMTP_URL', 'NOTIFY_WEBHOOK_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS', 'SPACELIFT_API_KEY_SECRET', 'SPACELIFT_WEBHOOK_SECRET', 'TEMPORAL_API_KEY', 'TFC_TOKEN', 'TFC_WEBHOOK_SECRET']);
-  t.same(
-    directive(unitText, 'LoadCredential').sort(),
-    SECRETS.map((name) => `${name}:/etc/spacelift-cascade/credentials/${name}`).sort(),
-  );
+  t.same(SECRETS.sort(), [
+    'NOTIFY_SLACK_WEBHOOK_URL',
+    'NOTIFY_SMTP_URL',
+    'NOTIFY_WEBHOOK_SECRET',
+    'OTEL_EXPORTER_OTLP_HEADERS',
+    'SPACELIFT_API_KEY_SECRET',
+    'SPACELIFT_WEBHOOK_SECRET',
+    'TEMPORAL_API_KEY',
+    'TFC_TOKEN',
+    'TFC_WEBHOOK_SECRET',
+  ]);
+  t.same(directive(unitText, 'LoadCredential').sort(), SECRETS.map((name) => `${name}:/etc/spacelift-cascade/credentials/${name}`).sort());
   t.end();
 });
 
@@ -123,7 +130,11 @@ t.test('install.sh with DESTDIR installs the binary, unit, config and credential
   const binary = join(tempDir(t, 'spacelift-cascade-build-'), 'spacelift-cascade');
   writeFileSync(binary, '#!/bin/sh\necho fake binary\n');
   const install = (...args: string[]) =>
-    spawnSync('bash', [INSTALL, '--binary', binary, ...args], { encoding: 'utf8', env: { ...process.env, DESTDIR: destdir }, timeout: 30_000 });
+    spawnSync('bash', [INSTALL, '--binary', binary, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, DESTDIR: destdir },
+      timeout: 30_000,
+    });
 
   const first = install();
   t.equal(first.status, 0, 'install.sh exits 0', { stderr: first.stderr });
@@ -151,7 +162,11 @@ t.test('install.sh with DESTDIR installs the binary, unit, config and credential
   writeFileSync(at('etc/spacelift-cascade/credentials/SPACELIFT_API_KEY_SECRET'), 'kept-secret');
   const second = install('--prefix', '/opt/spacelift-cascade');
   t.equal(second.status, 0, 'a second install exits 0', { stderr: second.stderr });
-  t.equal(readFileSync(at('etc/spacelift-cascade/spacelift-cascade.env'), 'utf8'), 'TEMPORAL_URL=edited:7233\n', 'the env file is not overwritten');
+  t.equal(
+    readFileSync(at('etc/spacelift-cascade/spacelift-cascade.env'), 'utf8'),
+    'TEMPORAL_URL=edited:7233\n',
+    'the env file is not overwritten',
+  );
   t.equal(readFileSync(at('etc/spacelift-cascade/credentials/SPACELIFT_API_KEY_SECRET'), 'utf8'), 'kept-secret', 'secrets are not touched');
   t.ok(existsSync(at('opt/spacelift-cascade/bin/spacelift-cascade')), '--prefix moves the binary');
   t.same(
@@ -166,14 +181,21 @@ t.test('install.sh refuses bad arguments and, without DESTDIR, non-root users', 
   const bad = spawnSync('bash', [INSTALL, '--frobnicate'], { encoding: 'utf8', env: { ...process.env, DESTDIR: '/nonexistent' } });
   t.equal(bad.status, 1);
   t.match(bad.stderr, /unknown argument '--frobnicate'/);
-  const relative = spawnSync('bash', [INSTALL, '--prefix', 'opt', '--binary', '/bin/true'], { encoding: 'utf8', env: { ...process.env, DESTDIR: '/nonexistent' } });
+  const relative = spawnSync('bash', [INSTALL, '--prefix', 'opt', '--binary', '/bin/true'], {
+    encoding: 'utf8',
+    env: { ...process.env, DESTDIR: '/nonexistent' },
+  });
   t.match(relative.stderr, /--prefix must be an absolute path/);
 
   // As root, drop to nobody for this check; as anyone else, run directly. Without DESTDIR nothing is written.
   const env = { PATH: '/usr/bin:/bin' };
-  const asUser = process.getuid?.() === 0
-    ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', INSTALL, '--binary', '/bin/true'], { encoding: 'utf8', env })
-    : spawnSync('bash', [INSTALL, '--binary', '/bin/true'], { encoding: 'utf8', env });
+  const asUser =
+    process.getuid?.() === 0
+      ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', INSTALL, '--binary', '/bin/true'], {
+          encoding: 'utf8',
+          env,
+        })
+      : spawnSync('bash', [INSTALL, '--binary', '/bin/true'], { encoding: 'utf8', env });
   t.equal(asUser.status, 1, 'exits 1', { stderr: asUser.stderr, error: asUser.error?.message });
   t.match(asUser.stderr, /run as root \(or set DESTDIR/);
   t.end();

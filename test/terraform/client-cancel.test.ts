@@ -34,7 +34,10 @@ t.test('the stop request carries the comment and goes to the run’s action path
   const { fake, client } = await setup(t);
   const run = await client.triggerRun('eks');
   await client.cancelRun('eks', run.id);
-  t.match(fake.requests.find((r) => r.route === 'discardRun'), { method: 'POST', path: `/api/v2/runs/${run.id}/actions/discard` });
+  t.match(
+    fake.requests.find((r) => r.route === 'discardRun'),
+    { method: 'POST', path: `/api/v2/runs/${run.id}/actions/discard` },
+  );
   t.equal(TERRAFORM_STOP_COMMENT, 'cancelled by spacelift-cascade');
 });
 

@@ -6,7 +6,11 @@ import { MockAgent } from 'undici';
 import { PlatformError } from '../../src/platform/errors';
 import { TerraformClient } from '../../src/terraform/client';
 import {
-  TerraformAuthError, TerraformNotFoundError, TerraformRejectedError, TerraformSchemaError, TerraformTransientError,
+  TerraformAuthError,
+  TerraformNotFoundError,
+  TerraformRejectedError,
+  TerraformSchemaError,
+  TerraformTransientError,
   TerraformError,
 } from '../../src/terraform/errors';
 import type { TerraformFaultKind } from '../support/fake-terraform';
@@ -84,7 +88,10 @@ t.test('404s → TerraformNotFoundError naming the workspace, run or organizatio
   t.equal(fake.requests.filter((r) => r.route === 'showWorkspace').length, lookups + 1, 'a possibly stale workspace ID is looked up again');
   const org = new TerraformClient({ baseUrl: fake.url, token: fake.token, organization: 'nope' });
   t.teardown(() => org.close());
-  t.match(await failure(org.verifyCredentials()), { name: 'TerraformNotFoundError', message: 'organization nope not found (or not visible to this token)' });
+  t.match(await failure(org.verifyCredentials()), {
+    name: 'TerraformNotFoundError',
+    message: 'organization nope not found (or not visible to this token)',
+  });
 });
 
 t.test('a 404 on a cached workspace ID drops it, so the next call looks the workspace up again', async (t) => {
@@ -93,7 +100,10 @@ t.test('a 404 on a cached workspace ID drops it, so the next call looks the work
   fake.inject({ route: 'createRun', kind: 'http404' });
   t.type(await failure(client.triggerRun('eks')), TerraformNotFoundError);
   await client.triggerRun('eks');
-  t.same(fake.requests.map((r) => r.route), ['showWorkspace', 'createRun', 'createRun', 'showWorkspace', 'createRun']);
+  t.same(
+    fake.requests.map((r) => r.route),
+    ['showWorkspace', 'createRun', 'createRun', 'showWorkspace', 'createRun'],
+  );
 });
 
 t.test('other 4xx → TerraformRejectedError, not retryable', async (t) => {
@@ -101,9 +111,11 @@ t.test('other 4xx → TerraformRejectedError, not retryable', async (t) => {
   agent.disableNetConnect();
   t.teardown(() => agent.close());
   const pool = agent.get('https://app.terraform.io');
-  pool.intercept({ path: '/api/v2/organizations/acme/workspaces/eks', method: 'GET' })
+  pool
+    .intercept({ path: '/api/v2/organizations/acme/workspaces/eks', method: 'GET' })
     .reply(200, { data: { id: 'ws-1', type: 'workspaces', attributes: { name: 'eks', 'tag-names': [] } } });
-  pool.intercept({ path: '/api/v2/runs', method: 'POST' })
+  pool
+    .intercept({ path: '/api/v2/runs', method: 'POST' })
     .reply(422, { errors: [{ status: '422', title: 'invalid attribute', detail: 'Configuration version is missing' }] });
   const client = new TerraformClient({ token: 'tok', organization: 'acme', dispatcher: agent });
   const err = await failure(client.triggerRun('eks'));
@@ -134,7 +146,8 @@ t.test('schema mismatches are non-retryable TerraformSchemaErrors naming the pat
   const run = await client.triggerRun('eks');
   fake.inject({ route: 'getRun', kind: 'schemaViolation' });
   t.match(await failure(client.getRun('eks', run.id)), {
-    name: 'TerraformSchemaError', message: 'getRun response invalid at /data/attributes/status: must be string (got 42)',
+    name: 'TerraformSchemaError',
+    message: 'getRun response invalid at /data/attributes/status: must be string (got 42)',
   });
   fake.inject({ route: 'accountDetails', kind: 'schemaViolation' });
   t.match(await failure(client.verifyCredentials()), { message: /\/data\/attributes\/username: must be string or null \(got 42\)/ });
@@ -155,7 +168,11 @@ t.test('a server stuck on one page is an error, not an endless loop', async (t) 
   agent.disableNetConnect();
   t.teardown(() => agent.close());
   const page = { data: [], meta: { pagination: { 'current-page': 2, 'next-page': 2 } } };
-  agent.get('https://tfe.example.com').intercept({ path: /\/api\/v2\/organizations\/acme\/workspaces\?/, method: 'GET' }).reply(200, page).persist();
+  agent
+    .get('https://tfe.example.com')
+    .intercept({ path: /\/api\/v2\/organizations\/acme\/workspaces\?/, method: 'GET' })
+    .reply(200, page)
+    .persist();
   const client = new TerraformClient({ baseUrl: 'https://tfe.example.com', token: 'tok', organization: 'acme', dispatcher: agent });
   const err = await failure(client.listAllStacks());
   t.type(err, TerraformRejectedError);
@@ -167,15 +184,27 @@ t.test('a run list without meta.pagination is one page; a next-page that does no
   agent.disableNetConnect();
   t.teardown(() => agent.close());
   const origin = agent.get('https://tfe.example.com');
-  origin.intercept({ path: '/api/v2/organizations/acme/workspaces/eks', method: 'GET' })
+  origin
+    .intercept({ path: '/api/v2/organizations/acme/workspaces/eks', method: 'GET' })
     .reply(200, { data: { id: 'ws-1', type: 'workspaces', attributes: { name: 'eks', 'tag-names': [] } } });
-  const run = (id: string) => ({ id, type: 'runs', attributes: { status: 'pending', 'created-at': '2026-11-01T00:00:00Z', message: 'Triggered by spacelift-cascade' } });
+  const run = (id: string) => ({
+    id,
+    type: 'runs',
+    attributes: { status: 'pending', 'created-at': '2026-11-01T00:00:00Z', message: 'Triggered by spacelift-cascade' },
+  });
   origin.intercept({ path: /\/api\/v2\/workspaces\/ws-1\/runs\?.*page%5Bnumber%5D=1/, method: 'GET' }).reply(200, { data: [run('run-a')] });
-  origin.intercept({ path: /\/api\/v2\/workspaces\/ws-1\/runs\?.*page%5Bnumber%5D=1/, method: 'GET' })
+  origin
+    .intercept({ path: /\/api\/v2\/workspaces\/ws-1\/runs\?.*page%5Bnumber%5D=1/, method: 'GET' })
     .reply(200, { data: [run('run-b')], meta: { pagination: { 'current-page': 1, 'next-page': 1 } } });
   const client = new TerraformClient({ baseUrl: 'https://tfe.example.com', token: 'tok', organization: 'acme', dispatcher: agent });
-  t.same((await client.listRunsSince('eks', 0)).map((r) => r.id), ['run-a']);
-  t.same((await client.listRunsSince('eks', 0)).map((r) => r.id), ['run-b']);
+  t.same(
+    (await client.listRunsSince('eks', 0)).map((r) => r.id),
+    ['run-a'],
+  );
+  t.same(
+    (await client.listRunsSince('eks', 0)).map((r) => r.id),
+    ['run-b'],
+  );
   agent.assertNoPendingInterceptors();
 });
 
@@ -185,7 +214,9 @@ t.test('a null username (go-tfe v2/openapi/spec.json marks it nullable) reads as
   t.teardown(() => agent.close());
   const body = JSON.parse(readFileSync(join(__dirname, '../../fixtures/terraform/account-details.username-null.json'), 'utf8')) as object;
   agent.get('https://tfe.example.com').intercept({ path: '/api/v2/account/details', method: 'GET' }).reply(200, body);
-  agent.get('https://tfe.example.com').intercept({ path: /\/api\/v2\/organizations\/acme\/workspaces\?/, method: 'GET' })
+  agent
+    .get('https://tfe.example.com')
+    .intercept({ path: /\/api\/v2\/organizations\/acme\/workspaces\?/, method: 'GET' })
     .reply(200, { data: [], meta: { pagination: { 'current-page': 1, 'next-page': null } } });
   const client = new TerraformClient({ baseUrl: 'https://tfe.example.com', token: 'tok', organization: 'acme', dispatcher: agent });
   t.same(await client.verifyCredentials(), { viewer: null });
@@ -195,9 +226,13 @@ t.test('a Terraform Enterprise base URL with a path keeps it in front of /api/v2
   const agent = new MockAgent();
   agent.disableNetConnect();
   t.teardown(() => agent.close());
-  agent.get('https://tfe.example.com').intercept({ path: '/tfe/api/v2/account/details', method: 'GET' })
+  agent
+    .get('https://tfe.example.com')
+    .intercept({ path: '/tfe/api/v2/account/details', method: 'GET' })
     .reply(200, { data: { id: 'user-1', type: 'users', attributes: { username: '' } } });
-  agent.get('https://tfe.example.com').intercept({ path: '/tfe/api/v2/organizations/acme/workspaces?page%5Bnumber%5D=1&page%5Bsize%5D=1', method: 'GET' })
+  agent
+    .get('https://tfe.example.com')
+    .intercept({ path: '/tfe/api/v2/organizations/acme/workspaces?page%5Bnumber%5D=1&page%5Bsize%5D=1', method: 'GET' })
     .reply(200, { data: [], meta: { pagination: { 'current-page': 1, 'next-page': null } } });
   const client = new TerraformClient({ baseUrl: 'https://tfe.example.com/tfe/', token: 'tok', organization: 'acme', dispatcher: agent });
   t.same(await client.verifyCredentials(), { viewer: null }, 'an empty username reads as unknown');

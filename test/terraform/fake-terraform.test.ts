@@ -45,10 +45,16 @@ t.test('pages with page[number]/page[size], capped', async (t) => {
   const { get } = await start(t, { workspaces, pageSizeCap: 2 });
   const page = async (query: string) => JSON.parse((await get(`/api/v2/organizations/acme/workspaces?${query}`)).body);
   const first = await page('page%5Bsize%5D=50');
-  t.same(first.data.map((w: any) => w.attributes.name), ['w0', 'w1']);
+  t.same(
+    first.data.map((w: any) => w.attributes.name),
+    ['w0', 'w1'],
+  );
   t.match(first.meta.pagination, { 'current-page': 1, 'next-page': 2, 'total-pages': 3, 'total-count': 5 });
   const last = await page('page%5Bnumber%5D=3&page%5Bsize%5D=2');
-  t.same(last.data.map((w: any) => w.attributes.name), ['w4']);
+  t.same(
+    last.data.map((w: any) => w.attributes.name),
+    ['w4'],
+  );
   t.equal(last.meta.pagination['next-page'], null);
 });
 
@@ -65,7 +71,10 @@ t.test('a body the schemas reject is a loud 500, never sent as an answer', async
 });
 
 t.test('runs start pending; outcomes, onTrigger and runs() are observable', async (t) => {
-  const { fake } = await start(t, { defaultRunOutcome: { status: 'errored' }, runOutcomes: { eks: { status: 'applied', plan: { additions: 1, changes: 0, destructions: 0 } } } });
+  const { fake } = await start(t, {
+    defaultRunOutcome: { status: 'errored' },
+    runOutcomes: { eks: { status: 'applied', plan: { additions: 1, changes: 0, destructions: 0 } } },
+  });
   const heard: unknown[] = [];
   fake.onTrigger((trigger) => heard.push(trigger));
   fake.onTrigger(() => {
@@ -74,31 +83,52 @@ t.test('runs start pending; outcomes, onTrigger and runs() are observable', asyn
   const original = console.error;
   console.error = () => undefined;
   t.teardown(() => void (console.error = original));
-  const create = (id: string) => fetch(`${fake.url}/api/v2/runs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${fake.token}` },
-    body: JSON.stringify({ data: { type: 'runs', relationships: { workspace: { data: { type: 'workspaces', id } } } } }),
-  });
+  const create = (id: string) =>
+    fetch(`${fake.url}/api/v2/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.token}` },
+      body: JSON.stringify({ data: { type: 'runs', relationships: { workspace: { data: { type: 'workspaces', id } } } } }),
+    });
   t.equal((await create('ws-FAKE000000000002')).status, 201);
   t.equal((await create('ws-FAKE000000000001')).status, 201);
   t.equal((await create('ws-nope')).status, 404);
-  t.same(fake.runs().map((r) => [r.workspace, r.status, r.message]), [
-    ['eks', 'pending', 'Queued manually via the Terraform Enterprise API'], ['vpc', 'pending', 'Queued manually via the Terraform Enterprise API'],
-  ]);
-  t.same(heard.map((h: any) => h.workspace), ['eks', 'vpc'], 'a throwing listener does not stop the others');
+  t.same(
+    fake.runs().map((r) => [r.workspace, r.status, r.message]),
+    [
+      ['eks', 'pending', 'Queued manually via the Terraform Enterprise API'],
+      ['vpc', 'pending', 'Queued manually via the Terraform Enterprise API'],
+    ],
+  );
+  t.same(
+    heard.map((h: any) => h.workspace),
+    ['eks', 'vpc'],
+    'a throwing listener does not stop the others',
+  );
   t.equal(fake.triggerCount('eks'), 1);
   for (const run of fake.runs()) await fetch(`${fake.url}/api/v2/runs/${run.id}`, { headers: { authorization: `Bearer ${fake.token}` } });
-  t.same(fake.runs().map((r) => [r.status, r.plan]), [['applied', { additions: 1, changes: 0, destructions: 0 }], ['errored', null]]);
+  t.same(
+    fake.runs().map((r) => [r.status, r.plan]),
+    [
+      ['applied', { additions: 1, changes: 0, destructions: 0 }],
+      ['errored', null],
+    ],
+  );
   t.throws(() => fake.setRunStatus('run-nope', 'applied'), { message: 'fake-terraform: no run run-nope' });
   t.throws(() => fake.setRunOutcome('eks', { status: 'Applied' }), { message: /needs a lower_snake status/ });
-  t.throws(() => fake.setRunOutcome('eks', { status: 'applied', afterPolls: -1 }), { message: /afterPolls must be a non-negative integer/ });
-  t.throws(() => fake.setRunOutcome('eks', { status: 'applied', plan: { additions: 1.5, changes: 0, destructions: 0 } }), { message: /plan counts/ });
+  t.throws(() => fake.setRunOutcome('eks', { status: 'applied', afterPolls: -1 }), {
+    message: /afterPolls must be a non-negative integer/,
+  });
+  t.throws(() => fake.setRunOutcome('eks', { status: 'applied', plan: { additions: 1.5, changes: 0, destructions: 0 } }), {
+    message: /plan counts/,
+  });
 });
 
 t.test('close() resolves promptly with a request hanging', async (t) => {
   const fake = await startFakeTerraform({ workspaces: [{ name: 'vpc' }] });
   fake.inject({ route: 'any', kind: 'timeout' });
-  const pending = fetch(`${fake.url}/api/v2/account/details`, { headers: { authorization: `Bearer ${fake.token}` } }).catch((e: unknown) => e);
+  const pending = fetch(`${fake.url}/api/v2/account/details`, { headers: { authorization: `Bearer ${fake.token}` } }).catch(
+    (e: unknown) => e,
+  );
   await new Promise((resolve) => setTimeout(resolve, 50));
   const started = Date.now();
   await fake.close();

@@ -9,13 +9,18 @@ import { TerraformSchemaError } from '../../src/terraform/errors';
 import { runFromResource, stackFromWorkspace } from '../../src/terraform/mapping';
 import type { RunListResponse, RunShowResponse, WorkspaceListResponse } from '../../src/terraform/types';
 import {
-  TERRAFORM_SCHEMA_NAMES, matchesTerraformSchema, validateTerraformResponse, type TerraformSchemaName,
+  TERRAFORM_SCHEMA_NAMES,
+  matchesTerraformSchema,
+  validateTerraformResponse,
+  type TerraformSchemaName,
 } from '../../src/terraform/validate';
 import { parseTerraformNotification } from '../../src/terraform/webhook';
 import { checkBreakages, type Breakage } from '../support/schema-breakages';
 
 const DIR = path.join(__dirname, '../../fixtures/terraform');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (file: string): any => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
 const prefix = (file: string) => file.split('.')[0] ?? '';
 const responseFiles = files.filter((f) => prefix(f) !== 'notification');
@@ -32,11 +37,21 @@ t.test('every response fixture names a known schema and validates against it', a
 t.test('every response schema has a fixture, and the required scenarios are present', async (t) => {
   const covered = new Set(responseFiles.map(prefix));
   for (const name of TERRAFORM_SCHEMA_NAMES) t.ok(covered.has(name), `${name} has a fixture`);
-  for (const f of ['workspace-list.page-1.json', 'workspace-list.page-2.json', 'run-show.created.json',
-    'run-show.applied-with-plan.json', 'run-show.errored.json', 'errors.401.json', 'errors.404.json', 'errors.429.json',
-    'notification.run-completed.json', 'notification.run-errored.json', 'notification.verification.json',
+  for (const f of [
+    'workspace-list.page-1.json',
+    'workspace-list.page-2.json',
+    'run-show.created.json',
+    'run-show.applied-with-plan.json',
+    'run-show.errored.json',
+    'errors.401.json',
+    'errors.404.json',
+    'errors.429.json',
+    'notification.run-completed.json',
+    'notification.run-errored.json',
+    'notification.verification.json',
     // username is nullable in go-tfe's v2/openapi/spec.json (users.attributes.username)
-    'account-details.username-null.json']) {
+    'account-details.username-null.json',
+  ]) {
     t.ok(files.includes(f), f);
   }
 });
@@ -49,36 +64,85 @@ t.test('every notification fixture parses', async (t) => {
 
 t.test('a deliberately broken copy of each kind of fixture fails validation, naming the path', async (t) => {
   const breakages: Breakage<TerraformSchemaName>[] = [
-    ['workspace-list.page-1.json', 'workspace-list', (d) => (d.data[1].attributes['tag-names'] = 'dependson:network'),
-      /at \/data\/1\/attributes\/tag-names: must be array \(got "dependson:network"\)/],
-    ['workspace-list.page-1.json', 'workspace-list', (d) => delete d.meta.pagination['next-page'],
-      /at \/meta\/pagination: must have required property 'next-page'$/],
-    ['workspace-list.page-2.json', 'workspace-list', (d) => (d.meta.pagination['next-page'] = '3'),
-      /\/meta\/pagination\/next-page: must be integer or null \(got "3"\)/],
-    ['workspace-list.page-1.json', 'workspace-list', (d) => (d.data[0].type = 'projects'),
-      /at \/data\/0\/type: must be equal to constant "workspaces" \(got "projects"\)/],
-    ['workspace-show.eks.json', 'workspace-show', (d) => (d.data.attributes.name = 'has space'), /\/data\/attributes\/name: must match pattern/],
-    ['run-show.created.json', 'run-show', (d) => delete d.data.attributes.status, /at \/data\/attributes: must have required property 'status'$/],
-    ['run-show.created.json', 'run-show', (d) => (d.data.attributes['created-at'] = 1764165730),
-      /at \/data\/attributes\/created-at: must be string \(got 1764165730\)/],
-    ['run-show.applied-with-plan.json', 'run-show', (d) => (d.included[0].attributes['resource-additions'] = -1),
-      /at \/included\/0\/attributes\/resource-additions: must be >= 0 \(got -1\)/],
-    ['run-show.applied-with-plan.json', 'run-show', (d) => (d.included[0].attributes['resource-changes'] = '1'),
-      /at \/included\/0\/attributes\/resource-changes: must be integer or null \(got "1"\)/],
-    ['run-list.recent.json', 'run-list', (d) => (d.data[1].attributes.status = 'Errored'), /\/data\/1\/attributes\/status: must match pattern/],
+    [
+      'workspace-list.page-1.json',
+      'workspace-list',
+      (d) => (d.data[1].attributes['tag-names'] = 'dependson:network'),
+      /at \/data\/1\/attributes\/tag-names: must be array \(got "dependson:network"\)/,
+    ],
+    [
+      'workspace-list.page-1.json',
+      'workspace-list',
+      (d) => delete d.meta.pagination['next-page'],
+      /at \/meta\/pagination: must have required property 'next-page'$/,
+    ],
+    [
+      'workspace-list.page-2.json',
+      'workspace-list',
+      (d) => (d.meta.pagination['next-page'] = '3'),
+      /\/meta\/pagination\/next-page: must be integer or null \(got "3"\)/,
+    ],
+    [
+      'workspace-list.page-1.json',
+      'workspace-list',
+      (d) => (d.data[0].type = 'projects'),
+      /at \/data\/0\/type: must be equal to constant "workspaces" \(got "projects"\)/,
+    ],
+    [
+      'workspace-show.eks.json',
+      'workspace-show',
+      (d) => (d.data.attributes.name = 'has space'),
+      /\/data\/attributes\/name: must match pattern/,
+    ],
+    [
+      'run-show.created.json',
+      'run-show',
+      (d) => delete d.data.attributes.status,
+      /at \/data\/attributes: must have required property 'status'$/,
+    ],
+    [
+      'run-show.created.json',
+      'run-show',
+      (d) => (d.data.attributes['created-at'] = 1764165730),
+      /at \/data\/attributes\/created-at: must be string \(got 1764165730\)/,
+    ],
+    [
+      'run-show.applied-with-plan.json',
+      'run-show',
+      (d) => (d.included[0].attributes['resource-additions'] = -1),
+      /at \/included\/0\/attributes\/resource-additions: must be >= 0 \(got -1\)/,
+    ],
+    [
+      'run-show.applied-with-plan.json',
+      'run-show',
+      (d) => (d.included[0].attributes['resource-changes'] = '1'),
+      /at \/included\/0\/attributes\/resource-changes: must be integer or null \(got "1"\)/,
+    ],
+    [
+      'run-list.recent.json',
+      'run-list',
+      (d) => (d.data[1].attributes.status = 'Errored'),
+      /\/data\/1\/attributes\/status: must match pattern/,
+    ],
     ['account-details.ok.json', 'account-details', (d) => delete d.data.attributes.username, /must have required property 'username'/],
     ['errors.429.json', 'errors', (d) => (d.errors = []), /at \/errors: must NOT have fewer than 1 items/],
   ];
   checkBreakages(t, breakages, {
-    load, matches: matchesTerraformSchema, error: TerraformSchemaError,
+    load,
+    matches: matchesTerraformSchema,
+    error: TerraformSchemaError,
     validate: (schema, data) => validateTerraformResponse(schema, data, { operation: 'fixture' }),
   });
 });
 
 t.test('the workspace pages map to the port’s Stacks', async (t) => {
-  const page = (n: number) => validateTerraformResponse<WorkspaceListResponse>('workspace-list', load(`workspace-list.page-${n}.json`), { operation: 'fixture' });
+  const page = (n: number) =>
+    validateTerraformResponse<WorkspaceListResponse>('workspace-list', load(`workspace-list.page-${n}.json`), { operation: 'fixture' });
   const stacks = [...page(1).data, ...page(2).data].map(stackFromWorkspace);
-  t.same(stacks.map((s) => s.id), ['network', 'eks', 'app']);
+  t.same(
+    stacks.map((s) => s.id),
+    ['network', 'eks', 'app'],
+  );
   t.same(stacks[2], { id: 'app', name: 'app', labels: ['dependson:eks', 'dependson:network'], attachedContexts: [] });
   t.equal(page(1).meta.pagination['next-page'], 2);
   t.equal(page(2).meta.pagination['next-page'], null);
@@ -88,13 +152,25 @@ t.test('the run fixtures map to the port’s Runs', async (t) => {
   const show = (file: string) => validateTerraformResponse<RunShowResponse>('run-show', load(file), { operation: 'fixture' });
   const applied = show('run-show.applied-with-plan.json');
   t.same(runFromResource(applied.data, applied.included), {
-    id: 'run-CZcmD7eagjhyX0vN', branch: '', state: 'FINISHED', createdAt: Date.UTC(2026, 10, 26, 14, 2, 10) / 1000, triggeredBy: 'spacelift-cascade',
+    id: 'run-CZcmD7eagjhyX0vN',
+    branch: '',
+    state: 'FINISHED',
+    createdAt: Date.UTC(2026, 10, 26, 14, 2, 10) / 1000,
+    triggeredBy: 'spacelift-cascade',
     delta: { added: 2, changed: 1, deleted: 0 },
   });
   const created = show('run-show.created.json');
   t.match(runFromResource(created.data, created.included), { state: 'PENDING', delta: null, triggeredBy: 'spacelift-cascade' });
   const errored = show('run-show.errored.json');
-  t.match(runFromResource(errored.data, errored.included), { state: 'FAILED', delta: null, triggeredBy: null, createdAt: Date.UTC(2026, 10, 25, 9, 41, 55) / 1000 });
+  t.match(runFromResource(errored.data, errored.included), {
+    state: 'FAILED',
+    delta: null,
+    triggeredBy: null,
+    createdAt: Date.UTC(2026, 10, 25, 9, 41, 55) / 1000,
+  });
   const list = validateTerraformResponse<RunListResponse>('run-list', load('run-list.recent.json'), { operation: 'fixture' });
-  t.same(list.data.map((r) => runFromResource(r, list.included).state), ['FINISHED', 'FAILED']);
+  t.same(
+    list.data.map((r) => runFromResource(r, list.included).state),
+    ['FINISHED', 'FAILED'],
+  );
 });

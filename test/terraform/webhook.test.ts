@@ -4,11 +4,15 @@ import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  TERRAFORM_SIGNATURE_HEADER, parseTerraformNotification, signTerraformPayload, verifyTerraformSignature,
+  TERRAFORM_SIGNATURE_HEADER,
+  parseTerraformNotification,
+  signTerraformPayload,
+  verifyTerraformSignature,
 } from '../../src/terraform/webhook';
 
 const body = readFileSync(path.join(__dirname, '../../fixtures/terraform/notification.run-completed.json'));
-const load = (name: string): any => JSON.parse(readFileSync(path.join(__dirname, `../../fixtures/terraform/notification.${name}.json`), 'utf8'));
+const load = (name: string): any =>
+  JSON.parse(readFileSync(path.join(__dirname, `../../fixtures/terraform/notification.${name}.json`), 'utf8'));
 
 t.test('the signature is the hex HMAC-SHA512 of the raw body, keyed with the token', async (t) => {
   const expected = crypto.createHmac('sha512', 'nc-token').update(body).digest('hex');
@@ -29,7 +33,11 @@ t.test('classifies bad headers', async (t) => {
   t.equal(verifyTerraformSignature(body, undefined, ['s']), 'missing');
   t.equal(verifyTerraformSignature(body, '', ['s']), 'missing');
   t.equal(verifyTerraformSignature(body, `sha512=${signTerraformPayload(body, 's')}`, ['s']), 'malformed', 'no prefix');
-  t.equal(verifyTerraformSignature(body, crypto.createHmac('sha256', 's').update(body).digest('hex'), ['s']), 'malformed', 'a SHA-256 digest is too short');
+  t.equal(
+    verifyTerraformSignature(body, crypto.createHmac('sha256', 's').update(body).digest('hex'), ['s']),
+    'malformed',
+    'a SHA-256 digest is too short',
+  );
   t.equal(verifyTerraformSignature(body, 'z'.repeat(128), ['s']), 'malformed');
   t.equal(verifyTerraformSignature(body, [signTerraformPayload(body, 's')], ['s']), 'malformed', 'repeated header');
   t.equal(verifyTerraformSignature(body, signTerraformPayload(body, 'other'), ['s']), 'mismatch');
@@ -50,15 +58,25 @@ t.test('compares with timingSafeEqual on 64-byte buffers, once per secret even a
     },
   });
   t.equal(verify(body, signTerraformPayload(body, 'first'), ['first', 'second', 'third']), 'ok');
-  t.same(calls, [[64, 64], [64, 64], [64, 64]]);
+  t.same(calls, [
+    [64, 64],
+    [64, 64],
+    [64, 64],
+  ]);
 });
 
 t.test('run:completed with applied → FINISHED, recognised as the cascade’s run', async (t) => {
   t.same(parseTerraformNotification(load('run-completed')), {
     ok: true,
     event: {
-      workspace: 'eks', organization: 'acme', runId: 'run-CZcmD7eagjhyX0vN', runStatus: 'applied', state: 'FINISHED',
-      trigger: 'run:completed', runMessage: 'Triggered by spacelift-cascade', triggeredByCascade: true,
+      workspace: 'eks',
+      organization: 'acme',
+      runId: 'run-CZcmD7eagjhyX0vN',
+      runStatus: 'applied',
+      state: 'FINISHED',
+      trigger: 'run:completed',
+      runMessage: 'Triggered by spacelift-cascade',
+      triggeredByCascade: true,
     },
   });
 });
@@ -67,8 +85,14 @@ t.test('run:errored → FAILED, not the cascade’s', async (t) => {
   t.same(parseTerraformNotification(load('run-errored')), {
     ok: true,
     event: {
-      workspace: 'network', organization: 'acme', runId: 'run-bWSq4YeYpfrW4mx7', runStatus: 'errored', state: 'FAILED',
-      trigger: 'run:errored', runMessage: 'Add five new queue workers', triggeredByCascade: false,
+      workspace: 'network',
+      organization: 'acme',
+      runId: 'run-bWSq4YeYpfrW4mx7',
+      runStatus: 'errored',
+      state: 'FAILED',
+      trigger: 'run:errored',
+      runMessage: 'Add five new queue workers',
+      triggeredByCascade: false,
     },
   });
   const canceled = load('run-errored');
@@ -95,18 +119,53 @@ t.test('a verification ping and workspace notifications are not run events', asy
 
 t.test('bad fields are named, with the value found', async (t) => {
   const cases: [string, (p: any) => void, string, string][] = [
-    ['payload_version', (p) => (p.payload_version = 3), 'payload_version', 'payload_version must be 1 (run notification) or 2 (workspace notification), got 3'],
+    [
+      'payload_version',
+      (p) => (p.payload_version = 3),
+      'payload_version',
+      'payload_version must be 1 (run notification) or 2 (workspace notification), got 3',
+    ],
     ['missing payload_version', (p) => delete p.payload_version, 'payload_version', 'payload_version is required'],
     ['run_id type', (p) => (p.run_id = 42), 'run_id', 'run_id must be string, got 42'],
-    ['workspace name', (p) => (p.workspace_name = 'my workspace'), 'workspace_name', 'workspace_name must match pattern "^[A-Za-z0-9_-]+$", got "my workspace"'],
+    [
+      'workspace name',
+      (p) => (p.workspace_name = 'my workspace'),
+      'workspace_name',
+      'workspace_name must match pattern "^[A-Za-z0-9_-]+$", got "my workspace"',
+    ],
     ['missing notifications', (p) => delete p.notifications, 'notifications', 'notifications is required'],
-    ['empty notifications', (p) => (p.notifications = []), 'notifications', 'notifications must NOT have fewer than 1 items, got an array of 0'],
+    [
+      'empty notifications',
+      (p) => (p.notifications = []),
+      'notifications',
+      'notifications must NOT have fewer than 1 items, got an array of 0',
+    ],
     ['trigger type', (p) => (p.notifications[0].trigger = 7), 'notifications.0.trigger', 'notifications.0.trigger must be string, got 7'],
-    ['run_status case', (p) => (p.notifications[0].run_status = 'Applied'), 'notifications.0.run_status', 'notifications.0.run_status must match pattern "^[a-z][a-z_]*$", got "Applied"'],
+    [
+      'run_status case',
+      (p) => (p.notifications[0].run_status = 'Applied'),
+      'notifications.0.run_status',
+      'notifications.0.run_status must match pattern "^[a-z][a-z_]*$", got "Applied"',
+    ],
     ['null run_id on a run trigger', (p) => (p.run_id = null), 'run_id', 'run_id is required for a run:completed notification, got null'],
-    ['null workspace', (p) => (p.workspace_name = null), 'workspace_name', 'workspace_name is required for a run:completed notification, got null'],
-    ['null organization', (p) => (p.organization_name = null), 'organization_name', 'organization_name is required for a run:completed notification, got null'],
-    ['null run_status', (p) => (p.notifications[0].run_status = null), 'notifications.0.run_status', 'notifications.0.run_status is required for a run:completed notification, got null'],
+    [
+      'null workspace',
+      (p) => (p.workspace_name = null),
+      'workspace_name',
+      'workspace_name is required for a run:completed notification, got null',
+    ],
+    [
+      'null organization',
+      (p) => (p.organization_name = null),
+      'organization_name',
+      'organization_name is required for a run:completed notification, got null',
+    ],
+    [
+      'null run_status',
+      (p) => (p.notifications[0].run_status = null),
+      'notifications.0.run_status',
+      'notifications.0.run_status is required for a run:completed notification, got null',
+    ],
   ];
   for (const [name, mutate, field, reason] of cases) {
     const payload = load('run-completed');

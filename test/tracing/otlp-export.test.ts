@@ -25,8 +25,13 @@ interface DecodedRequest {
     scopeSpans?: Array<{ spans?: Array<{ name: string; traceId: Uint8Array }> }>;
   }>;
 }
-const { ExportTraceServiceRequest } = (otlpRoot as unknown as { opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(bytes: Uint8Array): DecodedRequest } } } } } } })
-  .opentelemetry.proto.collector.trace.v1;
+const { ExportTraceServiceRequest } = (
+  otlpRoot as unknown as {
+    opentelemetry: {
+      proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(bytes: Uint8Array): DecodedRequest } } } } };
+    };
+  }
+).opentelemetry.proto.collector.trace.v1;
 
 interface Export {
   path: string;
@@ -92,14 +97,22 @@ t.test('serve exports the spans of a delivery over OTLP/HTTP with the configured
     t.match(sent, { path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'x-collector-key': HEADER_SECRET } });
   }
   const resourceSpans = collector.exports.flatMap((sent) => ExportTraceServiceRequest.decode(sent.body).resourceSpans ?? []);
-  const services = new Set(resourceSpans.flatMap((r) => (r.resource?.attributes ?? []).filter((a) => a.key === 'service.name').map((a) => a.value?.stringValue)));
+  const services = new Set(
+    resourceSpans.flatMap((r) => (r.resource?.attributes ?? []).filter((a) => a.key === 'service.name').map((a) => a.value?.stringValue)),
+  );
   t.same([...services], ['cascade-e2e']);
   const spans = resourceSpans.flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => s.spans ?? []));
   const hex = (bytes?: Uint8Array) => Buffer.from(bytes ?? []).toString('hex');
   const [root] = spans.filter((span) => span.name === 'POST /webhooks/spacelift');
   t.ok(root, 'the delivery span');
   const trace = spans.filter((span) => hex(span.traceId) === hex(root?.traceId)).map((span) => span.name);
-  for (const name of ['StartWorkflow:StackDependencyChainWorkflow', 'RunWorkflow:StackDependencyChainWorkflow', 'RunActivity:findDependentStacks', 'RunActivity:triggerStackRun', 'POST']) {
+  for (const name of [
+    'StartWorkflow:StackDependencyChainWorkflow',
+    'RunWorkflow:StackDependencyChainWorkflow',
+    'RunActivity:findDependentStacks',
+    'RunActivity:triggerStackRun',
+    'POST',
+  ]) {
     t.ok(trace.includes(name), `${name} in the delivery's trace`);
   }
   t.notMatch(exit.stderr + exit.stdout, HEADER_SECRET, 'the header value is never logged');

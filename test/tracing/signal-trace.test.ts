@@ -34,7 +34,11 @@ t.teardown(async () => {
 
 t.test('the webhook that ends a monitor’s wait is its own trace, down to the monitor’s signal handler', async (t) => {
   await withWorker(env, sl.client, async ({ taskQueue }) => {
-    const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: tracing.clientInterceptors } });
+    const client = new Client({
+      connection: env.connection,
+      namespace: env.namespace ?? 'default',
+      interceptors: { workflow: tracing.clientInterceptors },
+    });
     const webhooks = await startHarness(t, {
       startCascade: (request) => startCascade(client, { taskQueue, cascade: defaultCascadeConfig() }, request),
       routeRunState: createMonitorRouter(client),
@@ -44,7 +48,12 @@ t.test('the webhook that ends a monitor’s wait is its own trace, down to the m
     await until('the trigger of web', () => sl.fake.triggers.some((trigger) => trigger.stackId === 'web'));
     const webRun = sl.fake.triggers.find((trigger) => trigger.stackId === 'web')!.runId;
     const monitor = env.client.workflow.getHandle(runMonitorWorkflowId(webRun, 'web'));
-    await until('the monitor of web', () => monitor.describe().then((d) => d.status.name === 'RUNNING', () => false));
+    await until('the monitor of web', () =>
+      monitor.describe().then(
+        (d) => d.status.name === 'RUNNING',
+        () => false,
+      ),
+    );
     t.match((await deliver(webhooks.port, runEvent('web', webRun, `api::${sl.fake.apiKeyId}`))).json, { status: 'delivered' });
     await env.client.workflow.getHandle('cascade-net-RUNNET1').result();
   });
@@ -52,11 +61,20 @@ t.test('the webhook that ends a monitor’s wait is its own trace, down to the m
 
   const spans = exporter.getFinishedSpans();
   const roots = spans.filter((span) => span.parentSpanId === undefined);
-  t.same(roots.map((span) => span.attributes['cascade.outcome']).sort(), ['delivered', 'started'], 'two deliveries, two traces, nothing else');
+  t.same(
+    roots.map((span) => span.attributes['cascade.outcome']).sort(),
+    ['delivered', 'started'],
+    'two deliveries, two traces, nothing else',
+  );
   const delivered = roots.find((span) => span.attributes['cascade.outcome'] === 'delivered')!;
   t.match(delivered.attributes, { 'cascade.stack_id': 'web', 'http.response.status_code': 200 });
   const inTrace = spans.filter((span) => span.spanContext().traceId === delivered.spanContext().traceId);
-  t.same(inTrace.map((span) => span.name).sort(), ['DescribeWorkflow', 'HandleSignal:runState', 'POST /webhooks/spacelift', 'SignalWorkflow:runState']);
+  t.same(inTrace.map((span) => span.name).sort(), [
+    'DescribeWorkflow',
+    'HandleSignal:runState',
+    'POST /webhooks/spacelift',
+    'SignalWorkflow:runState',
+  ]);
   const handler = inTrace.find((span) => span.name === 'HandleSignal:runState')!;
   t.same(ancestry(handler, spans), ['HandleSignal:runState', 'SignalWorkflow:runState', 'POST /webhooks/spacelift']);
   t.match(handler.attributes, { workflowId: runMonitorWorkflowId(webRun(), 'web') });

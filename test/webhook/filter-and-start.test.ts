@@ -22,7 +22,10 @@ t.test('trigger states and run types are configurable', async (t) => {
   const h = await startHarness(t, { config: { triggerStates: ['FINISHED', 'FAILED'], runTypes: ['TRACKED', 'PROPOSED'] } });
   t.equal((await deliver(h.port, fixture('run-failed-tracked.json'))).status, 200);
   t.equal((await deliver(h.port, fixture('run-finished-proposed.json'))).status, 200);
-  t.same(h.starts.map((s) => s.runState), ['FAILED', 'FINISHED']);
+  t.same(
+    h.starts.map((s) => s.runState),
+    ['FAILED', 'FINISHED'],
+  );
 });
 
 t.test('a custom policy payload with the required fields starts a chain', async (t) => {
@@ -42,7 +45,9 @@ t.test('null where the docs only show an example: the run still starts a chain; 
 });
 
 t.test('duplicate: a redelivery maps onto the existing chain', async (t) => {
-  const h = await startHarness(t, { startCascade: async (req) => ({ status: 'duplicate', workflowId: `cascade-${req.stackId}-${req.runId}` }) });
+  const h = await startHarness(t, {
+    startCascade: async (req) => ({ status: 'duplicate', workflowId: `cascade-${req.stackId}-${req.runId}` }),
+  });
   const res = await deliver(h.port, fixture('run-finished-tracked.json'));
   t.same([res.status, res.json], [200, { status: 'duplicate', workflowId: 'cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001' }]);
   const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
@@ -52,7 +57,11 @@ t.test('duplicate: a redelivery maps onto the existing chain', async (t) => {
 
 t.test('503 when Temporal does not accept the start, so Spacelift retries', async (t) => {
   const unavailable = { status: 'unavailable', reason: 'Temporal did not accept the workflow start; retry' };
-  const h = await startHarness(t, { startCascade: async () => { throw new Error('14 UNAVAILABLE: connection refused'); } });
+  const h = await startHarness(t, {
+    startCascade: async () => {
+      throw new Error('14 UNAVAILABLE: connection refused');
+    },
+  });
   const res = await deliver(h.port, fixture('run-finished-tracked.json'));
   t.same([res.status, res.json], [503, unavailable]);
   const line = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'webhook not processed');
@@ -60,7 +69,11 @@ t.test('503 when Temporal does not accept the start, so Spacelift retries', asyn
 });
 
 t.test('WorkflowExecutionAlreadyStartedError leaking out is still answered', async (t) => {
-  const h = await startHarness(t, { startCascade: async () => { throw new WorkflowExecutionAlreadyStartedError('x', 'id', 'type'); } });
+  const h = await startHarness(t, {
+    startCascade: async () => {
+      throw new WorkflowExecutionAlreadyStartedError('x', 'id', 'type');
+    },
+  });
   t.equal((await deliver(h.port, fixture('run-finished-tracked.json'))).status, 503);
 });
 
@@ -74,14 +87,22 @@ t.test('never crashes: odd thrown values and broken outcomes', async (t) => {
     },
   };
   const throwingGetter = new Error('x');
-  Object.defineProperty(throwingGetter, 'message', { get: () => { throw new Error('nope'); } });
+  Object.defineProperty(throwingGetter, 'message', {
+    get: () => {
+      throw new Error('nope');
+    },
+  });
   const oddValues: unknown[] = [null, undefined, 'a string', 42, Object.create(null), hostile, throwingGetter, 10n];
   for (const value of oddValues) {
     const h = await startHarness(t, { startCascade: () => Promise.reject(value) });
     const res = await deliver(h.port, fixture('run-finished-tracked.json'));
     t.equal(res.status, 503, `rejecting with ${typeof value}`);
   }
-  const syncThrow = await startHarness(t, { startCascade: () => { throw new Error('sync'); } });
+  const syncThrow = await startHarness(t, {
+    startCascade: () => {
+      throw new Error('sync');
+    },
+  });
   t.equal((await deliver(syncThrow.port, fixture('run-finished-tracked.json'))).status, 503, 'synchronous throw');
 
   const broken = await startHarness(t, { startCascade: async () => undefined as never });

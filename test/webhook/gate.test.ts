@@ -10,7 +10,9 @@ t.test('a signed finished tracked run starts the chain', async (t) => {
   const res = await deliver(h.port, finished);
   t.equal(res.status, 200);
   t.same(res.json, { status: 'started', workflowId: 'cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001' });
-  t.same(h.starts, [{ stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', runState: 'FINISHED', runDelta: { added: 2, changed: 1, deleted: 0 } }]);
+  t.same(h.starts, [
+    { stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', runState: 'FINISHED', runDelta: { added: 2, changed: 1, deleted: 0 } },
+  ]);
   t.match(res.headers['content-type'], /^application\/json/);
 });
 
@@ -26,7 +28,11 @@ t.test('routing: 404 and 405 with Allow', async (t) => {
   const postHealth = await send(h.port, { path: '/healthz', body: '{}' });
   t.equal(postHealth.status, 405);
   t.equal(postHealth.headers.allow, 'GET, HEAD');
-  t.equal((await send(h.port, { path: '/webhooks/spacelift?x=1', body: finished, headers: signedHeaders(finished) })).status, 200, 'query string ignored');
+  t.equal(
+    (await send(h.port, { path: '/webhooks/spacelift?x=1', body: finished, headers: signedHeaders(finished) })).status,
+    200,
+    'query string ignored',
+  );
   t.equal(h.starts.length, 1);
 });
 
@@ -37,8 +43,15 @@ t.test('415 unless application/json (parameters allowed)', async (t) => {
     t.equal(res.status, 415, type);
     t.same(res.json, { status: 'rejected', reason: 'content type must be application/json' });
   }
-  t.equal((await send(h.port, { body: finished, headers: { 'x-signature-256': signPayload(finished, SECRET) } })).status, 415, 'missing content type');
-  const charset = await send(h.port, { body: finished, headers: { ...signedHeaders(finished), 'content-type': 'Application/JSON; charset=utf-8' } });
+  t.equal(
+    (await send(h.port, { body: finished, headers: { 'x-signature-256': signPayload(finished, SECRET) } })).status,
+    415,
+    'missing content type',
+  );
+  const charset = await send(h.port, {
+    body: finished,
+    headers: { ...signedHeaders(finished), 'content-type': 'Application/JSON; charset=utf-8' },
+  });
   t.equal(charset.status, 200);
   t.equal(h.starts.length, 1);
 });
@@ -62,7 +75,10 @@ t.test('401: missing, malformed, wrong secret, re-serialised body', async (t) =>
     [{}, 'missing X-Signature-256 header'],
     [{ 'x-signature-256': 'sha1=abc' }, 'X-Signature-256 must be sha256=<64 hex digits>'],
     [{ 'x-signature-256': signPayload(finished, 'guessed-secret') }, 'X-Signature-256 does not match the body'],
-    [{ 'x-signature-256': signPayload(JSON.stringify(JSON.parse(finished.toString())), SECRET) }, 'X-Signature-256 does not match the body'],
+    [
+      { 'x-signature-256': signPayload(JSON.stringify(JSON.parse(finished.toString())), SECRET) },
+      'X-Signature-256 does not match the body',
+    ],
   ];
   for (const [headers, reason] of cases) {
     const res = await send(h.port, { body: finished, headers: { 'content-type': 'application/json', ...headers } });
@@ -70,7 +86,10 @@ t.test('401: missing, malformed, wrong secret, re-serialised body', async (t) =>
     t.same(res.json, { status: 'rejected', reason });
   }
   t.equal(h.starts.length, 0);
-  t.notOk(h.logs.some((line) => line.includes(signPayload(finished, 'guessed-secret').slice(7))), 'signatures are never logged');
+  t.notOk(
+    h.logs.some((line) => line.includes(signPayload(finished, 'guessed-secret').slice(7))),
+    'signatures are never logged',
+  );
 });
 
 t.test('secret rotation: the old and the new secret both verify', async (t) => {
@@ -83,7 +102,10 @@ t.test('secret rotation: the old and the new secret both verify', async (t) => {
 t.test('the signature is checked before the JSON is parsed', async (t) => {
   const h = await startHarness(t);
   const garbage = '{"account": ';
-  const unsigned = await send(h.port, { body: garbage, headers: { 'content-type': 'application/json', 'x-signature-256': signPayload(garbage, 'nope') } });
+  const unsigned = await send(h.port, {
+    body: garbage,
+    headers: { 'content-type': 'application/json', 'x-signature-256': signPayload(garbage, 'nope') },
+  });
   t.equal(unsigned.status, 401, 'bad JSON with a bad signature is a 401, not a 400');
   const signed = await deliver(h.port, garbage);
   t.equal(signed.status, 400);
@@ -130,7 +152,10 @@ t.test('healthz, readyz and HEAD', async (t) => {
   const notReady = await send(h.port, { method: 'GET', path: '/readyz' });
   t.same([notReady.status, notReady.json], [503, { status: 'not_ready', reason: 'worker is STOPPING' }]);
   ready = new Error('probe exploded');
-  t.same((await send(h.port, { method: 'GET', path: '/readyz' })).json, { status: 'not_ready', reason: 'readiness check failed: Error: probe exploded' });
+  t.same((await send(h.port, { method: 'GET', path: '/readyz' })).json, {
+    status: 'not_ready',
+    reason: 'readiness check failed: Error: probe exploded',
+  });
   ready = true;
   const isReady = await send(h.port, { method: 'GET', path: '/readyz' });
   t.same([isReady.status, isReady.json], [200, { status: 'ready' }]);
@@ -159,7 +184,13 @@ t.test('logs carry stack, run and workflow IDs but never secrets', async (t) => 
   const h = await startHarness(t);
   await deliver(h.port, finished);
   const line = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'webhook started');
-  t.match(line, { level: 'info', stackId: 'vpc', runId: '01JQ7Z9EXAMPLERUNVPC00001', workflowId: 'cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001', status: 200 });
+  t.match(line, {
+    level: 'info',
+    stackId: 'vpc',
+    runId: '01JQ7Z9EXAMPLERUNVPC00001',
+    workflowId: 'cascade-vpc-01JQ7Z9EXAMPLERUNVPC00001',
+    status: 200,
+  });
   for (const l of h.logs) {
     t.notMatch(l, SECRET);
     t.notMatch(l, signPayload(finished, SECRET).slice(7));

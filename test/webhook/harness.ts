@@ -5,7 +5,15 @@ import type { WebhookConfig } from '../../src/config/types';
 import { createLogger, type Logger } from '../../src/log/logger';
 import { createCascadeMetrics, type CascadeMetrics } from '../../src/metrics';
 import type { StartCascadeOutcome, StartCascadeRequest } from '../../src/temporal/start-cascade';
-import { createWebhookServer, signPayload, type ReadinessCheck, type RouteMode, type RouteRunState, type RunStateUpdate, type WebhookServer } from '../../src/webhook';
+import {
+  createWebhookServer,
+  signPayload,
+  type ReadinessCheck,
+  type RouteMode,
+  type RouteRunState,
+  type RunStateUpdate,
+  type WebhookServer,
+} from '../../src/webhook';
 
 export const SECRET = 'current-webhook-secret';
 export const OLD_SECRET = 'previous-webhook-secret';
@@ -58,7 +66,12 @@ export async function startHarness(t: tap.Test, options: HarnessOptions = {}): P
   const routeModes: RouteMode[] = [];
   const routeRunState = options.routeRunState ?? (async () => 'no-monitor' as const);
   const metrics = createCascadeMetrics();
-  const startCascade = options.startCascade ?? (async (req: StartCascadeRequest): Promise<StartCascadeOutcome> => ({ status: 'started', workflowId: `cascade-${req.stackId}-${req.runId}` }));
+  const startCascade =
+    options.startCascade ??
+    (async (req: StartCascadeRequest): Promise<StartCascadeOutcome> => ({
+      status: 'started',
+      workflowId: `cascade-${req.stackId}-${req.runId}`,
+    }));
   const server = createWebhookServer({
     config: webhookConfig(options.config),
     startCascade: (req) => {

@@ -41,7 +41,11 @@ t.test('an audit event, a custom policy payload and JSON that is no object are i
   t.equal(await metricValue(h.metrics.webhookOtherEvents, { event_type: 'other' }), 6);
   t.equal(h.starts.length, 0);
   const metrics = await send(h.port, { method: 'GET', path: '/metrics' });
-  t.match(metrics.text, /^spacelift_cascade_webhook_other_events_total\{event_type="internal_error"\} 0$/m, 'every type is exported from the start');
+  t.match(
+    metrics.text,
+    /^spacelift_cascade_webhook_other_events_total\{event_type="internal_error"\} 0$/m,
+    'every type is exported from the start',
+  );
   t.match(metrics.text, /^spacelift_cascade_webhook_other_events_total\{event_type="other"\} 6$/m);
 });
 
@@ -72,5 +76,9 @@ t.test('classifyDelivery: the run state event keys, own properties only', async 
   for (const key of RUN_EVENT_KEYS) t.same(classifyDelivery({ [key]: null }), { runEvent: true }, key);
   t.same(classifyDelivery(JSON.parse('{"__proto__":{"state":"FINISHED"}}')), { runEvent: false, eventType: 'other' });
   t.same(classifyDelivery(JSON.parse(fixture('run-finished-tracked.json').toString())), { runEvent: true });
-  t.same(classifyDelivery(JSON.parse(fixture('custom-policy-payload.json').toString())), { runEvent: true }, 'a custom payload with run fields is a run event');
+  t.same(
+    classifyDelivery(JSON.parse(fixture('custom-policy-payload.json').toString())),
+    { runEvent: true },
+    'a custom payload with run fields is a run event',
+  );
 });

@@ -45,7 +45,11 @@ t.test('the signature is checked over the raw body, before parsing', async (t) =
   t.same([malformed.status, malformed.json.reason], [401, 'X-TFE-Notification-Signature must be 128 hex digits (HMAC-SHA512)']);
   const wrong = await deliverTfc(h.port, applied, 'not-the-token');
   t.same([wrong.status, wrong.json.reason], [401, 'X-TFE-Notification-Signature does not match the body']);
-  const spaceliftStyle = await send(h.port, { path: '/webhooks/terraform', body: applied, headers: { 'content-type': 'application/json', 'x-signature-256': 'sha256=00' } });
+  const spaceliftStyle = await send(h.port, {
+    path: '/webhooks/terraform',
+    body: applied,
+    headers: { 'content-type': 'application/json', 'x-signature-256': 'sha256=00' },
+  });
   t.equal(spaceliftStyle.status, 401, "Spacelift's header is not accepted on the Terraform route");
   t.equal(h.starts.length, 0);
   t.notMatch(h.logs.join('\n'), TFC_SECRET, 'the token never reaches the logs');
@@ -54,14 +58,19 @@ t.test('the signature is checked over the raw body, before parsing', async (t) =
 t.test('Content-Type (undocumented for notifications): application/json with or without parameters, or none if signed', async (t) => {
   const h = await startHarness(t, withTfc);
   const signature = { 'x-tfe-notification-signature': signTerraformPayload(applied, TFC_SECRET) };
-  const post = (headers: Record<string, string>) => send(h.port, { path: '/webhooks/terraform', body: applied, headers: { ...signature, ...headers } });
+  const post = (headers: Record<string, string>) =>
+    send(h.port, { path: '/webhooks/terraform', body: applied, headers: { ...signature, ...headers } });
   t.equal((await post({ 'content-type': 'application/json' })).status, 200);
   t.equal((await post({ 'content-type': 'application/json; charset=utf-8' })).status, 200, 'with a parameter');
   t.equal((await post({})).status, 200, 'no Content-Type at all: the signature vouches for the body');
   t.equal(h.starts.length, 3);
   const unsigned = await send(h.port, { path: '/webhooks/terraform', body: applied, headers: {} });
   t.same([unsigned.status, unsigned.json.reason], [401, 'missing X-TFE-Notification-Signature header'], 'no Content-Type and no signature');
-  const forged = await send(h.port, { path: '/webhooks/terraform', body: applied, headers: { 'x-tfe-notification-signature': signTerraformPayload(applied, 'guess') } });
+  const forged = await send(h.port, {
+    path: '/webhooks/terraform',
+    body: applied,
+    headers: { 'x-tfe-notification-signature': signTerraformPayload(applied, 'guess') },
+  });
   t.equal(forged.status, 401);
   for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
     const res = await post({ 'content-type': type });
@@ -70,8 +79,15 @@ t.test('Content-Type (undocumented for notifications): application/json with or 
   t.equal(h.starts.length, 3);
 
   const insecure = await startHarness(t, { config: { terraformSecrets: [], insecureSkipSignature: true } });
-  t.equal((await send(insecure.port, { path: '/webhooks/terraform', body: applied, headers: {} })).status, 415, 'unsigned mode: nothing vouches for a body without a type');
-  t.equal((await send(insecure.port, { path: '/webhooks/terraform', body: applied, headers: { 'content-type': 'application/json' } })).status, 200);
+  t.equal(
+    (await send(insecure.port, { path: '/webhooks/terraform', body: applied, headers: {} })).status,
+    415,
+    'unsigned mode: nothing vouches for a body without a type',
+  );
+  t.equal(
+    (await send(insecure.port, { path: '/webhooks/terraform', body: applied, headers: { 'content-type': 'application/json' } })).status,
+    200,
+  );
 });
 
 t.test('verification pings and non-run notifications are acknowledged and start nothing', async (t) => {
@@ -85,17 +101,33 @@ t.test('verification pings and non-run notifications are acknowledged and start 
 
 t.test('errored runs and runs the cascade created do not start a cascade; only the latter are signalled to their monitor', async (t) => {
   const h = await startHarness(t, withTfc);
-  const errored = await deliverTfc(h.port, notification('run-errored', (p) => (p.run_message = 'manual')));
+  const errored = await deliverTfc(
+    h.port,
+    notification('run-errored', (p) => (p.run_message = 'manual')),
+  );
   t.same([errored.status, errored.json.reason], [202, 'state FAILED (errored) does not start a chain']);
   const ours = await deliverTfc(h.port, notification('run-completed'));
-  t.same([ours.status, ours.json.reason], [202, 'run was created by a cascade (its message says so); no monitor of it is running yet: the cascade that triggered it polls the run']);
+  t.same(
+    [ours.status, ours.json.reason],
+    [
+      202,
+      'run was created by a cascade (its message says so); no monitor of it is running yet: the cascade that triggered it polls the run',
+    ],
+  );
   t.equal(h.starts.length, 0);
-  t.same(h.routed.map((r) => r.runId), ['run-CZcmD7eagjhyX0vN'], 'only the run a cascade created was offered to its monitor');
+  t.same(
+    h.routed.map((r) => r.runId),
+    ['run-CZcmD7eagjhyX0vN'],
+    'only the run a cascade created was offered to its monitor',
+  );
   t.same(h.routeModes, ['signal'], 'by signal: the message marker says whose run it is');
 
   const direct = await startHarness(t, { ...withTfc, watchesRuns: false });
   const inDirect = await deliverTfc(direct.port, notification('run-completed'));
-  t.same([inDirect.status, inDirect.json.reason], [202, 'run was created by a cascade (its message says so); the cascade that created it follows it']);
+  t.same(
+    [inDirect.status, inDirect.json.reason],
+    [202, 'run was created by a cascade (its message says so); the cascade that created it follows it'],
+  );
   t.same([direct.routed.length, direct.starts.length], [0, 0], 'direct mode watches no run');
 });
 
@@ -103,14 +135,22 @@ t.test('a watched run goes to tfc-run-<runId>; Temporal down is a 503 so HCP Ter
   const delivered = await startHarness(t, { ...withTfc, routeRunState: async (): Promise<RouteOutcome> => 'delivered' });
   const res = await deliverTfc(delivered.port, notification('run-completed'));
   t.same([res.status, res.json], [200, { status: 'delivered', workflowId: 'tfc-run-run-CZcmD7eagjhyX0vN' }]);
-  const down = await startHarness(t, { ...withTfc, startCascade: async () => { throw new Error('14 UNAVAILABLE'); } });
+  const down = await startHarness(t, {
+    ...withTfc,
+    startCascade: async () => {
+      throw new Error('14 UNAVAILABLE');
+    },
+  });
   const refused = await deliverTfc(down.port, applied);
   t.equal(refused.status, 503);
 });
 
 t.test('bad payloads are 422 naming the field; the route is off without TFC_WEBHOOK_SECRET', async (t) => {
   const h = await startHarness(t, withTfc);
-  const bad = await deliverTfc(h.port, notification('run-completed', (p) => (p.run_id = 42)));
+  const bad = await deliverTfc(
+    h.port,
+    notification('run-completed', (p) => (p.run_id = 42)),
+  );
   t.equal(bad.status, 422);
   t.match(String(bad.json.reason), /run_id/);
   const off = await startHarness(t);

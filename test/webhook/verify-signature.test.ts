@@ -7,7 +7,11 @@ const body = Buffer.from('{"account":"acme"}');
 t.test('accepts the signature of any configured secret', async (t) => {
   t.equal(verifySignature(body, signPayload(body, 'a-secret'), ['a-secret']), 'valid');
   t.equal(verifySignature(body, signPayload(body, 'old-secret'), ['new-secret', 'old-secret']), 'valid');
-  t.equal(verifySignature(body, signPayload(body, 'a-secret').toUpperCase().replace('SHA256=', 'sha256='), ['a-secret']), 'valid', 'hex case does not matter');
+  t.equal(
+    verifySignature(body, signPayload(body, 'a-secret').toUpperCase().replace('SHA256=', 'sha256='), ['a-secret']),
+    'valid',
+    'hex case does not matter',
+  );
   t.equal(verifySignature(body, ` ${signPayload(body, 'a-secret')} `, ['a-secret']), 'valid', 'surrounding spaces tolerated');
 });
 
@@ -30,18 +34,25 @@ t.test('signs the raw bytes: a re-serialised body does not verify', async (t) =>
 
 t.test('compares with timingSafeEqual on equal-length buffers, once per secret even after a match', async (t) => {
   const calls: Array<[number, number]> = [];
-  const { verifySignature: verify } = t.mockRequire<typeof import('../../src/webhook/verify-signature')>('../../src/webhook/verify-signature', {
-    'node:crypto': {
-      ...crypto,
-      timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
-        calls.push([a.byteLength, b.byteLength]);
-        return crypto.timingSafeEqual(a, b);
+  const { verifySignature: verify } = t.mockRequire<typeof import('../../src/webhook/verify-signature')>(
+    '../../src/webhook/verify-signature',
+    {
+      'node:crypto': {
+        ...crypto,
+        timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
+          calls.push([a.byteLength, b.byteLength]);
+          return crypto.timingSafeEqual(a, b);
+        },
       },
     },
-  });
+  );
   const secrets = ['first', 'second', 'third'];
   t.equal(verify(body, signPayload(body, 'first'), secrets), 'valid');
-  t.same(calls, [[32, 32], [32, 32], [32, 32]]);
+  t.same(calls, [
+    [32, 32],
+    [32, 32],
+    [32, 32],
+  ]);
   calls.length = 0;
   const almost = signPayload(body, 'first').slice(0, -1) + (signPayload(body, 'first').endsWith('0') ? '1' : '0');
   t.equal(verify(body, almost, secrets), 'mismatch', 'one differing nibble');

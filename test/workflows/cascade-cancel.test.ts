@@ -40,7 +40,10 @@ t.test('cancellation mid-wave discards the queued runs and cancels what had not 
   t.match(stackOf(status, 'eks'), { state: 'cancelled', reason: 'run CANCELED' });
   t.match(stackOf(status, 'rds'), { state: 'cancelled', reason: 'run CANCELED' });
   t.match(stackOf(status, 'app'), { state: 'cancelled', reason: 'cascade cancelled' });
-  t.same(sl.fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED']);
+  t.same(
+    sl.fake.runs().map((r) => r.state),
+    ['CANCELED', 'CANCELED'],
+  );
   t.equal(sl.fake.triggerCount('app'), 0);
 });
 
@@ -71,7 +74,10 @@ t.test('cancelled while its triggers are out: the cascade waits for them, then c
     const handle = await startCascade({ stack_id: 'vpc' });
     await until(() => held.waiting() === 2, 'both triggers are out');
     const during = await handle.query(cascadeStatusQuery);
-    t.same(during.stacks.map((s) => s.state), ['triggering', 'triggering']);
+    t.same(
+      during.stacks.map((s) => s.state),
+      ['triggering', 'triggering'],
+    );
     await handle.cancel();
     await new Promise((resolve) => setTimeout(resolve, 500));
     held.release();
@@ -80,7 +86,11 @@ t.test('cancelled while its triggers are out: the cascade waits for them, then c
     return handle.query(cascadeStatusQuery);
   });
   t.equal(sl.fake.triggers.length, 2, 'the triggers went through');
-  t.same(sl.fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED'], 'and no run was left queued');
+  t.same(
+    sl.fake.runs().map((r) => r.state),
+    ['CANCELED', 'CANCELED'],
+    'and no run was left queued',
+  );
   t.match(stackOf(status, 'eks'), { state: 'cancelled', reason: 'run CANCELED', runId: sl.fake.runs('eks')[0]?.id });
   t.match(stackOf(status, 'rds'), { state: 'cancelled', reason: 'run CANCELED' });
   t.same(status.decisions.map((d) => d.decision).sort(), ['cancelled', 'cancelled', 'triggered', 'triggered']);
@@ -91,7 +101,11 @@ t.test('a direct chain cancelled while its triggers are out ends CANCELLED and c
   t.teardown(() => stopSpacelift(sl));
   const held = holdTriggers(sl.client);
   await withWorker(env, held.spacelift, async ({ client, taskQueue }) => {
-    const handle = await client.workflow.start<(input: ChainInput) => Promise<ChainResult>>(CHAIN_WORKFLOW_TYPE, { taskQueue, workflowId: `chain-cancel-${process.pid}`, args: [{ stack_id: 'vpc' }] });
+    const handle = await client.workflow.start<(input: ChainInput) => Promise<ChainResult>>(CHAIN_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: `chain-cancel-${process.pid}`,
+      args: [{ stack_id: 'vpc' }],
+    });
     await until(() => held.waiting() === 2, 'both triggers are out');
     await handle.cancel();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -102,7 +116,11 @@ t.test('a direct chain cancelled while its triggers are out ends CANCELLED and c
     t.equal((await handle.describe()).status.name, 'CANCELLED');
   });
   t.equal(sl.fake.triggers.length, 2);
-  t.same(sl.fake.runs().map((r) => r.state), ['CANCELED', 'CANCELED'], 'no run left queued');
+  t.same(
+    sl.fake.runs().map((r) => r.state),
+    ['CANCELED', 'CANCELED'],
+    'no run left queued',
+  );
 });
 
 // Found by the fault-schedule suite (test/faults/schedules.test.ts; docs/reliability.md, defect 1). Last in this

@@ -50,10 +50,10 @@ t.test('approval gate: approved stacks run, rejected and unanswered ones are ski
     const handle = await startCascade({ stack_id: 'vpc', options: { approvalTimeoutMs: 2 * HOUR } });
     const waiting = await waitForStatus(handle, (s) => s.stacks.filter((x) => x.state === 'waiting_for_approval').length === 3);
     t.equal(sl.fake.triggers.length, 0, 'nothing runs before approval');
-    t.ok(waiting.stacks.every((s) => s.id === 'after-prod' ? s.state === 'waiting_for_parents' : true));
+    t.ok(waiting.stacks.every((s) => (s.id === 'after-prod' ? s.state === 'waiting_for_parents' : true)));
     await handle.signal(approveSignal, { stackId: 'prod', by: 'jane' });
     await handle.signal(rejectSignal, { stackId: 'stage', by: 'bob', reason: 'freeze' });
-    return (await handle.result());
+    return await handle.result();
   });
   t.match(stackOf(status, 'prod'), { state: 'finished', approvedBy: 'jane' });
   t.equal(stackOf(status, 'after-prod')?.state, 'finished');
@@ -80,7 +80,7 @@ t.test('a weekend maintenance window holds triggers until Monday 06:00 UTC (dura
     const handle = await startCascade({ stack_id: 'vpc', options: { blackouts: parseBlackouts('Sat 00:00-Mon 06:00') } });
     const waiting = await waitForStatus(handle, (s) => stackOf(s, 'eks')?.state === 'waiting_for_window');
     t.match(stackOf(waiting, 'eks')?.reason, /maintenance window until .*T06:00:00/);
-    return (await handle.result());
+    return await handle.result();
   });
   t.equal(stackOf(status, 'eks')?.state, 'finished');
   t.ok(triggeredAt >= monday6 && triggeredAt < monday6 + 60_000, `triggered at ${new Date(triggeredAt).toISOString()}`);
@@ -92,14 +92,18 @@ t.test('webhook fast path: the run-state signal completes the monitor without po
   const status = await withWorker(env, sl.client, async ({ startCascade, client }) => {
     // Deliver every run's terminal state the way the webhook listener does: signal spacelift-run-<runId>.
     sl.fake.onTrigger(({ runId }) => {
-      void signalMonitor(client, runMonitorWorkflowId(runId), { state: 'FINISHED', stateVersion: 7, delta: { added: 0, changed: 1, deleted: 0 } });
+      void signalMonitor(client, runMonitorWorkflowId(runId), {
+        state: 'FINISHED',
+        stateVersion: 7,
+        delta: { added: 0, changed: 1, deleted: 0 },
+      });
     });
     const handle = await startCascade({ stack_id: 'vpc', options: { pollInitialMs: 6 * HOUR } });
     // Queries only until it is done: result() would let the server skip straight to the 6 h poll timer.
     await waitForStatus(handle, (s) => s.done);
     // Then wait for the workflow to close, so no task of it outlives this worker (a pending task would keep
     // the test server's time-skipping lock held for the tests after this one).
-    return (await handle.result());
+    return await handle.result();
   });
   t.equal(stackOf(status, 'app')?.state, 'finished');
   t.equal(sl.fake.requests.filter((r) => r.operation === 'getRun').length, 0, 'no polling was needed');
@@ -127,7 +131,7 @@ t.test('duplicate and out-of-order run-state signals: the first terminal state w
     await monitor.signal(runStateSignal, { state: 'FAILED', stateVersion: 9 });
     await monitor.signal(runStateSignal, { state: 'PLANNING', stateVersion: 3 });
     await monitor.signal(runStateSignal, { state: 'FINISHED', stateVersion: 10 });
-    return (await handle.result());
+    return await handle.result();
   });
   t.match(stackOf(status, 'eks'), { state: 'failed', runState: 'FAILED' });
   t.match(stackOf(status, 'app'), { state: 'skipped', reason: 'upstream eks FAILED' });

@@ -14,12 +14,17 @@ t.before(async () => {
 });
 t.teardown(() => env?.teardown());
 
-
 /** Asserts that, when `child` was triggered, every one of `parents` already had a FINISHED run. */
 function recordOrder(fake: Awaited<ReturnType<typeof startSpacelift>>['fake']) {
   const finishedWhenTriggered = new Map<string, string[]>();
   fake.onTrigger(({ stackId }) => {
-    finishedWhenTriggered.set(stackId, fake.runs().filter((r) => r.state === 'FINISHED').map((r) => r.stackId));
+    finishedWhenTriggered.set(
+      stackId,
+      fake
+        .runs()
+        .filter((r) => r.state === 'FINISHED')
+        .map((r) => r.stackId),
+    );
   });
   return (child: string, parents: string[]) => parents.every((p) => finishedWhenTriggered.get(child)?.includes(p));
 }
@@ -40,7 +45,14 @@ t.test('diamond: the join runs once, only after both branches finished', async (
   t.same(states(status), { eks: 'finished', rds: 'finished', app: 'finished' });
   t.equal(sl.fake.triggerCount('app'), 1, 'the join ran once');
   t.ok(after('app', ['eks', 'rds']), 'app was triggered after eks and rds finished');
-  t.same(status.stacks.map((s) => [s.id, s.wave]), [['eks', 0], ['rds', 0], ['app', 1]]);
+  t.same(
+    status.stacks.map((s) => [s.id, s.wave]),
+    [
+      ['eks', 0],
+      ['rds', 0],
+      ['app', 1],
+    ],
+  );
   t.equal(status.done, true);
 });
 
@@ -72,9 +84,12 @@ for (const length of [1, 2, 5]) {
       id,
       labels: [`dependsOn:${i === 0 ? `root,${members[length - 1]}` : members[i - 1]}`],
     }));
-    const sl = await startSpacelift([{ id: 'root' }, ...cycle, { id: 'ok', labels: ['dependsOn:root'] }, { id: 'below', labels: ['dependsOn:c0'] }], {
-      defaultRunOutcome: FINISHED,
-    });
+    const sl = await startSpacelift(
+      [{ id: 'root' }, ...cycle, { id: 'ok', labels: ['dependsOn:root'] }, { id: 'below', labels: ['dependsOn:c0'] }],
+      {
+        defaultRunOutcome: FINISHED,
+      },
+    );
     t.teardown(() => stopSpacelift(sl));
     const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'root' }));
     t.same(status.cycles, [[...members, 'c0']]);
@@ -132,9 +147,12 @@ t.test('conditional edges: |when:changed follows the upstream delta, |state: fol
 });
 
 t.test('global when=changed applies to edges without their own condition', async (t) => {
-  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds', labels: ['dependsOn:vpc|when:always'] }], {
-    defaultRunOutcome: FINISHED,
-  });
+  const sl = await startSpacelift(
+    [{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds', labels: ['dependsOn:vpc|when:always'] }],
+    {
+      defaultRunOutcome: FINISHED,
+    },
+  );
   t.teardown(() => stopSpacelift(sl));
   const status = await withWorker(env, sl.client, ({ runCascade }) =>
     runCascade({ stack_id: 'vpc', run_delta: null, options: { globalWhen: 'changed' } }),
@@ -143,7 +161,10 @@ t.test('global when=changed applies to edges without their own condition', async
 });
 
 t.test('the concurrency cap holds: never more than 3 runs in flight, observed at the fake', async (t) => {
-  const stacks: FakeStackSpec[] = [{ id: 'root' }, ...Array.from({ length: 12 }, (_, i) => ({ id: `d${String(i).padStart(2, '0')}`, labels: ['dependsOn:root'] }))];
+  const stacks: FakeStackSpec[] = [
+    { id: 'root' },
+    ...Array.from({ length: 12 }, (_, i) => ({ id: `d${String(i).padStart(2, '0')}`, labels: ['dependsOn:root'] })),
+  ];
   const sl = await startSpacelift(stacks, { defaultRunOutcome: { ...FINISHED, afterPolls: 2 } });
   t.teardown(() => stopSpacelift(sl));
   let maxInFlight = 0;
@@ -169,12 +190,20 @@ t.test('cascadePriority orders stacks held back by the cap', async (t) => {
   );
   t.teardown(() => stopSpacelift(sl));
   await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'root', options: { maxInFlight: 1 } }));
-  t.same(sl.fake.triggers.map((tr) => tr.stackId), ['high', 'mid', 'low', 'zero']);
+  t.same(
+    sl.fake.triggers.map((tr) => tr.stackId),
+    ['high', 'mid', 'low', 'zero'],
+  );
 });
 
 t.test('label discovery finds the same graph with calls proportional to the dependents', async (t) => {
   const sl = await startSpacelift(
-    [{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'app', labels: ['depends-on:eks'] }, ...Array.from({ length: 300 }, (_, i) => ({ id: `other${i}` }))],
+    [
+      { id: 'vpc' },
+      { id: 'eks', labels: ['dependsOn:vpc'] },
+      { id: 'app', labels: ['depends-on:eks'] },
+      ...Array.from({ length: 300 }, (_, i) => ({ id: `other${i}` })),
+    ],
     { defaultRunOutcome: FINISHED, discovery: 'label' },
   );
   t.teardown(() => stopSpacelift(sl));
@@ -185,12 +214,20 @@ t.test('label discovery finds the same graph with calls proportional to the depe
 
 t.test('ties in the slot queue go by stack ID in code-unit order, whatever the locale (C before a)', async (t) => {
   const sl = await startSpacelift(
-    [{ id: 'root' }, { id: 'a-app', labels: ['dependsOn:root'] }, { id: 'B-net', labels: ['dependsOn:root'] }, { id: 'C-dns', labels: ['dependsOn:root'] }],
+    [
+      { id: 'root' },
+      { id: 'a-app', labels: ['dependsOn:root'] },
+      { id: 'B-net', labels: ['dependsOn:root'] },
+      { id: 'C-dns', labels: ['dependsOn:root'] },
+    ],
     { defaultRunOutcome: FINISHED },
   );
   t.teardown(() => stopSpacelift(sl));
   await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'root', options: { maxInFlight: 1 } }));
   // B-net takes the free slot first; C-dns and a-app queue for it. localeCompare would put a-app first: an order
   // that may change with the ICU version a replay runs on.
-  t.same(sl.fake.triggers.map((tr) => tr.stackId), ['B-net', 'C-dns', 'a-app']);
+  t.same(
+    sl.fake.triggers.map((tr) => tr.stackId),
+    ['B-net', 'C-dns', 'a-app'],
+  );
 });

@@ -26,13 +26,27 @@ t.test('a stack that depends on a group runs once, after every member in the cas
   t.teardown(() => stopSpacelift(sl));
   const finishedWhenAppTriggered: string[][] = [];
   sl.fake.onTrigger(({ stackId }) => {
-    if (stackId === 'app') finishedWhenAppTriggered.push(sl.fake.runs().filter((r) => r.state === 'FINISHED').map((r) => r.stackId).sort());
+    if (stackId === 'app')
+      finishedWhenAppTriggered.push(
+        sl.fake
+          .runs()
+          .filter((r) => r.state === 'FINISHED')
+          .map((r) => r.stackId)
+          .sort(),
+      );
   });
   const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'vpc', run_id: 'R0' }));
   t.same(states(status), { subnets: 'finished', routes: 'finished', app: 'finished' });
   t.same(finishedWhenAppTriggered, [['routes', 'subnets']], 'app was triggered once, after both members below vpc finished');
   t.equal(sl.fake.triggerCount('firewall'), 0, 'a member outside the cascade is neither run nor waited for');
-  t.same(status.stacks.map((s) => [s.id, s.wave]), [['subnets', 0], ['routes', 1], ['app', 2]]);
+  t.same(
+    status.stacks.map((s) => [s.id, s.wave]),
+    [
+      ['subnets', 0],
+      ['routes', 1],
+      ['app', 2],
+    ],
+  );
 });
 
 t.test('one failed member skips the stacks that depend on its group', async (t) => {
@@ -47,7 +61,12 @@ t.test('one failed member skips the stacks that depend on its group', async (t) 
 
 t.test('a cascade from a stack outside the group still waits for the members it reaches', async (t) => {
   const sl = await startSpacelift(
-    [{ id: 'iam' }, { id: 'vpc', labels: ['dependsOn:iam', 'group:network'] }, { id: 'dns', labels: ['group:network'] }, { id: 'app', labels: ['dependsOn:group:network', 'dependsOn:iam'] }],
+    [
+      { id: 'iam' },
+      { id: 'vpc', labels: ['dependsOn:iam', 'group:network'] },
+      { id: 'dns', labels: ['group:network'] },
+      { id: 'app', labels: ['dependsOn:group:network', 'dependsOn:iam'] },
+    ],
     { defaultRunOutcome: FINISHED },
   );
   t.teardown(() => stopSpacelift(sl));

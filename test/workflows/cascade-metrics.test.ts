@@ -58,7 +58,7 @@ t.test('approval gates: the gauge counts waiting stacks, drops to 0 once answere
 
       await handle.signal(approveSignal, { stackId: 'prod', by: 'jane' });
       // Await the result before the worker shuts down: nothing of this cascade may outlive it.
-      return (await handle.result());
+      return await handle.result();
     },
     { metrics },
   );
@@ -68,33 +68,57 @@ t.test('approval gates: the gauge counts waiting stacks, drops to 0 once answere
   t.same(await outcomes(metrics), { completed: 1, failed: 0, cancelled: 0 });
 });
 
-t.test('stuck work: while a stack waits for approval and its child for it, the book holds when each began; nothing once it ends', async (t) => {
-  const sl = await startSpacelift([{ id: 'sw-vpc' }, { id: 'sw-prod', labels: ['dependsOn:sw-vpc', 'cascade:approval'] }, { id: 'sw-app', labels: ['dependsOn:sw-prod'] }], {
-    defaultRunOutcome: FINISHED,
-  });
-  t.teardown(() => stopSpacelift(sl));
-  const metrics = createCascadeMetrics();
-  await withWorker(
-    env,
-    sl.client,
-    async ({ startCascade }) => {
-      const handle = await startCascade({ stack_id: 'sw-vpc' });
-      const waiting = await waitForStatus(handle, (s) => stackOf(s, 'sw-prod')?.state === 'waiting_for_approval');
-      const entered = (id: string, state: string) => Date.parse(stackOf(waiting, id)?.timeline?.find((e) => e.state === state)?.at ?? '');
-      const approvalSince = entered('sw-prod', 'waiting_for_approval');
-      const ageAt = (state: 'waiting_for_approval' | 'waiting_for_parents') => metrics.oldestWaits.ages(approvalSince + 60_000)[state];
-      t.equal(await eventually(async () => ageAt('waiting_for_approval'), 60), 60, 'the approval wait, from the moment it began');
-      t.equal(ageAt('waiting_for_parents'), (approvalSince + 60_000 - entered('sw-app', 'waiting_for_parents')) / 1000, 'the child waits for its parent');
-      t.match(await metrics.exposition(), /^spacelift_cascade_oldest_wait_seconds\{state="waiting_for_approval"\} \d/m);
-      await handle.signal(approveSignal, { stackId: 'sw-prod', by: 'jane' });
-      return handle.result();
-    },
-    { metrics },
-  );
-  t.same(metrics.oldestWaits.ages(Date.now()), {
-    waiting_for_parents: 0, waiting_for_approval: 0, waiting_for_slot: 0, waiting_for_window: 0, waiting_for_retry: 0, triggering: 0, running: 0,
-  }, 'an ended cascade waits for nothing');
-});
+t.test(
+  'stuck work: while a stack waits for approval and its child for it, the book holds when each began; nothing once it ends',
+  async (t) => {
+    const sl = await startSpacelift(
+      [
+        { id: 'sw-vpc' },
+        { id: 'sw-prod', labels: ['dependsOn:sw-vpc', 'cascade:approval'] },
+        { id: 'sw-app', labels: ['dependsOn:sw-prod'] },
+      ],
+      {
+        defaultRunOutcome: FINISHED,
+      },
+    );
+    t.teardown(() => stopSpacelift(sl));
+    const metrics = createCascadeMetrics();
+    await withWorker(
+      env,
+      sl.client,
+      async ({ startCascade }) => {
+        const handle = await startCascade({ stack_id: 'sw-vpc' });
+        const waiting = await waitForStatus(handle, (s) => stackOf(s, 'sw-prod')?.state === 'waiting_for_approval');
+        const entered = (id: string, state: string) => Date.parse(stackOf(waiting, id)?.timeline?.find((e) => e.state === state)?.at ?? '');
+        const approvalSince = entered('sw-prod', 'waiting_for_approval');
+        const ageAt = (state: 'waiting_for_approval' | 'waiting_for_parents') => metrics.oldestWaits.ages(approvalSince + 60_000)[state];
+        t.equal(await eventually(async () => ageAt('waiting_for_approval'), 60), 60, 'the approval wait, from the moment it began');
+        t.equal(
+          ageAt('waiting_for_parents'),
+          (approvalSince + 60_000 - entered('sw-app', 'waiting_for_parents')) / 1000,
+          'the child waits for its parent',
+        );
+        t.match(await metrics.exposition(), /^spacelift_cascade_oldest_wait_seconds\{state="waiting_for_approval"\} \d/m);
+        await handle.signal(approveSignal, { stackId: 'sw-prod', by: 'jane' });
+        return handle.result();
+      },
+      { metrics },
+    );
+    t.same(
+      metrics.oldestWaits.ages(Date.now()),
+      {
+        waiting_for_parents: 0,
+        waiting_for_approval: 0,
+        waiting_for_slot: 0,
+        waiting_for_window: 0,
+        waiting_for_retry: 0,
+        triggering: 0,
+        running: 0,
+      },
+      'an ended cascade waits for nothing',
+    );
+  },
+);
 
 t.test('a cascade with a failed stack counts as failed; a run that failed is still a trigger', async (t) => {
   const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'app', labels: ['dependsOn:eks'] }], {
@@ -112,7 +136,12 @@ t.test('a cascade with a failed stack counts as failed; a run that failed is sti
 });
 
 t.test('direct mode: every run the chain triggered is counted, a failed trigger is not', async (t) => {
-  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }, { id: 'rds', labels: ['dependsOn:vpc'] }, { id: 'cdn', labels: ['dependsOn:vpc'] }]);
+  const sl = await startSpacelift([
+    { id: 'vpc' },
+    { id: 'eks', labels: ['dependsOn:vpc'] },
+    { id: 'rds', labels: ['dependsOn:vpc'] },
+    { id: 'cdn', labels: ['dependsOn:vpc'] },
+  ]);
   t.teardown(() => stopSpacelift(sl));
   sl.fake.inject({ operation: 'runTrigger', stackId: 'cdn', kind: 'http500', times: 3 });
   const metrics = createCascadeMetrics();
@@ -123,7 +152,9 @@ t.test('direct mode: every run the chain triggered is counted, a failed trigger 
 });
 
 t.test('cancelling a cascade while a stack waits for approval counts it cancelled and clears its wait', async (t) => {
-  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'prod', labels: ['dependsOn:vpc', 'cascade:approval'] }], { defaultRunOutcome: FINISHED });
+  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'prod', labels: ['dependsOn:vpc', 'cascade:approval'] }], {
+    defaultRunOutcome: FINISHED,
+  });
   t.teardown(() => stopSpacelift(sl));
   const metrics = createCascadeMetrics();
   await withWorker(

@@ -15,5 +15,14 @@ import { workflowSpanSinks } from '../../src/tracing';
 t.test('a cascade started before this version replays on the current workflow code', async (t) => {
   const history = temporal.api.history.v1.History.decode(readFileSync(join(__dirname, 'fixtures', 'cascade-before-reporting.history.bin')));
   t.equal(history.events.length > 30, true, 'a whole cascade: plan, triggers, children, approval');
-  await t.resolves(Worker.runReplayHistory({ workflowBundle: { code: await workflowBundleCode() }, sinks: { ...createWorkflowSinks(createCascadeMetrics()), ...workflowSpanSinks() } }, history, 'cascade-vpc-R0'));
+  await t.resolves(
+    Worker.runReplayHistory(
+      {
+        workflowBundle: { code: await workflowBundleCode() },
+        sinks: { ...createWorkflowSinks(createCascadeMetrics()), ...workflowSpanSinks() },
+      },
+      history,
+      'cascade-vpc-R0',
+    ),
+  );
 });

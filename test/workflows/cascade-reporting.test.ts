@@ -28,8 +28,13 @@ const FINISHED = { state: 'FINISHED', delta: { added: 1, changed: 0, deleted: 0 
 const HOUR = 3600_000;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-const auditLogIn = () => createAuditLog({ path: join(mkdtempSync(join(tmpdir(), 'cascade-audit-')), 'audit.jsonl'), maxBytes: 10_485_760, keep: 5 });
-const readLines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+const auditLogIn = () =>
+  createAuditLog({ path: join(mkdtempSync(join(tmpdir(), 'cascade-audit-')), 'audit.jsonl'), maxBytes: 10_485_760, keep: 5 });
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 /** Everything but the timestamp, which is workflow time and checked separately. */
 const withoutTime = (entries: readonly Record<string, unknown>[]) => entries.map(({ at: _at, ...rest }) => rest);
 
@@ -49,7 +54,11 @@ t.test('an approval-gated cascade notifies approval_needed, then completed; ever
   const receiver = await startNotifyReceiver({ secret: SECRET });
   t.teardown(() => receiver.close());
   const auditLog = auditLogIn();
-  const notifier = createNotifier({ webhookUrl: receiver.url, webhookSecret: SECRET, events: ['completed', 'failed', 'approval_needed', 'timed_out'] });
+  const notifier = createNotifier({
+    webhookUrl: receiver.url,
+    webhookSecret: SECRET,
+    events: ['completed', 'failed', 'approval_needed', 'timed_out'],
+  });
 
   const status = await withWorker(
     env,
@@ -61,15 +70,18 @@ t.test('an approval-gated cascade notifies approval_needed, then completed; ever
       await receiver.waitFor(1);
       t.equal(sl.fake.triggerCount('prod'), 0, 'nothing ran before the approval');
       await handle.signal(approveSignal, { stackId: 'prod', by: 'jane' });
-      return (await handle.result());
+      return await handle.result();
     },
     { notifier, auditLog },
   );
 
-  t.same(receiver.received.map((r) => [r.body.event, r.body.stackId, r.signature]), [
-    ['approval_needed', 'prod', 'valid'],
-    ['completed', null, 'valid'],
-  ]);
+  t.same(
+    receiver.received.map((r) => [r.body.event, r.body.stackId, r.signature]),
+    [
+      ['approval_needed', 'prod', 'valid'],
+      ['completed', null, 'valid'],
+    ],
+  );
   t.match(receiver.received[0]?.body, {
     id: 'cascade-vpc-R0/approval_needed/prod',
     cascadeId: 'cascade-vpc-R0',
@@ -78,10 +90,13 @@ t.test('an approval-gated cascade notifies approval_needed, then completed; ever
     summary: 'cascade-vpc-R0: stack prod waits for approval (spacelift-cascade approve cascade-vpc-R0 prod)',
   });
   t.equal(receiver.received[1]?.body.summary, 'cascade-vpc-R0 from vpc completed: 2 finished, 3 skipped');
-  t.same(status.notifications.map(({ event, channel, delivered }) => [event, channel, delivered]), [
-    ['approval_needed', 'webhook', true],
-    ['completed', 'webhook', true],
-  ]);
+  t.same(
+    status.notifications.map(({ event, channel, delivered }) => [event, channel, delivered]),
+    [
+      ['approval_needed', 'webhook', true],
+      ['completed', 'webhook', true],
+    ],
+  );
 
   const runOf = (id: string) => status.stacks.find((s) => s.id === id)?.runId;
   const expected = [
@@ -96,9 +111,19 @@ t.test('an approval-gated cascade notifies approval_needed, then completed; ever
   ];
   t.same(withoutTime(status.decisions as unknown as Record<string, unknown>[]), expected, 'the status holds every decision in order');
   const lines = readLines(auditLog.path);
-  t.same(withoutTime(lines), expected.map((d) => ({ cascadeId: 'cascade-vpc-R0', root: 'vpc', rootRunId: 'R0', ...d })), 'one audit line per decision');
-  t.same(lines.map((l) => l.at), status.decisions.map((d) => d.at));
-  t.ok(lines.every((l) => ISO.test(String(l.at))), 'workflow time, ISO 8601');
+  t.same(
+    withoutTime(lines),
+    expected.map((d) => ({ cascadeId: 'cascade-vpc-R0', root: 'vpc', rootRunId: 'R0', ...d })),
+    'one audit line per decision',
+  );
+  t.same(
+    lines.map((l) => l.at),
+    status.decisions.map((d) => d.at),
+  );
+  t.ok(
+    lines.every((l) => ISO.test(String(l.at))),
+    'workflow time, ISO 8601',
+  );
   t.same(Object.keys(lines[5] ?? {}), ['at', 'cascadeId', 'root', 'rootRunId', 'stackId', 'decision', 'by']);
 });
 
@@ -110,21 +135,35 @@ t.test('a receiver answering 500 never fails the cascade: three attempts per eve
   t.teardown(() => receiver.close());
   const notifier = createNotifier({ webhookUrl: receiver.url, webhookSecret: SECRET, events: ['failed', 'timed_out'] });
 
-  const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'vpc', options: { runTimeoutMs: HOUR } }), { notifier });
+  const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'vpc', options: { runTimeoutMs: HOUR } }), {
+    notifier,
+  });
 
   t.equal(status.done, true, 'the cascade completed');
-  t.match(status.stacks.find((s) => s.id === 'eks'), { state: 'failed', runState: 'TIMED_OUT' });
-  t.same(receiver.received.map((r) => r.body.event), ['timed_out', 'timed_out', 'timed_out', 'failed', 'failed', 'failed']);
+  t.match(
+    status.stacks.find((s) => s.id === 'eks'),
+    { state: 'failed', runState: 'TIMED_OUT' },
+  );
+  t.same(
+    receiver.received.map((r) => r.body.event),
+    ['timed_out', 'timed_out', 'timed_out', 'failed', 'failed', 'failed'],
+  );
   t.ok(receiver.received.every((r) => r.signature === 'valid'));
-  t.same(status.notifications.map(({ event, stackId, delivered, error }) => ({ event, stackId, delivered, error })), [
-    { event: 'timed_out', stackId: 'eks', delivered: false, error: 'webhook notification not delivered: HTTP 500 (receiver says no)' },
-    { event: 'failed', stackId: undefined, delivered: false, error: 'webhook notification not delivered: HTTP 500 (receiver says no)' },
-  ]);
-  t.same(withoutTime(status.decisions as unknown as Record<string, unknown>[]).map((d) => [d.stackId, d.decision, d.reason]), [
-    ['eks', 'triggered', undefined],
-    ['eks', 'failed', 'run timed out; it is still QUEUED in Spacelift and was not cancelled'],
-    ['app', 'skipped', 'upstream eks TIMED_OUT'],
-  ]);
+  t.same(
+    status.notifications.map(({ event, stackId, delivered, error }) => ({ event, stackId, delivered, error })),
+    [
+      { event: 'timed_out', stackId: 'eks', delivered: false, error: 'webhook notification not delivered: HTTP 500 (receiver says no)' },
+      { event: 'failed', stackId: undefined, delivered: false, error: 'webhook notification not delivered: HTTP 500 (receiver says no)' },
+    ],
+  );
+  t.same(
+    withoutTime(status.decisions as unknown as Record<string, unknown>[]).map((d) => [d.stackId, d.decision, d.reason]),
+    [
+      ['eks', 'triggered', undefined],
+      ['eks', 'failed', 'run timed out; it is still QUEUED in Spacelift and was not cancelled'],
+      ['app', 'skipped', 'upstream eks TIMED_OUT'],
+    ],
+  );
 });
 
 t.test('email goes out next to the webhook; an SMTP server that rejects the login never fails the cascade', async (t) => {
@@ -135,29 +174,60 @@ t.test('email goes out next to the webhook; an SMTP server that rejects the logi
   const receiver = await startNotifyReceiver({ secret: SECRET });
   t.teardown(() => receiver.close());
   const email = (password: string) => ({
-    smtpUrl: `smtp://cascade:${password}@localhost:${smtp.port}`, host: 'localhost', port: smtp.port, secure: false, starttls: 'required' as const,
-    user: 'cascade', password, from: 'cascade@example.com', to: ['ops@example.com'],
+    smtpUrl: `smtp://cascade:${password}@localhost:${smtp.port}`,
+    host: 'localhost',
+    port: smtp.port,
+    secure: false,
+    starttls: 'required' as const,
+    user: 'cascade',
+    password,
+    from: 'cascade@example.com',
+    to: ['ops@example.com'],
   });
   const notifierWith = (password: string) =>
-    createNotifier({ webhookUrl: receiver.url, webhookSecret: SECRET, email: email(password), events: ['completed'] }, { smtpTls: { ca: SMTP_TEST_CERT } });
+    createNotifier(
+      { webhookUrl: receiver.url, webhookSecret: SECRET, email: email(password), events: ['completed'] },
+      { smtpTls: { ca: SMTP_TEST_CERT } },
+    );
 
-  const delivered = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'em-vpc' }), { notifier: notifierWith('smtp-password-1') });
-  t.same(delivered.notifications.map(({ event, channel, delivered }) => [event, channel, delivered]).sort(), [['completed', 'email', true], ['completed', 'webhook', true]]);
+  const delivered = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'em-vpc' }), {
+    notifier: notifierWith('smtp-password-1'),
+  });
+  t.same(delivered.notifications.map(({ event, channel, delivered }) => [event, channel, delivered]).sort(), [
+    ['completed', 'email', true],
+    ['completed', 'webhook', true],
+  ]);
   t.match((await smtp.waitFor(1))[0]?.raw, /^Subject: cascade-.* from em-vpc completed: 1 finished/m);
 
-  const refused = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'em-vpc' }), { notifier: notifierWith('wrong-password-2') });
+  const refused = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'em-vpc' }), {
+    notifier: notifierWith('wrong-password-2'),
+  });
   t.equal(refused.done, true, 'the cascade completed');
-  t.same(refused.notifications.map(({ event, channel, delivered, error }) => ({ event, channel, delivered, error })).sort((a, b) => a.channel.localeCompare(b.channel)), [
-    { event: 'completed', channel: 'email', delivered: false, error: 'email notification not delivered: EAUTH 535 (535 Authentication failed)' },
-    { event: 'completed', channel: 'webhook', delivered: true, error: undefined },
-  ]);
+  t.same(
+    refused.notifications
+      .map(({ event, channel, delivered, error }) => ({ event, channel, delivered, error }))
+      .sort((a, b) => a.channel.localeCompare(b.channel)),
+    [
+      {
+        event: 'completed',
+        channel: 'email',
+        delivered: false,
+        error: 'email notification not delivered: EAUTH 535 (535 Authentication failed)',
+      },
+      { event: 'completed', channel: 'webhook', delivered: true, error: undefined },
+    ],
+  );
   t.equal(smtp.logins.filter((l) => l.password === 'wrong-password-2').length, 1, 'a rejected login is not retried');
   t.notMatch(JSON.stringify(refused), /password/, 'the password is nowhere in the status');
 });
 
 // Last in this file: cancelling leaves the test server's time-skipping lock in doubt (see cascade-cancel.test.ts).
 t.test('cancelling a cascade audits every stack it cancels', async (t) => {
-  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'prod', labels: ['dependsOn:vpc', 'cascade:approval'] }, { id: 'app', labels: ['dependsOn:prod'] }]);
+  const sl = await startSpacelift([
+    { id: 'vpc' },
+    { id: 'prod', labels: ['dependsOn:vpc', 'cascade:approval'] },
+    { id: 'app', labels: ['dependsOn:prod'] },
+  ]);
   t.teardown(() => stopSpacelift(sl));
   const auditLog = auditLogIn();
   const status = await withWorker(
@@ -177,5 +247,8 @@ t.test('cancelling a cascade audits every stack it cancels', async (t) => {
     { stackId: 'app', decision: 'cancelled', reason: 'cascade cancelled' },
   ];
   t.same(withoutTime(status.decisions as unknown as Record<string, unknown>[]), expected);
-  t.same(withoutTime(readLines(auditLog.path)).map(({ stackId, decision, reason }) => ({ stackId, decision, reason })), expected);
+  t.same(
+    withoutTime(readLines(auditLog.path)).map(({ stackId, decision, reason }) => ({ stackId, decision, reason })),
+    expected,
+  );
 });

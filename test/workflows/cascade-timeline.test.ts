@@ -27,14 +27,20 @@ t.test('each stack keeps the states it went through, in order, with their times,
     const monitor = runMonitorWorkflowId(stackOf(running, 'tl-app')?.runId as string);
     await signalMonitor(client, monitor, { state: 'PLANNING', stateVersion: 2 });
     await signalMonitor(client, monitor, { state: 'FINISHED', stateVersion: 5, delta: FINISHED.delta });
-    return (await handle.result());
+    return await handle.result();
   });
   const app = stackOf(status, 'tl-app');
-  t.same(app?.timeline?.map((entry) => entry.state), ['pending', 'waiting_for_parents', 'waiting_for_approval', 'waiting_for_slot', 'triggering', 'running', 'finished']);
+  t.same(
+    app?.timeline?.map((entry) => entry.state),
+    ['pending', 'waiting_for_parents', 'waiting_for_approval', 'waiting_for_slot', 'triggering', 'running', 'finished'],
+  );
   const at = (state: string) => Date.parse(app?.timeline?.find((entry) => entry.state === state)?.at ?? '');
   const waited = at('waiting_for_slot') - at('waiting_for_approval');
   t.ok(waited >= 2 * 3600_000, `the approval wait is on the timeline: ${(waited / 3600_000).toFixed(2)} h`);
-  t.ok(app?.timeline?.every((entry, i, all) => i === 0 || Date.parse(entry.at) >= Date.parse(all[i - 1].at)), 'times never go back');
+  t.ok(
+    app?.timeline?.every((entry, i, all) => i === 0 || Date.parse(entry.at) >= Date.parse(all[i - 1].at)),
+    'times never go back',
+  );
   const started = Date.parse(app?.runStartedAt ?? '');
   t.ok(started >= at('running') && started <= at('finished'), 'the run started between its trigger and its end');
 });

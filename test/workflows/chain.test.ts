@@ -51,7 +51,10 @@ t.test('250 dependents over several pages are all triggered exactly once, concur
   const sl = await startSpacelift(stacks);
   t.teardown(() => stopSpacelift(sl));
   const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'root' }));
-  const expected = stacks.filter((s) => s.labels?.includes('dependsOn:root')).map((s) => s.id).sort();
+  const expected = stacks
+    .filter((s) => s.labels?.includes('dependsOn:root'))
+    .map((s) => s.id)
+    .sort();
   t.equal(expected.length, 250);
   t.same(byId(result.dependents), expected);
   t.ok(result.dependents.every((d) => d.status === 'triggered'));
@@ -91,7 +94,10 @@ t.test('comma lists, both label spellings and any key case are understood', asyn
 });
 
 t.test('a stack labelled as depending on itself is never triggered by its own chain', async (t) => {
-  const sl = await startSpacelift([{ id: 'loop', labels: ['dependsOn:loop'] }, { id: 'x', labels: ['dependsOn:loop'] }]);
+  const sl = await startSpacelift([
+    { id: 'loop', labels: ['dependsOn:loop'] },
+    { id: 'x', labels: ['dependsOn:loop'] },
+  ]);
   t.teardown(() => stopSpacelift(sl));
   const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'loop' }));
   t.same(byId(result.dependents), ['x']);
@@ -110,35 +116,55 @@ t.test('child workflow IDs are unique per chain, so two chains reaching one stac
   const children = await Promise.all(
     ['cascade-a-R1/shared', 'cascade-b-R2/shared'].map((id) => env.client.workflow.getHandle(id).describe()),
   );
-  t.same(children.map((c) => c.type), ['StackExecutionWorkflow', 'StackExecutionWorkflow']);
-  t.same(children.map((c) => c.status.name), ['COMPLETED', 'COMPLETED']);
+  t.same(
+    children.map((c) => c.type),
+    ['StackExecutionWorkflow', 'StackExecutionWorkflow'],
+  );
+  t.same(
+    children.map((c) => c.status.name),
+    ['COMPLETED', 'COMPLETED'],
+  );
 });
 
-t.test('without SPACELIFT_TRIGGER_RATE each child triggers in a local activity; with a rate, on the rate-limited trigger queue', async (t) => {
-  const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }]);
-  t.teardown(() => stopSpacelift(sl));
-  const childHistory = async (chainId: string) => {
-    const child = env.client.workflow.getHandle(`${chainId}/eks`);
-    const events = (await child.fetchHistory()).events ?? [];
-    return {
-      input: JSON.parse(Buffer.from(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? []).toString()) as Record<string, unknown>,
-      activityQueues: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name ?? []),
-      localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+t.test(
+  'without SPACELIFT_TRIGGER_RATE each child triggers in a local activity; with a rate, on the rate-limited trigger queue',
+  async (t) => {
+    const sl = await startSpacelift([{ id: 'vpc' }, { id: 'eks', labels: ['dependsOn:vpc'] }]);
+    t.teardown(() => stopSpacelift(sl));
+    const childHistory = async (chainId: string) => {
+      const child = env.client.workflow.getHandle(`${chainId}/eks`);
+      const events = (await child.fetchHistory()).events ?? [];
+      return {
+        input: JSON.parse(
+          Buffer.from(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? []).toString(),
+        ) as Record<string, unknown>,
+        activityQueues: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name ?? []),
+        localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+      };
     };
-  };
 
-  const local = await withWorker(env, sl.client, async ({ runChain }) => {
-    await runChain({ stack_id: 'vpc' }, 'chain-local-R1');
-    return childHistory('chain-local-R1');
-  });
-  t.match(local, { input: { stack_id: 'eks', local_trigger: true }, activityQueues: [], localActivities: 1 }, 'rate 0: one local activity, no task');
+    const local = await withWorker(env, sl.client, async ({ runChain }) => {
+      await runChain({ stack_id: 'vpc' }, 'chain-local-R1');
+      return childHistory('chain-local-R1');
+    });
+    t.match(
+      local,
+      { input: { stack_id: 'eks', local_trigger: true }, activityQueues: [], localActivities: 1 },
+      'rate 0: one local activity, no task',
+    );
 
-  const queued = await withWorker(env, sl.client, async ({ runChain, taskQueue }) => {
-    await runChain({ stack_id: 'vpc' }, 'chain-queued-R2');
-    return { ...(await childHistory('chain-queued-R2')), taskQueue };
-  }, { triggerRatePerSecond: 50 });
-  t.same(queued.activityQueues, [`${queued.taskQueue}-triggers`], 'a rate: the trigger waits its turn on the trigger queue');
-  t.equal(queued.localActivities, 0);
-  t.notOk('local_trigger' in queued.input);
-  t.equal(sl.fake.triggerCount('eks'), 2);
-});
+    const queued = await withWorker(
+      env,
+      sl.client,
+      async ({ runChain, taskQueue }) => {
+        await runChain({ stack_id: 'vpc' }, 'chain-queued-R2');
+        return { ...(await childHistory('chain-queued-R2')), taskQueue };
+      },
+      { triggerRatePerSecond: 50 },
+    );
+    t.same(queued.activityQueues, [`${queued.taskQueue}-triggers`], 'a rate: the trigger waits its turn on the trigger queue');
+    t.equal(queued.localActivities, 0);
+    t.notOk('local_trigger' in queued.input);
+    t.equal(sl.fake.triggerCount('eks'), 2);
+  },
+);

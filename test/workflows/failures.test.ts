@@ -52,7 +52,10 @@ t.test('a transient failure followed by success triggers the stack once', async 
   t.teardown(() => stopSpacelift(sl));
   sl.fake.inject({ operation: 'runTrigger', stackId: 'rds', kind: 'http429', times: 2 });
   const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'vpc' }));
-  t.match(result.dependents.find((d) => d.stack_id === 'rds'), { status: 'triggered' });
+  t.match(
+    result.dependents.find((d) => d.stack_id === 'rds'),
+    { status: 'triggered' },
+  );
   t.equal(sl.fake.triggerCount('rds'), 1);
 });
 
@@ -61,7 +64,10 @@ t.test('a non-retryable error (unknown stack) fails at once, after one attempt',
   t.teardown(() => stopSpacelift(sl));
   sl.fake.inject({ operation: 'runTrigger', stackId: 'cdn', kind: 'notFound' });
   const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'vpc' }));
-  t.match(result.dependents.find((d) => d.stack_id === 'cdn'), { status: 'failed', error: /not found/ });
+  t.match(
+    result.dependents.find((d) => d.stack_id === 'cdn'),
+    { status: 'failed', error: /not found/ },
+  );
   t.equal(sl.fake.requests.filter((r) => r.operation === 'runTrigger' && r.variables.stack === 'cdn').length, 1);
 });
 
@@ -70,7 +76,10 @@ t.test('a GraphQL refusal of runTrigger fails at once, after one attempt, like a
   t.teardown(() => stopSpacelift(sl));
   sl.fake.inject({ operation: 'runTrigger', stackId: 'cdn', kind: 'graphqlError', message: 'stack is disabled', times: 3 });
   const result = await withWorker(env, sl.client, ({ runChain }) => runChain({ stack_id: 'vpc' }));
-  t.match(result.dependents.find((d) => d.stack_id === 'cdn'), { status: 'failed', error: /stack is disabled/ });
+  t.match(
+    result.dependents.find((d) => d.stack_id === 'cdn'),
+    { status: 'failed', error: /stack is disabled/ },
+  );
   t.equal(sl.fake.requests.filter((r) => r.operation === 'runTrigger' && r.variables.stack === 'cdn').length, 1);
 });
 
@@ -113,14 +122,22 @@ t.test('discovery is a read: it rides out an outage, and fails only once the out
   sl.fake.inject({ operation: 'searchStacks', kind: 'http500', times: 10 });
   await withWorker(env, sl.client, async ({ client, runChain }) => {
     const result = await runChain({ stack_id: 'vpc' });
-    t.same(result.dependents.map((d) => d.status), ['triggered', 'triggered', 'triggered'], 'ten failed reads in a row lose nothing');
+    t.same(
+      result.dependents.map((d) => d.status),
+      ['triggered', 'triggered', 'triggered'],
+      'ten failed reads in a row lose nothing',
+    );
     t.equal(searches(), 11);
 
     sl.fake.inject({ operation: 'searchStacks', kind: 'http500', times: 100_000 });
     await t.rejects(runChain({ stack_id: 'vpc' }, 'chain-outage'), WorkflowFailedError);
     // Server time, from the history: the read was scheduled, then given up when the next retry would pass 1 h.
     const events = (await client.workflow.getHandle('chain-outage').fetchHistory()).events ?? [];
-    const at = (type: string) => Number(events.find((e) => e.eventType === temporal.api.enums.v1.EventType[type as 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'])?.eventTime?.seconds);
+    const at = (type: string) =>
+      Number(
+        events.find((e) => e.eventType === temporal.api.enums.v1.EventType[type as 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'])?.eventTime
+          ?.seconds,
+      );
     const waited = at('EVENT_TYPE_ACTIVITY_TASK_FAILED') - at('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
     t.ok(waited >= 58 * 60 && waited <= 3600, `gave up at the 1 h deadline: after ${(waited / 60).toFixed(1)} simulated minutes`);
   });

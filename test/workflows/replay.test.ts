@@ -10,7 +10,9 @@ import { createCascadeMetrics, createWorkflowSinks } from '../../src/metrics';
 import { workflowBundleCode } from '../support/temporal';
 
 const FIXTURES = join(__dirname, 'fixtures');
-const releases = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const releases = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 t.ok(releases.includes('v0.1.0'), 'the histories of the previous release are there');
 for (const release of releases) {
@@ -24,7 +26,10 @@ for (const release of releases) {
       const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
       const workflowId = workflowIds[file] ?? file;
       t.ok((history.events?.length ?? 0) > 5, `${file}: ${history.events?.length} events of ${started?.workflowType?.name}`);
-      await t.resolves(Worker.runReplayHistory({ workflowBundle, sinks: createWorkflowSinks(createCascadeMetrics()) }, history, workflowId), file);
+      await t.resolves(
+        Worker.runReplayHistory({ workflowBundle, sinks: createWorkflowSinks(createCascadeMetrics()) }, history, workflowId),
+        file,
+      );
     }
   });
 }

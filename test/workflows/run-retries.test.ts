@@ -28,17 +28,30 @@ function scriptRuns(sl: SpaceliftPair, stackId: string, outcomes: string[]): voi
 }
 
 t.test('a run that fails twice is retried twice, and the third run finishes the stack', async (t) => {
-  const sl = await startSpacelift([{ id: 'rr1-vpc' }, { id: 'rr1-app', labels: ['dependsOn:rr1-vpc', 'cascadeRunRetries:2'] }, { id: 'rr1-web', labels: ['dependsOn:rr1-app'] }], { defaultRunOutcome: FINISHED });
+  const sl = await startSpacelift(
+    [
+      { id: 'rr1-vpc' },
+      { id: 'rr1-app', labels: ['dependsOn:rr1-vpc', 'cascadeRunRetries:2'] },
+      { id: 'rr1-web', labels: ['dependsOn:rr1-app'] },
+    ],
+    { defaultRunOutcome: FINISHED },
+  );
   t.teardown(() => stopSpacelift(sl));
   scriptRuns(sl, 'rr1-app', ['FAILED', 'FAILED', 'FINISHED']);
   const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'rr1-vpc', options: polled }));
   t.equal(sl.fake.triggerCount('rr1-app'), 3, 'three runs of app');
-  t.same(sl.fake.runs('rr1-app').map((r) => r.state), ['FAILED', 'FAILED', 'FINISHED']);
+  t.same(
+    sl.fake.runs('rr1-app').map((r) => r.state),
+    ['FAILED', 'FAILED', 'FINISHED'],
+  );
   t.match(stackOf(status, 'rr1-app'), { state: 'finished', attempt: 3, runId: sl.fake.runs('rr1-app')[2]?.id });
   t.match(stackOf(status, 'rr1-web'), { state: 'finished' }, 'what is below runs once the retry finished');
   const decisions = status.decisions.filter((d) => d.stackId === 'rr1-app').map((d) => d.decision);
   t.same(decisions, ['triggered', 'retried', 'triggered', 'retried', 'triggered', 'finished']);
-  t.match(status.decisions.find((d) => d.decision === 'retried'), { runId: sl.fake.runs('rr1-app')[0]?.id, reason: /FAILED; retry 1 of 2 in 60 s/ });
+  t.match(
+    status.decisions.find((d) => d.decision === 'retried'),
+    { runId: sl.fake.runs('rr1-app')[0]?.id, reason: /FAILED; retry 1 of 2 in 60 s/ },
+  );
   const timeline = stackOf(status, 'rr1-app')?.timeline ?? [];
   const retryWaits = timeline.filter((entry) => entry.state === 'waiting_for_retry');
   t.equal(retryWaits.length, 2);
@@ -47,7 +60,14 @@ t.test('a run that fails twice is retried twice, and the third run finishes the 
 });
 
 t.test('retries used up: the stack fails after 1 + n runs and what is below it is skipped', async (t) => {
-  const sl = await startSpacelift([{ id: 'rr2-vpc' }, { id: 'rr2-app', labels: ['dependsOn:rr2-vpc', 'cascadeRunRetries:1'] }, { id: 'rr2-web', labels: ['dependsOn:rr2-app'] }], { defaultRunOutcome: FINISHED });
+  const sl = await startSpacelift(
+    [
+      { id: 'rr2-vpc' },
+      { id: 'rr2-app', labels: ['dependsOn:rr2-vpc', 'cascadeRunRetries:1'] },
+      { id: 'rr2-web', labels: ['dependsOn:rr2-app'] },
+    ],
+    { defaultRunOutcome: FINISHED },
+  );
   t.teardown(() => stopSpacelift(sl));
   scriptRuns(sl, 'rr2-app', ['FAILED']);
   const status = await withWorker(env, sl.client, ({ runCascade }) => runCascade({ stack_id: 'rr2-vpc', options: polled }));
@@ -58,7 +78,14 @@ t.test('retries used up: the stack fails after 1 + n runs and what is below it i
 });
 
 t.test('a run that is stopped, not failed, is never retried; a stack without the label never retries', async (t) => {
-  const sl = await startSpacelift([{ id: 'rr3-vpc' }, { id: 'rr3-app', labels: ['dependsOn:rr3-vpc', 'cascadeRunRetries:3'] }, { id: 'rr3-db', labels: ['dependsOn:rr3-vpc'] }], { defaultRunOutcome: FINISHED });
+  const sl = await startSpacelift(
+    [
+      { id: 'rr3-vpc' },
+      { id: 'rr3-app', labels: ['dependsOn:rr3-vpc', 'cascadeRunRetries:3'] },
+      { id: 'rr3-db', labels: ['dependsOn:rr3-vpc'] },
+    ],
+    { defaultRunOutcome: FINISHED },
+  );
   t.teardown(() => stopSpacelift(sl));
   scriptRuns(sl, 'rr3-app', ['STOPPED']);
   scriptRuns(sl, 'rr3-db', ['FAILED']);

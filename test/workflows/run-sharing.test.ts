@@ -21,18 +21,17 @@ t.before(async () => {
 t.teardown(() => env?.teardown());
 
 /** vpc and dns finish a minute apart; app depends on both: each one's cascade reaches app. */
-const account = (p: string) => [
-  { id: `${p}-vpc` },
-  { id: `${p}-dns` },
-  { id: `${p}-app`, labels: [`dependsOn:${p}-vpc,${p}-dns`] },
-];
+const account = (p: string) => [{ id: `${p}-vpc` }, { id: `${p}-dns` }, { id: `${p}-app`, labels: [`dependsOn:${p}-vpc,${p}-dns`] }];
 const polled = { pollInitialMs: 1_000, pollMaxMs: 2_000 };
 const runOf = (status: CascadeStatus, id: string) => stackOf(status, id)?.runId;
 /**
  * Both results, one after the other: each result() unlocks the test server's time skipping while it waits, and two
  * at once leave its lock count one short, so time would then skip even while workflow tasks are running.
  */
-const bothResults = async (a: WorkflowHandle, b: WorkflowHandle) => [(await a.result()) as CascadeStatus, (await b.result()) as CascadeStatus];
+const bothResults = async (a: WorkflowHandle, b: WorkflowHandle) => [
+  (await a.result()) as CascadeStatus,
+  (await b.result()) as CascadeStatus,
+];
 
 t.test('two overlapping cascades that share a stack trigger it once while its run has not started', async (t) => {
   const sl = await startSpacelift(account('s1'));
@@ -44,7 +43,10 @@ t.test('two overlapping cascades that share a stack trigger it once while its ru
     const two = await waitForStatus(second, (s) => runOf(s, 's1-app') !== undefined);
     t.equal(runOf(two, 's1-app'), runOf(one, 's1-app'), 'the second cascade joined the queued run');
     const shared = await env.client.workflow.getHandle(stackRunsWorkflowId('s1-app')).query(stackRunsQuery);
-    t.same(shared.runs.map((r) => [r.runId, r.triggeredFor, r.cascades]), [[runOf(one, 's1-app'), 'cascade-s1-vpc-R1', ['cascade-s1-vpc-R1', 'cascade-s1-dns-R2']]]);
+    t.same(
+      shared.runs.map((r) => [r.runId, r.triggeredFor, r.cascades]),
+      [[runOf(one, 's1-app'), 'cascade-s1-vpc-R1', ['cascade-s1-vpc-R1', 'cascade-s1-dns-R2']]],
+    );
     sl.fake.setRunOutcome('s1-app', FINISHED);
     return bothResults(first, second);
   });
@@ -52,8 +54,14 @@ t.test('two overlapping cascades that share a stack trigger it once while its ru
   t.match(stackOf(a, 's1-app'), { state: 'finished', runState: 'FINISHED' });
   t.notOk(stackOf(a, 's1-app')?.sharedFrom, 'the first cascade triggered it');
   t.match(stackOf(b, 's1-app'), { state: 'finished', sharedFrom: 'cascade-s1-vpc-R1', runId: runOf(a, 's1-app') });
-  t.match(b.decisions.find((d) => d.stackId === 's1-app' && d.decision === 'joined'), { runId: runOf(a, 's1-app'), reason: /triggered by cascade-s1-vpc-R1; it had not started \(QUEUED\)/ });
-  t.notOk(a.decisions.some((d) => d.decision === 'joined'), 'the audit trail of the first says triggered');
+  t.match(
+    b.decisions.find((d) => d.stackId === 's1-app' && d.decision === 'joined'),
+    { runId: runOf(a, 's1-app'), reason: /triggered by cascade-s1-vpc-R1; it had not started \(QUEUED\)/ },
+  );
+  t.notOk(
+    a.decisions.some((d) => d.decision === 'joined'),
+    'the audit trail of the first says triggered',
+  );
 });
 
 t.test('a run that has started is not joined: the later cascade gets a run of its own', async (t) => {
@@ -89,12 +97,20 @@ t.test('cancelling one of two cascades that share a run leaves it running; cance
     };
     const a = await cancelled(first);
     t.match(stackOf(a, 's3-app'), { state: 'cancelled', reason: 'run continues for cascade-s3-dns' });
-    t.same(sl.fake.runs('s3-app').map((r) => r.state), ['QUEUED'], 'the shared run is left to the other cascade');
+    t.same(
+      sl.fake.runs('s3-app').map((r) => r.state),
+      ['QUEUED'],
+      'the shared run is left to the other cascade',
+    );
     t.match(stackOf(await second.query(cascadeStatusQuery), 's3-app'), { state: 'running' });
     const b = await cancelled(second);
     t.match(stackOf(b, 's3-app'), { state: 'cancelled', reason: 'run CANCELED' });
   });
-  t.same(sl.fake.runs('s3-app').map((r) => r.state), ['CANCELED'], 'the last cascade to leave cancelled it');
+  t.same(
+    sl.fake.runs('s3-app').map((r) => r.state),
+    ['CANCELED'],
+    'the last cascade to leave cancelled it',
+  );
   t.equal(sl.fake.triggerCount('s3-app'), 1);
 });
 
@@ -151,9 +167,9 @@ t.test('a retried trigger never adopts the run another cascade got from the same
   t.teardown(() => stopSpacelift(sl));
   sl.fake.setRunOutcome('s5-app', FINISHED);
   const [a, b] = await withWorker(env, sl.client, async ({ startCascade }) => {
-    const one = (await (await startCascade({ stack_id: 's5-vpc', options: polled }, 'cascade-s5-vpc')).result());
+    const one = await (await startCascade({ stack_id: 's5-vpc', options: polled }, 'cascade-s5-vpc')).result();
     sl.fake.inject({ operation: 'runTrigger', stackId: 's5-app', kind: 'http500' });
-    const two = (await (await startCascade({ stack_id: 's5-dns', options: polled }, 'cascade-s5-dns')).result());
+    const two = await (await startCascade({ stack_id: 's5-dns', options: polled }, 'cascade-s5-dns')).result();
     return [one, two];
   });
   t.equal(sl.fake.triggerCount('s5-app'), 2, 'the second cascade triggered a run of its own, on its second attempt');

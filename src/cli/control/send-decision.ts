@@ -13,8 +13,8 @@ export type DecisionCommand = 'approve' | 'reject';
  */
 export async function sendDecision(context: CommandContext, decision: DecisionCommand): Promise<ExitCode> {
   const config = loadConfig({ env: context.env, flags: context.configFlags, role: decision });
-  const workflowId = context.arguments['workflow-id'] as string;
-  const stackId = context.arguments['stack-id'] as string;
+  const workflowId = context.arguments['workflow-id'];
+  const stackId = context.arguments['stack-id'];
   const by = context.options.by ?? context.env.USER;
   const reason = decision === 'reject' ? context.options.reason : undefined;
   return withTemporal(config.temporal, async (session) => {
@@ -23,16 +23,21 @@ export async function sendDecision(context: CommandContext, decision: DecisionCo
     if (description.type !== CASCADE_WORKFLOW_TYPE) {
       throw new Error(`workflow ${workflowId} is a ${description.type}; only a ${CASCADE_WORKFLOW_TYPE} has approval gates`);
     }
-    if (description.status.name !== 'RUNNING') throw new Error(`cascade ${workflowId} has ended (${description.status.name}); nothing waits for approval`);
+    if (description.status.name !== 'RUNNING')
+      throw new Error(`cascade ${workflowId} has ended (${description.status.name}); nothing waits for approval`);
     const stack = (await readCascadeStatus(session, handle, description)).stacks.find((s) => s.id === stackId);
     if (!stack) throw new Error(`stack ${stackId} is not part of cascade ${workflowId}`);
     if (stack.state !== 'waiting_for_approval') {
-      throw new Error(`stack ${stackId} is not waiting for approval in cascade ${workflowId}: it is ${stack.state}${stack.reason ? ` (${stack.reason})` : ''}`);
+      throw new Error(
+        `stack ${stackId} is not waiting for approval in cascade ${workflowId}: it is ${stack.state}${stack.reason ? ` (${stack.reason})` : ''}`,
+      );
     }
     const signal: ApprovalSignal = { stackId, ...(by ? { by } : {}), ...(reason ? { reason } : {}) };
     await session.call(() => handle.signal(decision === 'approve' ? approveSignal : rejectSignal, signal));
     const verb = decision === 'approve' ? 'approved' : 'rejected';
-    context.stdout(`${verb} ${stackId} in cascade ${workflowId}${by ? ` (by ${by}${reason ? `: ${reason}` : ''})` : reason ? ` (${reason})` : ''}`);
+    context.stdout(
+      `${verb} ${stackId} in cascade ${workflowId}${by ? ` (by ${by}${reason ? `: ${reason}` : ''})` : reason ? ` (${reason})` : ''}`,
+    );
     return EXIT.ok;
   });
 }

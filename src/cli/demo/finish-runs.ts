@@ -45,7 +45,11 @@ export function finishRunsLikeSpacelift({ fake, stacks, template, send, say }: F
  * Plays HCP Terraform's part: every run the cascade creates is applied after a moment (adding one resource), and
  * a signed run:completed notification reports it on /webhooks/terraform.
  */
-export function finishRunsLikeTerraform(options: { fake: FakeTerraform; send: (payload: unknown) => Promise<WebhookAnswer>; say: (line: string) => void }): void {
+export function finishRunsLikeTerraform(options: {
+  fake: FakeTerraform;
+  send: (payload: unknown) => Promise<WebhookAnswer>;
+  say: (line: string) => void;
+}): void {
   const { fake, send, say } = options;
   fake.onTrigger(({ workspace, runId }) => {
     say(`  → triggered tfc:${workspace}: HCP Terraform run ${runId}`);
@@ -64,10 +68,22 @@ export function finishRunsLikeTerraform(options: { fake: FakeTerraform; send: (p
       workspace_id: `ws-demo-${workspace}`,
       workspace_name: workspace,
       organization_name: fake.organization,
-      notifications: [{ message: 'Applied', trigger: 'run:completed', run_status: 'applied', run_updated_at: new Date().toISOString(), run_updated_by: null }],
+      notifications: [
+        {
+          message: 'Applied',
+          trigger: 'run:completed',
+          run_status: 'applied',
+          run_updated_at: new Date().toISOString(),
+          run_updated_by: null,
+        },
+      ],
     };
     const workflowId = await deliverUntilAccepted(() => send(payload));
-    say(workflowId ? `  ✔ tfc:${workspace} applied: notification delivered to ${workflowId}` : `  ✘ the notification for tfc:${workspace} was never delivered`);
+    say(
+      workflowId
+        ? `  ✔ tfc:${workspace} applied: notification delivered to ${workflowId}`
+        : `  ✘ the notification for tfc:${workspace} was never delivered`,
+    );
   };
 }
 

@@ -6,5 +6,5 @@ export interface SampleWebhook {
 }
 
 // Literal require: inlined by esbuild, and src/cli/demo and dist/cli/demo are both three levels below the repo.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 export const SAMPLE_WEBHOOK = require('../../../fixtures/webhooks/run-finished-tracked.json') as SampleWebhook;

@@ -13,7 +13,9 @@ export function sendSignedWebhook(baseUrl: string, payload: unknown, secret: str
 
 /** POSTs `payload` as HCP Terraform's generic notifications do: X-TFE-Notification-Signature, hex HMAC-SHA512. */
 export function sendTerraformNotification(baseUrl: string, payload: unknown, secret: string): Promise<WebhookAnswer> {
-  return post(`${baseUrl}${TERRAFORM_WEBHOOK_PATH}`, payload, (body) => ({ [TERRAFORM_SIGNATURE_HEADER]: signTerraformPayload(body, secret) }));
+  return post(`${baseUrl}${TERRAFORM_WEBHOOK_PATH}`, payload, (body) => ({
+    [TERRAFORM_SIGNATURE_HEADER]: signTerraformPayload(body, secret),
+  }));
 }
 
 async function post(url: string, payload: unknown, sign: (body: Buffer) => Record<string, string>): Promise<WebhookAnswer> {

@@ -16,8 +16,13 @@ export function loadFixtureAccount(): FakeStackSpec[] {
     operation: 'loadFixtureAccount',
   });
   return account.data.searchStacks.edges.map(({ node }) => ({
-    id: node.id, name: node.name, labels: node.labels, state: node.state, isDisabled: node.isDisabled,
-    lockedBy: node.lockedBy, branch: node.branch,
+    id: node.id,
+    name: node.name,
+    labels: node.labels,
+    state: node.state,
+    isDisabled: node.isDisabled,
+    lockedBy: node.lockedBy,
+    branch: node.branch,
     attachedContexts: node.attachedContexts?.map(({ contextId, contextName, priority }) => ({ contextId, contextName, priority })),
   }));
 }

@@ -47,7 +47,11 @@ export class RunBook {
   private readonly outcomes = new Map<string, RunOutcome>();
   private readonly defaultOutcome: RunOutcome | undefined;
 
-  constructor(private readonly seconds: () => number, private readonly triggeredBy: string, defaultOutcome?: RunOutcome) {
+  constructor(
+    private readonly seconds: () => number,
+    private readonly triggeredBy: string,
+    defaultOutcome?: RunOutcome,
+  ) {
     this.defaultOutcome = defaultOutcome && checkOutcome('defaultRunOutcome', defaultOutcome);
   }
 
@@ -56,8 +60,14 @@ export class RunBook {
     const id = `01FAKERUN${String(this.entries.size + 1).padStart(17, '0')}`;
     const createdAt = as.createdAt ?? this.seconds();
     const run: FakeRun = {
-      id, branch: stack.branch === undefined ? 'main' : stack.branch, state: as.state ?? 'QUEUED', type: 'TRACKED', createdAt, updatedAt: createdAt,
-      triggeredBy: as.triggeredBy === undefined ? this.triggeredBy : as.triggeredBy, delta: null,
+      id,
+      branch: stack.branch === undefined ? 'main' : stack.branch,
+      state: as.state ?? 'QUEUED',
+      type: 'TRACKED',
+      createdAt,
+      updatedAt: createdAt,
+      triggeredBy: as.triggeredBy === undefined ? this.triggeredBy : as.triggeredBy,
+      delta: null,
     };
     this.entries.set(id, { stackId: stack.id, run, polls: 0, settled: false });
     return render(run);
@@ -101,7 +111,8 @@ export class RunBook {
 
   /** runCancel / runDiscard. A refusal is the message of the GraphQL error Spacelift would answer. */
   stop(kind: 'cancel' | 'discard', stackId: string, runId: unknown): StopResult {
-    if (typeof runId !== 'string' || runId === '') return { error: `fake-spacelift: run${kind === 'cancel' ? 'Cancel' : 'Discard'} needs a run ID` };
+    if (typeof runId !== 'string' || runId === '')
+      return { error: `fake-spacelift: run${kind === 'cancel' ? 'Cancel' : 'Discard'} needs a run ID` };
     const entry = this.entries.get(runId);
     if (entry?.stackId !== stackId) return { error: `not found: run ${runId}` };
     const [allowed, target, verb] = kind === 'cancel' ? [CANCELABLE, 'CANCELED', 'canceled'] : [DISCARDABLE, 'DISCARDED', 'discarded'];
@@ -128,7 +139,9 @@ function render(run: FakeRun): Payload {
   return {
     ...run,
     delta: delta && {
-      addCount: delta.added, changeCount: delta.changed, deleteCount: delta.deleted,
+      addCount: delta.added,
+      changeCount: delta.changed,
+      deleteCount: delta.deleted,
       resources: delta.added + delta.changed + delta.deleted,
     },
   };

@@ -11,15 +11,40 @@ import { deliver } from '../http/wire';
 import type { RunDelta } from '../../platform/types';
 import { RunBook, type RunPaging } from './runs';
 import type {
-  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, InterceptedRequest, RecordedRequest, RecordedTrigger, RunOutcome,
+  FakeRunInfo,
+  FakeSpacelift,
+  FakeSpaceliftOptions,
+  FakeStackSpec,
+  InterceptedRequest,
+  RecordedRequest,
+  RecordedTrigger,
+  RunOutcome,
 } from './types';
 import {
-  CONTENT_TYPE, assertWellFormed, decodeCursor, encodeCursor, errorPayload, isRecord, matchesPredicates, parseJson, readBody,
-  recognise, send, type Operation, type Payload,
+  CONTENT_TYPE,
+  assertWellFormed,
+  decodeCursor,
+  encodeCursor,
+  errorPayload,
+  isRecord,
+  matchesPredicates,
+  parseJson,
+  readBody,
+  recognise,
+  send,
+  type Operation,
+  type Payload,
 } from './wire';
 
 export type {
-  FakeRunInfo, FakeSpacelift, FakeSpaceliftOptions, FakeStackSpec, InterceptedRequest, RecordedRequest, RecordedTrigger, RunOutcome,
+  FakeRunInfo,
+  FakeSpacelift,
+  FakeSpaceliftOptions,
+  FakeStackSpec,
+  InterceptedRequest,
+  RecordedRequest,
+  RecordedTrigger,
+  RunOutcome,
 } from './types';
 export { loadFixtureAccount } from './fixture-account';
 
@@ -59,10 +84,7 @@ class FakeServer implements FakeSpacelift {
     }
     this.book = new RunBook(() => this.seconds(), ownTriggeredBy(this.apiKeyId, options), options.defaultRunOutcome);
     this.addStacks(options.stacks ?? []);
-    this.loopback = new LoopbackServer(
-      { name: 'fake-spacelift', contentType: CONTENT_TYPE },
-      (req, res) => this.handle(req, res),
-    );
+    this.loopback = new LoopbackServer({ name: 'fake-spacelift', contentType: CONTENT_TYPE }, (req, res) => this.handle(req, res));
   }
 
   async listen(): Promise<FakeSpacelift> {
@@ -122,7 +144,9 @@ class FakeServer implements FakeSpacelift {
     const operation = recognise(query);
     this.requests.push({ operation, variables, authorization: req.headers.authorization, at: this.now() });
     const request: InterceptedRequest = {
-      operation, variables, healthy: () => this.answer(operation, variables, req.headers.authorization),
+      operation,
+      variables,
+      healthy: () => this.answer(operation, variables, req.headers.authorization),
     };
     deliver(req, res, (await this.intercept?.(request)) ?? { status: 200, payload: request.healthy() }, CONTENT_TYPE);
   }
@@ -204,15 +228,26 @@ class FakeServer implements FakeSpacelift {
     const page = matches.slice(offset, offset + first);
     const end = offset + page.length;
     const edges = page.map((stack) => ({ node: this.node(stack) }));
-    const pageInfo = { endCursor: page.length > 0 ? encodeCursor(end) : null, hasNextPage: end < matches.length, hasPreviousPage: offset > 0 };
+    const pageInfo = {
+      endCursor: page.length > 0 ? encodeCursor(end) : null,
+      hasNextPage: end < matches.length,
+      hasPreviousPage: offset > 0,
+    };
     return { data: { searchStacks: { edges, pageInfo } } };
   }
 
   private node(stack: FakeStackSpec): Payload {
     return {
-      id: stack.id, name: or(stack.name, stack.id), labels: or(stack.labels, []), state: or(stack.state, 'NONE'),
-      isDisabled: or(stack.isDisabled, false), lockedBy: or(stack.lockedBy, null), branch: or(stack.branch, 'main'),
-      administrative: false, space: 'root', attachedContexts: or(stack.attachedContexts, []),
+      id: stack.id,
+      name: or(stack.name, stack.id),
+      labels: or(stack.labels, []),
+      state: or(stack.state, 'NONE'),
+      isDisabled: or(stack.isDisabled, false),
+      lockedBy: or(stack.lockedBy, null),
+      branch: or(stack.branch, 'main'),
+      administrative: false,
+      space: 'root',
+      attachedContexts: or(stack.attachedContexts, []),
     };
   }
 

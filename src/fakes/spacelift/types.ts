@@ -27,7 +27,11 @@ export interface RecordedRequest {
   at: number;
 }
 
-export interface RecordedTrigger { stackId: string; runId: string; at: number }
+export interface RecordedTrigger {
+  stackId: string;
+  runId: string;
+  at: number;
+}
 
 /**
  * How the runs of a stack end. A run starts QUEUED; the getRun call that finds it non-terminal after `afterPolls`

@@ -15,13 +15,26 @@ export type Operation = SpaceliftOperation | 'unknown';
 export const CONTENT_TYPE = 'application/json';
 
 export const SCHEMA_OF: Record<SpaceliftOperation, SchemaName> = {
-  apiKeyUser: 'api-key-user', searchStacks: 'search-stacks', runTrigger: 'run-trigger', getRun: 'stack-run',
-  listRuns: 'stack-runs', viewer: 'viewer', runCancel: 'run-cancel', runDiscard: 'run-discard',
+  apiKeyUser: 'api-key-user',
+  searchStacks: 'search-stacks',
+  runTrigger: 'run-trigger',
+  getRun: 'stack-run',
+  listRuns: 'stack-runs',
+  viewer: 'viewer',
+  runCancel: 'run-cancel',
+  runDiscard: 'run-discard',
 };
 
 const ROOT_FIELD: Record<Operation, string> = {
-  apiKeyUser: 'apiKeyUser', searchStacks: 'searchStacks', runTrigger: 'runTrigger', getRun: 'stack', listRuns: 'stack',
-  viewer: 'viewer', runCancel: 'runCancel', runDiscard: 'runDiscard', unknown: 'unknown',
+  apiKeyUser: 'apiKeyUser',
+  searchStacks: 'searchStacks',
+  runTrigger: 'runTrigger',
+  getRun: 'stack',
+  listRuns: 'stack',
+  viewer: 'viewer',
+  runCancel: 'runCancel',
+  runDiscard: 'runDiscard',
+  unknown: 'unknown',
 };
 
 /** A fake that drifts from the schemas would make every test meaningless: fail loudly instead. */

@@ -9,8 +9,18 @@ type Payload = Record<string, unknown>;
 
 /** "The cancel action can be used to interrupt a run that is currently planning or applying." */
 const CANCELABLE = new Set([
-  'fetching', 'fetching_completed', 'pre_plan_running', 'pre_plan_completed', 'queuing', 'plan_queued', 'planning',
-  'cost_estimating', 'policy_checking', 'post_plan_running', 'apply_queued', 'applying',
+  'fetching',
+  'fetching_completed',
+  'pre_plan_running',
+  'pre_plan_completed',
+  'queuing',
+  'plan_queued',
+  'planning',
+  'cost_estimating',
+  'policy_checking',
+  'post_plan_running',
+  'apply_queued',
+  'applying',
 ]);
 
 interface Entry {
@@ -33,15 +43,26 @@ export class TerraformRunBook {
   private readonly outcomes = new Map<string, TerraformRunOutcome>();
   private readonly defaultOutcome: TerraformRunOutcome | undefined;
 
-  constructor(private readonly now: () => number, defaultOutcome?: TerraformRunOutcome) {
+  constructor(
+    private readonly now: () => number,
+    defaultOutcome?: TerraformRunOutcome,
+  ) {
     this.defaultOutcome = defaultOutcome && checkOutcome('defaultRunOutcome', defaultOutcome);
   }
 
   create(workspace: string, workspaceId: string, message: string): Entry {
     const n = String(this.entries.size + 1).padStart(12, '0');
     const entry: Entry = {
-      workspace, workspaceId, id: `run-FAKE${n}`, planId: `plan-FAKE${n}`, status: 'pending', message, createdAtMs: this.now(),
-      plan: null, polls: 0, settled: false,
+      workspace,
+      workspaceId,
+      id: `run-FAKE${n}`,
+      planId: `plan-FAKE${n}`,
+      status: 'pending',
+      message,
+      createdAtMs: this.now(),
+      plan: null,
+      polls: 0,
+      settled: false,
     };
     this.entries.set(entry.id, entry);
     return entry;
@@ -110,12 +131,21 @@ export function renderRun(entry: Entry): Payload {
     type: 'runs',
     attributes: {
       actions: {
-        'is-cancelable': CANCELABLE.has(entry.status), 'is-confirmable': entry.status === 'planned',
-        'is-discardable': DISCARDABLE_STATUSES.has(entry.status), 'is-force-cancelable': false,
+        'is-cancelable': CANCELABLE.has(entry.status),
+        'is-confirmable': entry.status === 'planned',
+        'is-discardable': DISCARDABLE_STATUSES.has(entry.status),
+        'is-force-cancelable': false,
       },
-      'canceled-at': null, 'created-at': createdAt, 'has-changes': entry.plan !== null, 'is-destroy': false,
-      message: entry.message, 'plan-only': false, source: 'tfe-api', status: entry.status,
-      'status-timestamps': { 'plan-queueable-at': createdAt }, 'trigger-reason': 'manual',
+      'canceled-at': null,
+      'created-at': createdAt,
+      'has-changes': entry.plan !== null,
+      'is-destroy': false,
+      message: entry.message,
+      'plan-only': false,
+      source: 'tfe-api',
+      status: entry.status,
+      'status-timestamps': { 'plan-queueable-at': createdAt },
+      'trigger-reason': 'manual',
     },
     relationships: {
       workspace: { data: { id: entry.workspaceId, type: 'workspaces' } },
@@ -133,9 +163,12 @@ export function renderPlan(entry: Entry): Payload {
     id: entry.planId,
     type: 'plans',
     attributes: {
-      status, 'has-changes': plan !== null && plan.additions + plan.changes + plan.destructions > 0,
-      'resource-additions': plan?.additions ?? null, 'resource-changes': plan?.changes ?? null,
-      'resource-destructions': plan?.destructions ?? null, 'resource-imports': 0,
+      status,
+      'has-changes': plan !== null && plan.additions + plan.changes + plan.destructions > 0,
+      'resource-additions': plan?.additions ?? null,
+      'resource-changes': plan?.changes ?? null,
+      'resource-destructions': plan?.destructions ?? null,
+      'resource-imports': 0,
     },
     links: { self: `/api/v2/plans/${entry.planId}` },
   };
@@ -143,11 +176,13 @@ export function renderPlan(entry: Entry): Payload {
 
 function checkOutcome(where: string, outcome: TerraformRunOutcome): TerraformRunOutcome {
   const { status, afterPolls, plan } = outcome;
-  if (typeof status !== 'string' || !/^[a-z][a-z_]*$/.test(status)) throw new Error(`fake-terraform: ${where} needs a lower_snake status, got ${String(status)}`);
+  if (typeof status !== 'string' || !/^[a-z][a-z_]*$/.test(status))
+    throw new Error(`fake-terraform: ${where} needs a lower_snake status, got ${String(status)}`);
   if (afterPolls !== undefined && (!Number.isInteger(afterPolls) || afterPolls < 0)) {
     throw new Error(`fake-terraform: ${where}.afterPolls must be a non-negative integer, got ${afterPolls}`);
   }
   const counts = plan ? [plan.additions, plan.changes, plan.destructions] : [];
-  if (counts.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`fake-terraform: ${where}.plan counts must be non-negative integers`);
+  if (counts.some((n) => !Number.isInteger(n) || n < 0))
+    throw new Error(`fake-terraform: ${where}.plan counts must be non-negative integers`);
   return { status, ...(afterPolls === undefined ? {} : { afterPolls }), ...(plan === undefined ? {} : { plan: plan && { ...plan } }) };
 }

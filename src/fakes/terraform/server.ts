@@ -11,11 +11,27 @@ import { LoopbackServer } from '../http/loopback-server';
 import { deliver } from '../http/wire';
 import { TerraformRunBook, renderPlan, renderRun, type RunEntry } from './runs';
 import type {
-  FakePlanCounts, FakeTerraform, FakeTerraformOptions, FakeTerraformRunInfo, FakeWorkspaceSpec, InterceptedTerraformRequest,
-  RecordedTerraformRequest, RecordedTerraformTrigger, TerraformRunOutcome,
+  FakePlanCounts,
+  FakeTerraform,
+  FakeTerraformOptions,
+  FakeTerraformRunInfo,
+  FakeWorkspaceSpec,
+  InterceptedTerraformRequest,
+  RecordedTerraformRequest,
+  RecordedTerraformTrigger,
+  TerraformRunOutcome,
 } from './types';
 import {
-  CONTENT_TYPE, SCHEMA_OF, assertWellFormed, errorReply, parseJson, readBody, route, type Payload, type Reply, type Routed,
+  CONTENT_TYPE,
+  SCHEMA_OF,
+  assertWellFormed,
+  errorReply,
+  parseJson,
+  readBody,
+  route,
+  type Payload,
+  type Reply,
+  type Routed,
 } from './wire';
 
 export type * from './types';
@@ -54,10 +70,7 @@ class FakeTerraformServer implements FakeTerraform {
     this.book = new TerraformRunBook(this.now, options.defaultRunOutcome);
     this.addWorkspaces(options.workspaces ?? []);
     for (const [workspace, outcome] of Object.entries(options.runOutcomes ?? {})) this.book.setOutcome(workspace, outcome);
-    this.loopback = new LoopbackServer(
-      { name: 'fake-terraform', contentType: CONTENT_TYPE },
-      (req, res) => this.handle(req, res),
-    );
+    this.loopback = new LoopbackServer({ name: 'fake-terraform', contentType: CONTENT_TYPE }, (req, res) => this.handle(req, res));
   }
 
   async listen(): Promise<FakeTerraform> {
@@ -127,7 +140,9 @@ class FakeTerraformServer implements FakeTerraform {
     if (params.org !== undefined && params.org !== this.organization) return errorReply(404);
     switch (routed.route) {
       case 'accountDetails':
-        return this.ok('accountDetails', { data: { id: 'user-FAKE000000000001', type: 'users', attributes: { username: this.username, 'is-service-account': true } } });
+        return this.ok('accountDetails', {
+          data: { id: 'user-FAKE000000000001', type: 'users', attributes: { username: this.username, 'is-service-account': true } },
+        });
       case 'listWorkspaces':
         return this.listWorkspaces(query);
       case 'showWorkspace': {
@@ -165,8 +180,12 @@ class FakeTerraformServer implements FakeTerraform {
     const totalPages = Math.max(1, Math.ceil(all.length / size));
     const data = all.slice((page - 1) * size, page * size).map((w) => this.renderWorkspace(w));
     const pagination = {
-      'current-page': page, 'page-size': size, 'prev-page': page > 1 ? page - 1 : null, 'next-page': page < totalPages ? page + 1 : null,
-      'total-pages': totalPages, 'total-count': all.length,
+      'current-page': page,
+      'page-size': size,
+      'prev-page': page > 1 ? page - 1 : null,
+      'next-page': page < totalPages ? page + 1 : null,
+      'total-pages': totalPages,
+      'total-count': all.length,
     };
     return this.ok('listWorkspaces', { data, links: {}, meta: { pagination } });
   }
@@ -195,7 +214,10 @@ class FakeTerraformServer implements FakeTerraform {
     if (this.runsOrder === 'oldest-first') entries.reverse();
     const included = query.include === 'plan' ? { included: entries.map(renderPlan) } : {};
     const pagination = {
-      'current-page': page, 'page-size': size, 'prev-page': page > 1 ? page - 1 : null, 'next-page': page * size < all.length ? page + 1 : null,
+      'current-page': page,
+      'page-size': size,
+      'prev-page': page > 1 ? page - 1 : null,
+      'next-page': page * size < all.length ? page + 1 : null,
     };
     return this.ok('listRuns', { data: entries.map(renderRun), ...included, meta: { pagination } });
   }
@@ -216,7 +238,13 @@ class FakeTerraformServer implements FakeTerraform {
     return {
       id: workspace.id,
       type: 'workspaces',
-      attributes: { name: workspace.name, 'tag-names': [...(workspace.tags ?? [])], 'auto-apply': true, 'execution-mode': 'remote', locked: false },
+      attributes: {
+        name: workspace.name,
+        'tag-names': [...(workspace.tags ?? [])],
+        'auto-apply': true,
+        'execution-mode': 'remote',
+        locked: false,
+      },
       relationships: { organization: { data: { id: this.organization, type: 'organizations' } } },
       links: { self: `/api/v2/organizations/${this.organization}/workspaces/${workspace.name}` },
     };

@@ -3,8 +3,7 @@ import type { Answer, Payload } from '../http/wire';
 import type { TerraformSchemaName } from '../../terraform/validate';
 
 export type TerraformRoute =
-  | 'accountDetails' | 'listWorkspaces' | 'showWorkspace' | 'createRun' | 'getRun' | 'listRuns' | 'cancelRun' | 'discardRun'
-  | 'unknown';
+  'accountDetails' | 'listWorkspaces' | 'showWorkspace' | 'createRun' | 'getRun' | 'listRuns' | 'cancelRun' | 'discardRun' | 'unknown';
 
 export interface FakeWorkspaceSpec {
   name: string;
@@ -43,7 +42,11 @@ export interface RecordedTerraformRequest {
   at: number;
 }
 
-export interface RecordedTerraformTrigger { workspace: string; runId: string; at: number }
+export interface RecordedTerraformTrigger {
+  workspace: string;
+  runId: string;
+  at: number;
+}
 
 export interface FakeTerraformRunInfo {
   workspace: string;
@@ -55,8 +58,7 @@ export interface FakeTerraformRunInfo {
 
 /** An answer of the fake: a JSON:API body with the schema it must match, or a raw body. */
 export type TerraformReply = { status: number; headers?: Record<string, string> } & (
-  | { payload: Payload; schema: TerraformSchemaName }
-  | { raw: string }
+  { payload: Payload; schema: TerraformSchemaName } | { raw: string }
 );
 /** A reply, or a request left hanging ('hang') or its connection reset ('reset'). */
 export type TerraformAnswer = Answer<TerraformReply>;

@@ -40,13 +40,23 @@ export function route(method: string, path: string): Routed {
 
 /** The schema each successful answer must match before it is sent; actions answer 202 with no body. */
 export const SCHEMA_OF: Record<Exclude<TerraformRoute, 'cancelRun' | 'discardRun' | 'unknown'>, TerraformSchemaName> = {
-  accountDetails: 'account-details', listWorkspaces: 'workspace-list', showWorkspace: 'workspace-show', createRun: 'run-show',
-  getRun: 'run-show', listRuns: 'run-list',
+  accountDetails: 'account-details',
+  listWorkspaces: 'workspace-list',
+  showWorkspace: 'workspace-show',
+  createRun: 'run-show',
+  getRun: 'run-show',
+  listRuns: 'run-list',
 };
 
 const TITLES: Record<number, string> = {
-  401: 'unauthorized', 403: 'forbidden', 404: 'not found', 409: 'conflict', 422: 'invalid attribute', 429: 'Too many requests',
-  500: 'internal server error', 503: 'service unavailable',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not found',
+  409: 'conflict',
+  422: 'invalid attribute',
+  429: 'Too many requests',
+  500: 'internal server error',
+  503: 'service unavailable',
 };
 
 /** A body the schemas reject would make every test meaningless: fail loudly (a 500 naming the fake) instead. */

@@ -48,28 +48,55 @@ function stack(i: number): fc.Arbitrary<StackSpec> {
     fc.oneof({ weight: 2, arbitrary: fc.constant('b') }, { weight: 1, arbitrary: fc.constantFrom('a', 'b', ...earlier) }),
     { freq: 3 },
   );
-  const edge = (parent: string): fc.Arbitrary<EdgeSpec> => fc.record({ parent: fc.constant(parent), states: edgeStates, changed: weighted([false, 4], [true, 1]) });
+  const edge = (parent: string): fc.Arbitrary<EdgeSpec> =>
+    fc.record({ parent: fc.constant(parent), states: edgeStates, changed: weighted([false, 4], [true, 1]) });
   const parents = fc
     .tuple(first, second)
     .map(([one, two]) => (two === null || two === one ? [one] : [one, two]))
     .chain((names) => fc.tuple(...names.map(edge)));
-  const approval = fc.option(weighted(['approve' as const, 3], ['reject' as const, 1], ['silent' as const, 1]), { freq: 3, nil: undefined });
-  return fc.record({ name: fc.constant(`s${i + 1}`), parents, approval, outcome }).map(({ approval: answer, ...rest }) => ({ ...rest, ...(answer ? { approval: answer } : {}) }));
+  const approval = fc.option(weighted(['approve' as const, 3], ['reject' as const, 1], ['silent' as const, 1]), {
+    freq: 3,
+    nil: undefined,
+  });
+  return fc
+    .record({ name: fc.constant(`s${i + 1}`), parents, approval, outcome })
+    .map(({ approval: answer, ...rest }) => ({ ...rest, ...(answer ? { approval: answer } : {}) }));
 }
 
-export const graph: fc.Arbitrary<CaseGraph> = fc.integer({ min: 2, max: MAX_STACKS }).chain((n) =>
-  fc.record({ a: rootRun, b: rootRun, stacks: fc.tuple(...Array.from({ length: n }, (_, i) => stack(i))) }),
-);
+export const graph: fc.Arbitrary<CaseGraph> = fc
+  .integer({ min: 2, max: MAX_STACKS })
+  .chain((n) => fc.record({ a: rootRun, b: rootRun, stacks: fc.tuple(...Array.from({ length: n }, (_, i) => stack(i))) }));
 
 function step(stackNames: string[]): fc.Arbitrary<Step> {
   return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('outage' as const), fault: fc.constantFrom('http500' as const, 'http429' as const, 'timeout' as const, 'reset' as const), length: fc.integer({ min: 1, max: MAX_OUTAGE }) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('outage' as const),
+        fault: fc.constantFrom('http500' as const, 'http429' as const, 'timeout' as const, 'reset' as const),
+        length: fc.integer({ min: 1, max: MAX_OUTAGE }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('lostAnswer' as const) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('slowAnswer' as const), ms: fc.constantFrom(250, 500, 1000) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), cascade: fc.constantFrom('A' as const, 'B' as const) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('approve' as const, 'reject' as const), cascade: fc.constantFrom('A' as const, 'B' as const), stack: fc.constantFrom(...stackNames) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('approve' as const, 'reject' as const),
+        cascade: fc.constantFrom('A' as const, 'B' as const),
+        stack: fc.constantFrom(...stackNames),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('webhook' as const), run: fc.nat({ max: 9 }), mode: fc.constantFrom('start' as const, 'finish' as const, 'duplicate' as const, 'reorder' as const, 'late' as const) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('webhook' as const),
+        run: fc.nat({ max: 9 }),
+        mode: fc.constantFrom('start' as const, 'finish' as const, 'duplicate' as const, 'reorder' as const, 'late' as const),
+      }),
+    },
   );
 }
 
@@ -80,11 +107,13 @@ function schedule(stackNames: string[]): fc.Arbitrary<TimedStep[]> {
 }
 
 export const faultCase: fc.Arbitrary<FaultCase> = graph.chain((g) =>
-  fc.record({
-    graph: fc.constant(g),
-    // Four cases in five have a second cascade, mostly starting early, while the first one's runs are young.
-    second: fc.option(fc.record({ at: fc.nat({ max: 8 }) }), { freq: 4, nil: undefined }),
-    maxInFlight: fc.integer({ min: 1, max: 3 }),
-    schedule: schedule(g.stacks.map((s) => s.name)),
-  }).map(({ second, ...rest }) => ({ ...rest, ...(second ? { second } : {}) })),
+  fc
+    .record({
+      graph: fc.constant(g),
+      // Four cases in five have a second cascade, mostly starting early, while the first one's runs are young.
+      second: fc.option(fc.record({ at: fc.nat({ max: 8 }) }), { freq: 4, nil: undefined }),
+      maxInFlight: fc.integer({ min: 1, max: 3 }),
+      schedule: schedule(g.stacks.map((s) => s.name)),
+    })
+    .map(({ second, ...rest }) => ({ ...rest, ...(second ? { second } : {}) })),
 );

@@ -3,7 +3,8 @@ import type { EdgeSpec, FaultCase, Step } from './model';
 import type { Observation } from './observation';
 
 export function describeCase(c: FaultCase): string {
-  const edge = (e: EdgeSpec) => `${e.parent}${e.states.join('+') === 'FINISHED' ? '' : `|state:${e.states.join('+')}`}${e.changed ? '|when:changed' : ''}`;
+  const edge = (e: EdgeSpec) =>
+    `${e.parent}${e.states.join('+') === 'FINISHED' ? '' : `|state:${e.states.join('+')}`}${e.changed ? '|when:changed' : ''}`;
   const lines = [
     `roots: a ${c.graph.a.state} (${c.graph.a.delta}), b ${c.graph.b.state} (${c.graph.b.delta}); maxInFlight ${c.maxInFlight}`,
     ...c.graph.stacks.map(
@@ -42,7 +43,10 @@ export function describeObservation(o: Observation): string {
   for (const e of o.events) {
     if (e.kind === 'step') lines.push(`  [${e.seq}] @${e.at} ${describeStep(e.step)}: ${e.effect}`);
     else if (e.kind === 'runCreated') lines.push(`  [${e.seq}] run ${e.runId} of ${e.stackId} created`);
-    else if (e.kind === 'answer') lines.push(`  [${e.seq}] ${e.approved ? 'approve' : 'reject'} ${e.stackId} in ${e.cascade} by ${e.by}: ${e.delivered ? 'delivered' : 'not delivered'}`);
+    else if (e.kind === 'answer')
+      lines.push(
+        `  [${e.seq}] ${e.approved ? 'approve' : 'reject'} ${e.stackId} in ${e.cascade} by ${e.by}: ${e.delivered ? 'delivered' : 'not delivered'}`,
+      );
     else if (e.kind === 'webhook') lines.push(`  [${e.seq}] webhook ${e.runId} ${e.state}: ${e.outcome}`);
     else if (e.kind === 'setRunState') lines.push(`  [${e.seq}] Spacelift moves ${e.runId} to ${e.state}`);
     else lines.push(`  [${e.seq}] cascade ${e.label} started`);
@@ -51,9 +55,14 @@ export function describeObservation(o: Observation): string {
     const status = cascade.result ?? cascade.query;
     lines.push(`cascade ${cascade.label} (${cascade.workflowId}): ${cascade.end}${cascade.error ? `: ${cascade.error}` : ''}`);
     for (const s of status?.stacks ?? []) {
-      lines.push(`  ${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.runId ? ` run ${s.runId} ${s.runState ?? ''}` : ''}${s.sharedFrom ? ` shared from ${s.sharedFrom}` : ''}`);
+      lines.push(
+        `  ${s.id}: ${s.state}${s.reason ? ` (${s.reason})` : ''}${s.runId ? ` run ${s.runId} ${s.runState ?? ''}` : ''}${s.sharedFrom ? ` shared from ${s.sharedFrom}` : ''}`,
+      );
     }
-    for (const d of status?.decisions ?? []) lines.push(`    ${d.stackId} ${d.decision}${d.runId ? ` ${d.runId}` : ''}${d.by ? ` by ${d.by}` : ''}${d.reason ? `: ${d.reason}` : ''}`);
+    for (const d of status?.decisions ?? [])
+      lines.push(
+        `    ${d.stackId} ${d.decision}${d.runId ? ` ${d.runId}` : ''}${d.by ? ` by ${d.by}` : ''}${d.reason ? `: ${d.reason}` : ''}`,
+      );
   }
   lines.push('runs at the end:', ...o.runs.map((r) => `  ${r.id} of ${r.stackId}: ${r.state}`));
   lines.push('Spacelift calls:');

@@ -37,7 +37,9 @@ export function createdAt(o: Observation): Map<string, number> {
  */
 export function startedAt(o: Observation, runId: string): number | undefined {
   const seen = [
-    ...o.calls.filter((c) => (c.method === 'getRun' || c.method === 'cancelRun') && c.runId === runId && c.state && !NOT_STARTED.has(c.state)).map((c) => c.end),
+    ...o.calls
+      .filter((c) => (c.method === 'getRun' || c.method === 'cancelRun') && c.runId === runId && c.state && !NOT_STARTED.has(c.state))
+      .map((c) => c.end),
     ...o.events.filter((e) => e.kind === 'setRunState' && e.runId === runId && !NOT_STARTED.has(e.state)).map((e) => e.seq),
   ];
   return seen.length > 0 ? Math.min(...seen) : undefined;
@@ -70,7 +72,9 @@ export function everyAttemptFailed(calls: CallRecord[], attempts: number, worker
 /** triggerStackRun activities of `stackId` whose every attempt failed: the stack's trigger failed because of faults. */
 export function failedTriggers(o: Observation, stackId: string, attempts: number): CallRecord[][] {
   const restarted = o.events.some((e) => e.kind === 'step' && e.step.kind === 'restart');
-  return activities(o.calls, (c) => c.activityType === 'triggerStackRun' && c.stackId === stackId).filter((calls) => everyAttemptFailed(calls, attempts, restarted));
+  return activities(o.calls, (c) => c.activityType === 'triggerStackRun' && c.stackId === stackId).filter((calls) =>
+    everyAttemptFailed(calls, attempts, restarted),
+  );
 }
 
 /** Run ID → the cascades whose decisions say they triggered it. */

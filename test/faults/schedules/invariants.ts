@@ -6,7 +6,15 @@ import type { Decision, StackStatus } from '../../../src/workflows/cascade-types
 import type { CaseGraph, EdgeSpec, FaultCase } from './model';
 import { deltaOf, type Observation } from './observation';
 import {
-  TERMINAL, activities, createdAt, failedTriggers, settlingDecision, stackOf, startedAt, startedCascades, triggeredBy,
+  TERMINAL,
+  activities,
+  createdAt,
+  failedTriggers,
+  settlingDecision,
+  stackOf,
+  startedAt,
+  startedCascades,
+  triggeredBy,
 } from './evidence';
 
 /** CASCADE_TRIGGER_ATTEMPTS' default: the suite's stacks carry no `cascadeRetries:<n>`. */
@@ -28,22 +36,25 @@ export function noRunTriggeredTwice(_c: FaultCase, o: Observation): string[] {
   for (const cascade of startedCascades(o)) {
     const runsPerStack = new Map<string, string[]>();
     for (const d of cascade.status.decisions) {
-      if ((d.decision === 'triggered' || d.decision === 'joined') && d.runId) runsPerStack.set(d.stackId, [...(runsPerStack.get(d.stackId) ?? []), d.runId]);
+      if ((d.decision === 'triggered' || d.decision === 'joined') && d.runId)
+        runsPerStack.set(d.stackId, [...(runsPerStack.get(d.stackId) ?? []), d.runId]);
       if (d.decision === 'joined' && d.runId && !(claims.get(d.runId) ?? []).some((id) => id !== cascade.workflowId)) {
         violations.push(`${cascade.label} joined run ${d.runId} of ${d.stackId}, which no other cascade triggered`);
       }
     }
-    for (const [stackId, runs] of runsPerStack) if (runs.length > 1) violations.push(`${cascade.label} has ${runs.length} runs of ${stackId}: ${runs.join(', ')}`);
+    for (const [stackId, runs] of runsPerStack)
+      if (runs.length > 1) violations.push(`${cascade.label} has ${runs.length} runs of ${stackId}: ${runs.join(', ')}`);
   }
-  for (const [runId, cascades] of claims) if (cascades.length > 1) violations.push(`run ${runId} is claimed as triggered by ${cascades.join(' and ')}`);
+  for (const [runId, cascades] of claims)
+    if (cascades.length > 1) violations.push(`run ${runId} is claimed as triggered by ${cascades.join(' and ')}`);
 
   const created = createdAt(o);
   const stacks = new Set(o.runs.map((r) => r.stackId));
   for (const stackId of stacks) {
     const claimed = o.runs.filter((r) => r.stackId === stackId && claims.has(r.id));
     for (let i = 1; i < claimed.length; i++) {
-      const earlier = claimed[i - 1]?.id as string;
-      const later = claimed[i]?.id as string;
+      const earlier = claimed[i - 1]?.id;
+      const later = claimed[i]?.id;
       const laterAt = created.get(later) ?? Infinity;
       const started = startedAt(o, earlier);
       if (started !== undefined && started < laterAt) continue;
@@ -56,7 +67,10 @@ export function noRunTriggeredTwice(_c: FaultCase, o: Observation): string[] {
 
 /** StackRunsWorkflow's read of the run's state (before joining it) gave up: its last call failed before `before`. */
 function joinCheckFailed(o: Observation, stackId: string, runId: string, before: number): boolean {
-  return activities(o.calls, (call) => call.workflowId === `stack-runs-${stackId}` && call.method === 'getRun' && call.runId === runId).some((calls) => {
+  return activities(
+    o.calls,
+    (call) => call.workflowId === `stack-runs-${stackId}` && call.method === 'getRun' && call.runId === runId,
+  ).some((calls) => {
     const last = calls.reduce((a, b) => (b.seq > a.seq ? b : a));
     return last.error !== undefined && last.end < before;
   });
@@ -77,7 +91,8 @@ export function cancelledCascadesLeaveNoRunBehind(_c: FaultCase, o: Observation)
       const run = o.runs.find((r) => r.id === stack.runId);
       const cancelAsked = o.calls.some((call) => call.method === 'cancelRun' && call.runId === stack.runId);
       if (!run) violations.push(`${cascade.label}: ${stack.id} names run ${stack.runId}, which Spacelift does not have`);
-      else if (!TERMINAL.has(run.state) && !cancelAsked) violations.push(`${cascade.label} was cancelled; run ${run.id} of ${stack.id} is ${run.state} and nobody asked to cancel it`);
+      else if (!TERMINAL.has(run.state) && !cancelAsked)
+        violations.push(`${cascade.label} was cancelled; run ${run.id} of ${stack.id} is ${run.state} and nobody asked to cancel it`);
       const sharedWith = /^run continues for (.+)$/.exec(stack.reason ?? '')?.[1]?.split(', ') ?? [];
       for (const other of sharedWith) {
         const otherStatus = cascades.find((x) => x.workflowId === other)?.status;
@@ -86,7 +101,9 @@ export function cancelledCascadesLeaveNoRunBehind(_c: FaultCase, o: Observation)
         }
       }
     }
-    const after = cascade.status.decisions.filter((d) => d.decision === 'triggered' && (createdAt(o).get(d.runId ?? '') ?? 0) > cascade.endedSeq);
+    const after = cascade.status.decisions.filter(
+      (d) => d.decision === 'triggered' && (createdAt(o).get(d.runId ?? '') ?? 0) > cascade.endedSeq,
+    );
     for (const d of after) violations.push(`${cascade.label}: run ${d.runId} of ${d.stackId} was created after the cancellation completed`);
   }
   const claims = triggeredBy(o);
@@ -96,7 +113,8 @@ export function cancelledCascadesLeaveNoRunBehind(_c: FaultCase, o: Observation)
     const lostByFailedTrigger = failedTriggers(o, run.stackId, TRIGGER_ATTEMPTS).some((calls) =>
       calls.some((call) => call.method === 'triggerRun' && call.error !== undefined && call.seq < at && at < call.end),
     );
-    if (!lostByFailedTrigger) violations.push(`run ${run.id} of ${run.stackId} (${run.state}) was created, but no cascade says it triggered it`);
+    if (!lostByFailedTrigger)
+      violations.push(`run ${run.id} of ${run.stackId} (${run.state}) was created, but no cascade says it triggered it`);
   }
   return violations;
 }
@@ -111,18 +129,24 @@ export function noFailureFromShortOutages(c: FaultCase, o: Observation): string[
   const violations: string[] = [];
   for (const cascade of startedCascades(o)) {
     if (cascade.end === 'failed') violations.push(`${cascade.label} failed: ${cascade.error}`);
-    const cancelAsked = o.events.some((e) => e.kind === 'step' && e.step.kind === 'cancel' && e.step.cascade === cascade.label && e.effect === 'requested');
+    const cancelAsked = o.events.some(
+      (e) => e.kind === 'step' && e.step.kind === 'cancel' && e.step.cascade === cascade.label && e.effect === 'requested',
+    );
     if (cascade.end === 'cancelled' && !cancelAsked) violations.push(`${cascade.label} ended cancelled, but nobody cancelled it`);
     for (const stack of cascade.status.stacks.filter((s) => s.state === 'failed')) {
       if (stack.runId) {
         const drawn = drawnOutcome(c, o, stack.id);
         const run = o.runs.find((r) => r.id === stack.runId);
         if (stack.runState !== 'FAILED' || run?.state !== 'FAILED' || drawn?.state !== 'FAILED') {
-          violations.push(`${cascade.label}: ${stack.id} failed (${stack.reason}); its run ${stack.runId} is ${run?.state}, drawn ${drawn?.state}`);
+          violations.push(
+            `${cascade.label}: ${stack.id} failed (${stack.reason}); its run ${stack.runId} is ${run?.state}, drawn ${drawn?.state}`,
+          );
         }
       } else if (failedTriggers(o, stack.id, TRIGGER_ATTEMPTS).length === 0) {
         const attempts = activities(o.calls, (call) => call.activityType === 'triggerStackRun' && call.stackId === stack.id);
-        violations.push(`${cascade.label}: ${stack.id} failed (${stack.reason}) though no trigger of it failed ${TRIGGER_ATTEMPTS} times (${attempts.map((a) => a.map((x) => `#${x.attempt}${x.error ? ' failed' : ' ok'}`).join(' ')).join('; ')})`);
+        violations.push(
+          `${cascade.label}: ${stack.id} failed (${stack.reason}) though no trigger of it failed ${TRIGGER_ATTEMPTS} times (${attempts.map((a) => a.map((x) => `#${x.attempt}${x.error ? ' failed' : ' ok'}`).join(' ')).join('; ')})`,
+        );
       }
     }
   }
@@ -143,13 +167,14 @@ export function statesFollowTheGraph(c: FaultCase, o: Observation): string[] {
     const rootName = cascade.label === 'A' ? 'a' : 'b';
     const planned = plannedStacks(c.graph, rootName);
     const inStatus = cascade.status.stacks.map((s) => s.id).sort();
-    const expected = planned.map((name) => o.ids[name] as string).sort();
+    const expected = planned.map((name) => o.ids[name]).sort();
     const cancelledWhilePlanning = cascade.end === 'cancelled' && inStatus.length === 0;
-    if (!cancelledWhilePlanning && JSON.stringify(inStatus) !== JSON.stringify(expected)) violations.push(`${cascade.label} holds ${inStatus.join(', ')}; downstream of its root: ${expected.join(', ')}`);
+    if (!cancelledWhilePlanning && JSON.stringify(inStatus) !== JSON.stringify(expected))
+      violations.push(`${cascade.label} holds ${inStatus.join(', ')}; downstream of its root: ${expected.join(', ')}`);
     const root = c.graph[rootName];
     const outcomes = new Map<string, Outcome | 'cancelled'>([[rootName, { state: root.state, delta: deltaOf(root.delta) }]]);
     for (const spec of c.graph.stacks.filter((s) => planned.includes(s.name))) {
-      const id = o.ids[spec.name] as string;
+      const id = o.ids[spec.name];
       const stack = stackOf(cascade.status, id);
       if (!stack) continue;
       const edges = spec.parents.filter((e) => outcomes.has(e.parent));
@@ -176,33 +201,46 @@ function checkStack(
   const cancelledParent = edges.some((e) => outcomes.get(e.parent) === 'cancelled');
   if (stack.state === 'cancelled') return cascade.end === 'cancelled' ? undefined : 'is cancelled in a cascade nobody cancelled';
   if (cancelledParent) return `is ${stack.state}, but a parent was cancelled`;
-  const blocked = edges.map((e) => blockingReason(e, o.ids[e.parent] as string, outcomes.get(e.parent) as Outcome)).filter((r): r is string => r !== undefined);
+  const blocked = edges
+    .map((e) => blockingReason(e, o.ids[e.parent], outcomes.get(e.parent) as Outcome))
+    .filter((r): r is string => r !== undefined);
   if (blocked.length > 0) {
-    return stack.state === 'skipped' && blocked.includes(stack.reason ?? '') ? undefined : `is ${stack.state} (${stack.reason}); expected skipped: ${blocked.join(' | ')}`;
+    return stack.state === 'skipped' && blocked.includes(stack.reason ?? '')
+      ? undefined
+      : `is ${stack.state} (${stack.reason}); expected skipped: ${blocked.join(' | ')}`;
   }
   const decisions = cascade.status.decisions.filter((d) => d.stackId === stack.id);
   if (approval) {
     const gate = gateProblem(cascade, stack, decisions, approval, o);
     if (gate !== 'approved') return gate;
-  } else if (decisions.some((d) => d.decision === 'approved' || d.decision === 'rejected')) return 'has no gate, yet an approval was recorded';
+  } else if (decisions.some((d) => d.decision === 'approved' || d.decision === 'rejected'))
+    return 'has no gate, yet an approval was recorded';
   if (stack.state === 'skipped') return `was skipped (${stack.reason}) though every edge fired`;
   if (stack.state === 'failed' && !stack.runId) return undefined; // its trigger failed: noFailureFromShortOutages judges why
   const run = o.runs.find((r) => r.id === stack.runId);
   const want = drawn === 'FINISHED' ? 'finished' : 'failed';
   if (!stack.runId || !run) return `is ${stack.state} without a run`;
   if (stack.state === 'running') return `is still running (run ${run.id}, ${run.state})`;
-  if (stack.state !== want || stack.runState !== drawn || run.state !== drawn) return `is ${stack.state} (${stack.runState}); its run ${run.id} is ${run.state}, drawn ${drawn}`;
+  if (stack.state !== want || stack.runState !== drawn || run.state !== drawn)
+    return `is ${stack.state} (${stack.runState}); its run ${run.id} is ${run.state}, drawn ${drawn}`;
   return undefined;
 }
 
 /** 'approved' when the stack went past its gate as it should; otherwise what is wrong (or undefined when it rightly stopped). */
-function gateProblem(cascade: StartedCascade, stack: StackStatus, decisions: Decision[], approval: string, o: Observation): string | undefined {
+function gateProblem(
+  cascade: StartedCascade,
+  stack: StackStatus,
+  decisions: Decision[],
+  approval: string,
+  o: Observation,
+): string | undefined {
   const answer = decisions.find((d) => d.decision === 'approved' || d.decision === 'rejected');
   const sent = o.events.filter((e) => e.kind === 'answer' && e.cascade === cascade.workflowId && e.stackId === stack.id && e.delivered);
   if (answer) {
     const match = sent.some((e) => e.kind === 'answer' && e.by === answer.by && e.approved === (answer.decision === 'approved'));
     if (!match) return `was ${answer.decision} by ${answer.by}, but no such answer was sent`;
-    if (answer.decision === 'rejected') return stack.state === 'skipped' && /^rejected/.test(stack.reason ?? '') ? undefined : `was rejected, yet is ${stack.state}`;
+    if (answer.decision === 'rejected')
+      return stack.state === 'skipped' && /^rejected/.test(stack.reason ?? '') ? undefined : `was rejected, yet is ${stack.state}`;
     return 'approved';
   }
   if (stack.state === 'skipped' && stack.reason === 'approval timed out') {
@@ -249,10 +287,18 @@ export function reportsAgree(_c: FaultCase, o: Observation): string[] {
   const violations: string[] = [];
   for (const cascade of startedCascades(o)) {
     const { status, label } = cascade;
-    if (cascade.result && JSON.stringify(cascade.result) !== JSON.stringify(cascade.query)) violations.push(`${label}: the result and the cascadeStatus query differ`);
+    if (cascade.result && JSON.stringify(cascade.result) !== JSON.stringify(cascade.query))
+      violations.push(`${label}: the result and the cascadeStatus query differ`);
     if (!status.done) violations.push(`${label} ended, but its status says done: false`);
     const audit = cascade.audit.map(({ at, stackId, decision, reason, by, runId }) => ({ at, stackId, decision, reason, by, runId }));
-    const decisions = status.decisions.map(({ at, stackId, decision, reason, by, runId }) => ({ at, stackId, decision, reason, by, runId }));
+    const decisions = status.decisions.map(({ at, stackId, decision, reason, by, runId }) => ({
+      at,
+      stackId,
+      decision,
+      reason,
+      by,
+      runId,
+    }));
     if (JSON.stringify(audit) !== JSON.stringify(decisions)) {
       violations.push(`${label}: the audit log (${audit.length} lines) differs from the status decisions (${decisions.length})`);
     }
@@ -260,13 +306,19 @@ export function reportsAgree(_c: FaultCase, o: Observation): string[] {
     for (const stack of status.stacks) {
       const last = settlingDecision(status.decisions, stack.id);
       if (!last) violations.push(`${label}: ${stack.id} is ${stack.state}, and no decision settled it`);
-      else if (last.decision !== stack.state) violations.push(`${label}: ${stack.id} is ${stack.state}, but the last decision says ${last.decision}`);
-      else if (stack.runId && last.runId !== undefined && last.runId !== stack.runId) violations.push(`${label}: ${stack.id} has run ${stack.runId}, its decision ${last.runId}`);
+      else if (last.decision !== stack.state)
+        violations.push(`${label}: ${stack.id} is ${stack.state}, but the last decision says ${last.decision}`);
+      else if (stack.runId && last.runId !== undefined && last.runId !== stack.runId)
+        violations.push(`${label}: ${stack.id} has run ${stack.runId}, its decision ${last.runId}`);
       const joined = status.decisions.find((d) => d.stackId === stack.id && d.decision === 'joined');
       const triggered = status.decisions.find((d) => d.stackId === stack.id && d.decision === 'triggered');
-      if (Boolean(joined) !== Boolean(stack.sharedFrom)) violations.push(`${label}: ${stack.id} sharedFrom ${stack.sharedFrom ?? 'unset'}, joined decision ${joined ? 'present' : 'absent'}`);
+      if (Boolean(joined) !== Boolean(stack.sharedFrom))
+        violations.push(
+          `${label}: ${stack.id} sharedFrom ${stack.sharedFrom ?? 'unset'}, joined decision ${joined ? 'present' : 'absent'}`,
+        );
       const run = joined?.runId ?? triggered?.runId;
-      if (run && stack.runId !== run) violations.push(`${label}: ${stack.id} has run ${stack.runId}, but it ${joined ? 'joined' : 'triggered'} ${run}`);
+      if (run && stack.runId !== run)
+        violations.push(`${label}: ${stack.id} has run ${stack.runId}, but it ${joined ? 'joined' : 'triggered'} ${run}`);
     }
   }
   return violations;

@@ -54,7 +54,8 @@ export class CallRecorder {
 
   /** `api` with every call recorded; `target` is read at each call, so a test can swap the account behind it. */
   wrap(target: () => PlatformApi): PlatformApi {
-    const record = <T>(method: CallRecord['method'], ids: { stackId?: string; runId?: string }, call: () => Promise<T>) => this.record(method, ids, call);
+    const record = <T>(method: CallRecord['method'], ids: { stackId?: string; runId?: string }, call: () => Promise<T>) =>
+      this.record(method, ids, call);
     return {
       ownsTrigger: (triggeredBy) => target().ownsTrigger(triggeredBy),
       listCandidateDependents: (stackId) => record('listCandidateDependents', { stackId }, () => target().listCandidateDependents(stackId)),
@@ -73,12 +74,19 @@ export class CallRecorder {
     await this.beforeEachCall?.();
     const info = Context.current().info;
     const entry: CallRecord = {
-      seq: this.tick(), end: 0, method, ...ids,
-      workflowId: info.workflowExecution?.workflowId ?? '', activityType: info.activityType, activityId: info.activityId, attempt: info.attempt,
+      seq: this.tick(),
+      end: 0,
+      method,
+      ...ids,
+      workflowId: info.workflowExecution?.workflowId ?? '',
+      activityType: info.activityType,
+      activityId: info.activityId,
+      attempt: info.attempt,
     };
     try {
       const answer = await call();
-      const run = method === 'triggerRun' || method === 'getRun' || method === 'cancelRun' ? (answer as { id: string; state: string }) : undefined;
+      const run =
+        method === 'triggerRun' || method === 'getRun' || method === 'cancelRun' ? (answer as { id: string; state: string }) : undefined;
       if (run) Object.assign(entry, { state: run.state, answeredRunId: run.id });
       return answer;
     } catch (err) {

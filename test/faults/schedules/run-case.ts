@@ -7,7 +7,14 @@ import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@tem
 import { createMonitorRouter } from '../../../src/service/monitor-router';
 import type { NotifyInput } from '../../../src/notify/types';
 import type { RunDelta } from '../../../src/platform/types';
-import { CASCADE_WORKFLOW_TYPE, approveSignal, cascadeStatusQuery, rejectSignal, type CascadeInput, type CascadeStatus } from '../../../src/workflows/cascade-types';
+import {
+  CASCADE_WORKFLOW_TYPE,
+  approveSignal,
+  cascadeStatusQuery,
+  rejectSignal,
+  type CascadeInput,
+  type CascadeStatus,
+} from '../../../src/workflows/cascade-types';
 import type { FakeRunInfo, FakeStackSpec } from '../../support/fake-spacelift';
 import { NOT_STARTED, TERMINAL } from './evidence';
 import type { EdgeSpec, FaultCase, Step, TimedStep } from './model';
@@ -47,7 +54,11 @@ class CaseDriver {
   private readonly route;
   private readonly stackIds: string[];
 
-  constructor(private readonly world: World, private readonly c: FaultCase, readonly prefix: string) {
+  constructor(
+    private readonly world: World,
+    private readonly c: FaultCase,
+    readonly prefix: string,
+  ) {
     const names = ['a', 'b', ...c.graph.stacks.map((s) => s.name)];
     this.ids = Object.fromEntries(names.map((name) => [name, `${prefix}-${name}`]));
     this.stackIds = Object.values(this.ids);
@@ -58,7 +69,11 @@ class CaseDriver {
     const { world, c } = this;
     world.fake.addStacks(this.account());
     for (const stack of c.graph.stacks) {
-      world.fake.setRunOutcome(this.ids[stack.name] as string, { state: stack.outcome.state, delta: deltaOf(stack.outcome.delta), afterPolls: stack.outcome.afterPolls });
+      world.fake.setRunOutcome(this.ids[stack.name], {
+        state: stack.outcome.state,
+        delta: deltaOf(stack.outcome.delta),
+        afterPolls: stack.outcome.afterPolls,
+      });
     }
     world.recorder.reset((index) => this.beforeCall(index));
     world.onNotification = (input) => this.notified(input);
@@ -82,7 +97,7 @@ class CaseDriver {
   }
 
   private account(): FakeStackSpec[] {
-    const id = (name: string) => this.ids[name] as string;
+    const id = (name: string) => this.ids[name];
     return [
       { id: id('a') },
       { id: id('b') },
@@ -100,7 +115,7 @@ class CaseDriver {
   private async start(label: CascadeLabel): Promise<void> {
     const root = label === 'A' ? this.c.graph.a : this.c.graph.b;
     const input: CascadeInput = {
-      stack_id: this.ids[label === 'A' ? 'a' : 'b'] as string,
+      stack_id: this.ids[label === 'A' ? 'a' : 'b'],
       run_id: `${this.prefix}-root-${label}`,
       run_state: root.state,
       run_delta: deltaOf(root.delta),
@@ -118,7 +133,7 @@ class CaseDriver {
   /** Awaits the cascade's end (one result() at a time: see the brief on the time-skipping server). */
   private async settle(label: CascadeLabel): Promise<CascadeObservation> {
     const workflowId = this.cascadeId(label);
-    const root = this.ids[label === 'A' ? 'a' : 'b'] as string;
+    const root = this.ids[label === 'A' ? 'a' : 'b'];
     const handle = this.handles[label];
     if (!handle) return { label, workflowId, root, started: false, end: 'not started', audit: [], endedSeq: 0 };
     let end: CascadeObservation['end'] = 'completed';
@@ -135,7 +150,18 @@ class CaseDriver {
     await this.world.settled();
     const query = await handle.query(cascadeStatusQuery);
     const audit = this.world.audit.filter((record) => record.cascadeId === workflowId);
-    return { label, workflowId, root, started: true, end, ...(error ? { error } : {}), ...(result ? { result } : {}), query, audit, endedSeq };
+    return {
+      label,
+      workflowId,
+      root,
+      started: true,
+      end,
+      ...(error ? { error } : {}),
+      ...(result ? { result } : {}),
+      query,
+      audit,
+      endedSeq,
+    };
   }
 
   /** Every StackRunsWorkflow and run monitor of the case has ended (a run may outlive the cascades that wanted it). */
@@ -144,12 +170,18 @@ class CaseDriver {
       if (round === 10) throw new Error('the workflows of the case kept running');
       const ids = [
         ...this.stackIds.map(stackRunsWorkflowId),
-        ...this.world.fake.runs().filter((run) => this.stackIds.includes(run.stackId)).map((run) => runMonitorWorkflowId(run.id, run.stackId)),
+        ...this.world.fake
+          .runs()
+          .filter((run) => this.stackIds.includes(run.stackId))
+          .map((run) => runMonitorWorkflowId(run.id, run.stackId)),
       ];
       let busy = false;
       for (const id of ids) {
         const handle = this.world.client.workflow.getHandle(id);
-        const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+        const running = await handle.describe().then(
+          (d) => d.status.name === 'RUNNING',
+          () => false,
+        );
         if (!running) continue;
         busy = true;
         await handle.result().catch(() => undefined);
@@ -157,10 +189,14 @@ class CaseDriver {
       await this.world.settled();
       if (!busy) break;
     }
-    for (const id of [...this.stackIds.map(stackRunsWorkflowId), this.cascadeId('A'), this.cascadeId('B'), ...this.caseRuns().map((run) => runMonitorWorkflowId(run.id, run.stackId))]) {
+    for (const id of [
+      ...this.stackIds.map(stackRunsWorkflowId),
+      this.cascadeId('A'),
+      this.cascadeId('B'),
+      ...this.caseRuns().map((run) => runMonitorWorkflowId(run.id, run.stackId)),
+    ]) {
       await this.world.leaks.release(id);
     }
-
   }
 
   private caseRuns(): FakeRunInfo[] {
@@ -195,11 +231,14 @@ class CaseDriver {
       case 'cancel': {
         const handle = this.handles[step.cascade];
         if (!handle) return 'not started';
-        return handle.cancel().then(() => 'requested', (err: unknown) => `refused: ${messages(err)}`);
+        return handle.cancel().then(
+          () => 'requested',
+          (err: unknown) => `refused: ${messages(err)}`,
+        );
       }
       case 'approve':
       case 'reject':
-        return this.answer(step.cascade, this.ids[step.stack] as string, step.kind === 'approve', `step-${step.kind}`);
+        return this.answer(step.cascade, this.ids[step.stack], step.kind === 'approve', `step-${step.kind}`);
       case 'webhook':
         return this.webhookStep(step.run, step.mode);
     }
@@ -236,7 +275,9 @@ class CaseDriver {
 
   /** A run-state webhook, routed to the run's monitor as the listener does. */
   private async webhook(run: FakeRunInfo, state: string, delta: RunDelta | null): Promise<string> {
-    const outcome = await this.route({ unitId: run.stackId, runId: run.id, state, delta }, 'signal').catch((err: unknown) => `error: ${messages(err)}`);
+    const outcome = await this.route({ unitId: run.stackId, runId: run.id, state, delta }, 'signal').catch(
+      (err: unknown) => `error: ${messages(err)}`,
+    );
     this.events.push({ seq: this.world.recorder.tick(), kind: 'webhook', runId: run.id, state, outcome });
     return `${run.id} ${state}: ${outcome}`;
   }
@@ -244,7 +285,10 @@ class CaseDriver {
   private async answer(label: CascadeLabel | string, stackId: string, approved: boolean, by: string): Promise<string> {
     const cascade = label === 'A' || label === 'B' ? this.cascadeId(label) : label;
     const handle = this.world.client.workflow.getHandle(cascade);
-    const delivered = await handle.signal(approved ? approveSignal : rejectSignal, { stackId, by }).then(() => true, () => false);
+    const delivered = await handle.signal(approved ? approveSignal : rejectSignal, { stackId, by }).then(
+      () => true,
+      () => false,
+    );
     this.events.push({ seq: this.world.recorder.tick(), kind: 'answer', cascade, stackId, approved, by, delivered });
     return delivered ? 'delivered' : 'not delivered';
   }

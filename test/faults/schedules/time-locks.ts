@@ -24,8 +24,10 @@ export class TimeLockLeaks {
     for (const event of history?.events ?? []) {
       if (event.activityTaskScheduledEventAttributes) open.add(Number(event.eventId));
       const closed =
-        event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ??
-        event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
+        event.activityTaskCompletedEventAttributes ??
+        event.activityTaskFailedEventAttributes ??
+        event.activityTaskTimedOutEventAttributes ??
+        event.activityTaskCanceledEventAttributes;
       if (closed) open.delete(Number(closed.scheduledEventId));
     }
     for (const scheduled of open) {
