@@ -67,7 +67,7 @@ export function createActivities({
     ...createReportingActivities(reporting),
 
     /** Discovers the downstream graph of a stack and plans it; only the plan (not the account) enters history. */
-    async planCascade({ stackId, globalWhen }: { stackId: string; globalWhen: 'always' | 'changed' }): Promise<CascadePlan> {
+    planCascade: async ({ stackId, globalWhen }: { stackId: string; globalWhen: 'always' | 'changed' }): Promise<CascadePlan> => {
       if (discovery === 'label') {
         const stacks = await withFailureMapping(() => discoverByLabel(platforms, stackId));
         // Only the downstream graph was read, so parents elsewhere would look like broken references.
@@ -77,12 +77,12 @@ export function createActivities({
       return buildPlan(stackId, stacks, { globalWhen });
     },
 
-    async getRunState({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string; delta: RunDelta | null }> {
+    getRunState: async ({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string; delta: RunDelta | null }> => {
       const run = await onUnit(stackId, (api, id) => api.getRun(id, runId));
       return { state: run.state, delta: run.delta ?? null };
     },
 
-    async cancelRun({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string }> {
+    cancelRun: async ({ stackId, runId }: { stackId: string; runId: string }): Promise<{ state: string }> => {
       const run = await onUnit(stackId, (api, id) => api.cancelRun(id, runId));
       return { state: run.state };
     },
@@ -92,7 +92,7 @@ export function createActivities({
      * a signal to a workflow that has ended fails, and a workflow cannot start another that outlives it. A new
      * execution is handed the runs the previous one triggered, so that a retried trigger never adopts one of them.
      */
-    async startStackRuns({ unitId, taskQueue }: { unitId: string; taskQueue: string }): Promise<{ started: boolean }> {
+    startStackRuns: async ({ unitId, taskQueue }: { unitId: string; taskQueue: string }): Promise<{ started: boolean }> => {
       const client = temporal ?? Context.current().client;
       const workflowId = stackRunsWorkflowId(unitId);
       try {
@@ -109,7 +109,7 @@ export function createActivities({
       }
     },
 
-    async findDependentStacks(stackId: string): Promise<DependentStackInfo[]> {
+    findDependentStacks: async (stackId: string): Promise<DependentStackInfo[]> => {
       const candidates = await withFailureMapping(() => spacelift.listCandidateDependents(stackId));
       return candidates
         .filter((stack) => stack.id !== stackId && dependsOn(stack.labels, stackId))
@@ -120,11 +120,11 @@ export function createActivities({
      * This worker's SPACELIFT_TRIGGER_RATE (0: none). Run as a local activity by a direct chain, on the worker that
      * runs the chain: only without a rate may its triggers skip the rate-limited trigger queue.
      */
-    triggerRate(): Promise<number> {
+    triggerRate: (): Promise<number> => {
       return Promise.resolve(triggerRatePerSecond);
     },
 
-    async triggerStackRun({ stackId, intentAt, excludeRunIds = [], lookFirst = false }: TriggerInput): Promise<Run> {
+    triggerStackRun: async ({ stackId, intentAt, excludeRunIds = [], lookFirst = false }: TriggerInput): Promise<Run> => {
       // A retry may follow a runTrigger that Spacelift accepted but whose answer we never recorded
       // (timeout, worker crash). Adopt that run instead of starting a second one.
       return onUnit(stackId, async (api, id) => {

@@ -25,7 +25,7 @@ export interface ReportingDeps {
  */
 export function createReportingActivities({ notifier, auditLog }: ReportingDeps) {
   return {
-    async notify(input: NotifyInput): Promise<NotifyResult> {
+    notify: async (input: NotifyInput): Promise<NotifyResult> => {
       if (!notifier) return { channel: input.channel, sent: false, reason: 'channel not configured' };
       const about = {
         cascadeId: input.cascadeId,
@@ -45,7 +45,7 @@ export function createReportingActivities({ notifier, auditLog }: ReportingDeps)
       }
     },
 
-    async audit({ cascadeId, root, rootRunId, decisions }: AuditInput): Promise<{ written: number }> {
+    audit: async ({ cascadeId, root, rootRunId, decisions }: AuditInput): Promise<{ written: number }> => {
       if (!auditLog) return { written: 0 };
       await auditLog.append(decisions.map((decision) => ({ ...decision, cascadeId, root, ...(rootRunId ? { rootRunId } : {}) })));
       return { written: decisions.length };

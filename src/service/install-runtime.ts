@@ -17,8 +17,8 @@ function isExpected(entry: LogEntry): boolean {
 export function forwardTo(logger: Logger): (entry: LogEntry) => void {
   return (entry) => {
     if (isExpected(entry)) return;
-    const log =
-      entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : entry.level === 'INFO' ? logger.info : logger.debug;
+    const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : entry.level === 'INFO' ? 'info' : 'debug';
+    const log = (message: string, fields: Record<string, unknown>) => logger[level](message, fields);
     try {
       log(entry.message, { source: 'temporal', ...entry.meta });
     } catch {

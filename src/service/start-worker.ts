@@ -159,8 +159,8 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 
 async function waitUntilRunning(worker: CascadeWorker, running: Promise<void>): Promise<void> {
-  let failed: unknown;
-  running.catch((err: unknown) => (failed = err ?? new Error('worker stopped')));
+  let failed: Error | undefined;
+  running.catch((err: unknown) => (failed = err instanceof Error ? err : new Error(`worker stopped: ${String(err)}`)));
   const deadline = Date.now() + RUNNING_WAIT_MS;
   while (worker.getState() !== 'RUNNING') {
     if (failed !== undefined) throw failed;

@@ -58,7 +58,7 @@ export interface TerraformRunEvent {
 /** event is null for a verification ping and for notifications that are not about a run. */
 export type TerraformNotificationParse = { ok: true; event: TerraformRunEvent | null } | { ok: false; field: string; reason: string };
 
-const NOTIFICATION_SCHEMA: object = require('../../schemas/terraform-notification.json');
+const NOTIFICATION_SCHEMA = require('../../schemas/terraform-notification.json') as object;
 const validate = new Ajv({ allErrors: false, strict: true }).compile<NotificationPayload>(NOTIFICATION_SCHEMA);
 
 /** Checks a parsed body against schemas/terraform-notification.json; failures name the field and the value. */
@@ -135,6 +135,6 @@ function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value !== null && typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? typeof value;
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 3)}...` : text;
 }

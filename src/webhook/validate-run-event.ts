@@ -6,7 +6,7 @@ import type { RunEvent } from './run-event';
  * src/webhook and dist/webhook are both two levels below the repo, and esbuild inlines literal require() calls.
  */
 
-const RUN_EVENT_SCHEMA: object = require('../../schemas/webhook-run-event.json');
+const RUN_EVENT_SCHEMA = require('../../schemas/webhook-run-event.json') as object;
 
 export type RunEventValidation = { ok: true; event: RunEvent } | { ok: false; field: string; reason: string };
 

@@ -35,7 +35,7 @@ const runner = arm64Runner();
 const missing =
   missingBinaryReason(ARM64_BINARY, 'npm run build:binary -- --arch arm64') ?? (typeof runner === 'string' ? runner : undefined);
 if (missing || typeof runner === 'string') {
-  t.fail(missing ?? String(runner));
+  t.fail(missing ?? (typeof runner === 'string' ? runner : 'no arm64 runner'));
 } else {
   let sandbox: Sandbox;
   let env: TestWorkflowEnvironment;

@@ -139,7 +139,9 @@ t.test('workflow source: $SPACELIFT_CASCADE_WORKFLOW_BUNDLE wins, else a built b
 });
 
 t.test('built (dist/): the bundle with the OpenTelemetry interceptors only when tracing is on', (t) => {
+  // The built file, loaded at run time (it exists only after `npm run build`): an import would be resolved at compile time.
   const { resolveWorkflowSource: fromDist } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('../../dist/temporal/workflow-source') as typeof import('../../src/temporal/workflow-source');
   const dist = join(__dirname, '..', '..', 'dist');
   t.same(fromDist(false), { bundlePath: join(dist, 'workflow-bundle.js') });

@@ -72,7 +72,10 @@ t.test('duplicate and out-of-order deliveries start exactly one cascade per run'
     await eventually(`monitor of ${trigger.stackId}`, 30_000, () =>
       monitor.describe().then(
         () => true,
-        (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
+        (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return false;
+          throw err;
+        },
       ),
     );
     const triggeredBy = `api::${fake.apiKeyId}`;

@@ -20,7 +20,10 @@ process.env.TEMPORAL_TEST_SERVER_LOG ??= join(tmpdir(), 'spacelift-cascade-test-
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const create = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
-  return create().catch((err: unknown) => (String(err).includes('did not start within') ? create() : Promise.reject(err)));
+  return create().catch((err: unknown) => {
+    if (err instanceof Error && err.message.includes('did not start within')) return create();
+    throw err;
+  });
 }
 
 /** A full Temporal dev server (the Temporal CLI built by scripts/provision-dev-server.sh). */

@@ -162,7 +162,7 @@ class FakeServer implements FakeSpacelift {
     if (operation === 'unknown') return { errors: [{ message: 'fake-spacelift does not know this query' }], data: null };
     if (operation === 'apiKeyUser') return this.exchange(variables);
     if (!this.authorized(authorization)) return errorPayload('unauthorized', operation);
-    const stackId = String(variables.stack ?? '');
+    const stackId = typeof variables.stack === 'string' ? variables.stack : '';
     const stack = this.stacks.get(stackId);
     switch (operation) {
       case 'searchStacks':
@@ -176,7 +176,11 @@ class FakeServer implements FakeSpacelift {
         return 'error' in result ? errorPayload(result.error, operation) : { data: { [operation]: result.run } };
       }
       case 'getRun':
-        return { data: { stack: stack ? { id: stack.id, run: this.book.poll(stackId, String(variables.run ?? '')) } : null } };
+        return {
+          data: {
+            stack: stack ? { id: stack.id, run: this.book.poll(stackId, typeof variables.run === 'string' ? variables.run : '') } : null,
+          },
+        };
       case 'listRuns':
         return { data: { stack: stack ? { id: stack.id, runs: this.book.list(stackId, variables.before, this.runPaging) } : null } };
       case 'viewer':

@@ -115,5 +115,5 @@ export interface InterceptedRequest {
   operation: SpaceliftOperation | 'unknown';
   variables: Record<string, unknown>;
   /** Builds the answer a healthy Spacelift sends, with its side effects (runTrigger creates a run); checked. */
-  healthy(): Record<string, unknown>;
+  healthy: () => Record<string, unknown>;
 }

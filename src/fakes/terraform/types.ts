@@ -69,7 +69,7 @@ export interface InterceptedTerraformRequest {
   /** The workspace it is about (by name; runs count as their workspace's), when there is one. */
   readonly workspace: string | undefined;
   /** Builds the answer a healthy HCP Terraform sends, with its side effects (createRun creates a run); checked. */
-  healthy(): TerraformReply;
+  healthy: () => TerraformReply;
 }
 
 export interface FakeTerraform {

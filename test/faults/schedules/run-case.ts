@@ -282,7 +282,7 @@ class CaseDriver {
     return `${run.id} ${state}: ${outcome}`;
   }
 
-  private async answer(label: CascadeLabel | string, stackId: string, approved: boolean, by: string): Promise<string> {
+  private async answer(label: string, stackId: string, approved: boolean, by: string): Promise<string> {
     const cascade = label === 'A' || label === 'B' ? this.cascadeId(label) : label;
     const handle = this.world.client.workflow.getHandle(cascade);
     const delivered = await handle.signal(approved ? approveSignal : rejectSignal, { stackId, by }).then(
