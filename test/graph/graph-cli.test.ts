@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/run-main';
 import { runGraph } from '../../src/cli/graph';
+import type { GraphJson } from '../../src/graph/graph-json';
 import { createProgress } from '../../src/graph/progress';
 import { startFakeSpacelift } from '../support/fake-spacelift';
 
@@ -92,7 +93,7 @@ t.test('live: reads the account page by page (listAllStacks onPage), progress on
   const out: string[] = [];
   t.equal(await runGraph(context(out), { isTTY: true, write: (s) => terminal.push(s) }), 0);
   t.same(terminal, ['\r\x1b[Kreading stacks… 50', '\r\x1b[Kreading stacks… 100', '\r\x1b[Kreading stacks… 120', '\r\x1b[K']);
-  t.same(JSON.parse(out.join('\n')).waves, [{ wave: 1, stacks: ['s119'] }]);
+  t.same((JSON.parse(out.join('\n')) as GraphJson).waves, [{ wave: 1, stacks: ['s119'] }]);
   const redirected: string[] = [];
   t.equal(await runGraph(context([]), { isTTY: false, write: (s) => redirected.push(s) }), 0);
   t.same(redirected, []);

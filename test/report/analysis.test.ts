@@ -23,7 +23,7 @@ t.test('a completed diamond: each stack’s time split, the critical path throug
   t.same(cascade.criticalPath.stacks, ['rds', 'app', 'cdn'], 'through rds (16 min in Spacelift), not eks');
   t.ok(about(cascade.criticalPath.durationMs, cascade.durationMs), 'the critical path explains the whole cascade');
   for (const s of cascade.stacks) {
-    const total = Object.values(s.split).reduce((sum, ms) => sum + ms, 0);
+    const total = (Object.values(s.split) as number[]).reduce((sum, ms) => sum + ms, 0);
     t.equal(total, (s.endedAt ?? at) - s.startedAt, `${s.id}: the split adds up to its time in the cascade`);
   }
   t.ok(

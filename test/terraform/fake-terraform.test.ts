@@ -1,7 +1,8 @@
 // The fake HCP Terraform itself: auth, paging, self-checks, scripted outcomes and listeners.
 import t from 'tap';
-import { startFakeTerraform } from '../support/fake-terraform';
+import { startFakeTerraform, type RecordedTerraformTrigger } from '../support/fake-terraform';
 import { matchesTerraformSchema } from '../../src/terraform/validate';
+import type { WorkspaceListResponse } from '../../src/terraform/types';
 
 async function start(t: tap.Test, options: Parameters<typeof startFakeTerraform>[0] = {}) {
   const fake = await startFakeTerraform({ workspaces: [{ name: 'vpc' }, { name: 'eks', tags: ['dependson:vpc'] }], ...options });
@@ -43,16 +44,17 @@ t.test('404 for another organization, an unknown workspace or path', async (t) =
 t.test('pages with page[number]/page[size], capped', async (t) => {
   const workspaces = Array.from({ length: 5 }, (_, i) => ({ name: `w${i}` }));
   const { get } = await start(t, { workspaces, pageSizeCap: 2 });
-  const page = async (query: string) => JSON.parse((await get(`/api/v2/organizations/acme/workspaces?${query}`)).body);
+  const page = async (query: string) =>
+    JSON.parse((await get(`/api/v2/organizations/acme/workspaces?${query}`)).body) as WorkspaceListResponse;
   const first = await page('page%5Bsize%5D=50');
   t.same(
-    first.data.map((w: any) => w.attributes.name),
+    first.data.map((w) => w.attributes.name),
     ['w0', 'w1'],
   );
   t.match(first.meta.pagination, { 'current-page': 1, 'next-page': 2, 'total-pages': 3, 'total-count': 5 });
   const last = await page('page%5Bnumber%5D=3&page%5Bsize%5D=2');
   t.same(
-    last.data.map((w: any) => w.attributes.name),
+    last.data.map((w) => w.attributes.name),
     ['w4'],
   );
   t.equal(last.meta.pagination['next-page'], null);
@@ -75,7 +77,7 @@ t.test('runs start pending; outcomes, onTrigger and runs() are observable', asyn
     defaultRunOutcome: { status: 'errored' },
     runOutcomes: { eks: { status: 'applied', plan: { additions: 1, changes: 0, destructions: 0 } } },
   });
-  const heard: unknown[] = [];
+  const heard: RecordedTerraformTrigger[] = [];
   fake.onTrigger((trigger) => heard.push(trigger));
   fake.onTrigger(() => {
     throw new Error('a listener bug');
@@ -100,7 +102,7 @@ t.test('runs start pending; outcomes, onTrigger and runs() are observable', asyn
     ],
   );
   t.same(
-    heard.map((h: any) => h.workspace),
+    heard.map((h) => h.workspace),
     ['eks', 'vpc'],
     'a throwing listener does not stop the others',
   );

@@ -15,13 +15,14 @@ import {
   type TerraformSchemaName,
 } from '../../src/terraform/validate';
 import { parseTerraformNotification } from '../../src/terraform/webhook';
+import { deleteAt, setAt } from '../support/json';
 import { checkBreakages, type Breakage } from '../support/schema-breakages';
 
 const DIR = path.join(__dirname, '../../fixtures/terraform');
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
-const load = (file: string): any => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
+const load = (file: string): unknown => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
 const prefix = (file: string) => file.split('.')[0] ?? '';
 const responseFiles = files.filter((f) => prefix(f) !== 'notification');
 
@@ -30,7 +31,7 @@ t.test('every response fixture names a known schema and validates against it', a
   for (const file of responseFiles) {
     const schema = TERRAFORM_SCHEMA_NAMES.find((name) => name === prefix(file));
     if (!t.ok(schema, `${file} maps to a schema`) || !schema) continue;
-    t.doesNotThrow(() => validateTerraformResponse(schema, load(file), { operation: file }), `${file} matches ${schema}`);
+    t.doesNotThrow(() => validateTerraformResponse<unknown>(schema, load(file), { operation: file }), `${file} matches ${schema}`);
   }
 });
 
@@ -67,65 +68,70 @@ t.test('a deliberately broken copy of each kind of fixture fails validation, nam
     [
       'workspace-list.page-1.json',
       'workspace-list',
-      (d) => (d.data[1].attributes['tag-names'] = 'dependson:network'),
+      (d) => setAt(d, '/data/1/attributes/tag-names', 'dependson:network'),
       /at \/data\/1\/attributes\/tag-names: must be array \(got "dependson:network"\)/,
     ],
     [
       'workspace-list.page-1.json',
       'workspace-list',
-      (d) => delete d.meta.pagination['next-page'],
+      (d) => deleteAt(d, '/meta/pagination/next-page'),
       /at \/meta\/pagination: must have required property 'next-page'$/,
     ],
     [
       'workspace-list.page-2.json',
       'workspace-list',
-      (d) => (d.meta.pagination['next-page'] = '3'),
+      (d) => setAt(d, '/meta/pagination/next-page', '3'),
       /\/meta\/pagination\/next-page: must be integer or null \(got "3"\)/,
     ],
     [
       'workspace-list.page-1.json',
       'workspace-list',
-      (d) => (d.data[0].type = 'projects'),
+      (d) => setAt(d, '/data/0/type', 'projects'),
       /at \/data\/0\/type: must be equal to constant "workspaces" \(got "projects"\)/,
     ],
     [
       'workspace-show.eks.json',
       'workspace-show',
-      (d) => (d.data.attributes.name = 'has space'),
+      (d) => setAt(d, '/data/attributes/name', 'has space'),
       /\/data\/attributes\/name: must match pattern/,
     ],
     [
       'run-show.created.json',
       'run-show',
-      (d) => delete d.data.attributes.status,
+      (d) => deleteAt(d, '/data/attributes/status'),
       /at \/data\/attributes: must have required property 'status'$/,
     ],
     [
       'run-show.created.json',
       'run-show',
-      (d) => (d.data.attributes['created-at'] = 1764165730),
+      (d) => setAt(d, '/data/attributes/created-at', 1764165730),
       /at \/data\/attributes\/created-at: must be string \(got 1764165730\)/,
     ],
     [
       'run-show.applied-with-plan.json',
       'run-show',
-      (d) => (d.included[0].attributes['resource-additions'] = -1),
+      (d) => setAt(d, '/included/0/attributes/resource-additions', -1),
       /at \/included\/0\/attributes\/resource-additions: must be >= 0 \(got -1\)/,
     ],
     [
       'run-show.applied-with-plan.json',
       'run-show',
-      (d) => (d.included[0].attributes['resource-changes'] = '1'),
+      (d) => setAt(d, '/included/0/attributes/resource-changes', '1'),
       /at \/included\/0\/attributes\/resource-changes: must be integer or null \(got "1"\)/,
     ],
     [
       'run-list.recent.json',
       'run-list',
-      (d) => (d.data[1].attributes.status = 'Errored'),
+      (d) => setAt(d, '/data/1/attributes/status', 'Errored'),
       /\/data\/1\/attributes\/status: must match pattern/,
     ],
-    ['account-details.ok.json', 'account-details', (d) => delete d.data.attributes.username, /must have required property 'username'/],
-    ['errors.429.json', 'errors', (d) => (d.errors = []), /at \/errors: must NOT have fewer than 1 items/],
+    [
+      'account-details.ok.json',
+      'account-details',
+      (d) => deleteAt(d, '/data/attributes/username'),
+      /must have required property 'username'/,
+    ],
+    ['errors.429.json', 'errors', (d) => setAt(d, '/errors', []), /at \/errors: must NOT have fewer than 1 items/],
   ];
   checkBreakages(t, breakages, {
     load,

@@ -9,10 +9,14 @@ import {
   signTerraformPayload,
   verifyTerraformSignature,
 } from '../../src/terraform/webhook';
+import type { RunNotificationPayload } from '../../src/terraform/types';
+import { deleteAt, setAt } from '../support/json';
 
 const body = readFileSync(path.join(__dirname, '../../fixtures/terraform/notification.run-completed.json'));
-const load = (name: string): any =>
+const load = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(__dirname, `../../fixtures/terraform/notification.${name}.json`), 'utf8'));
+/** A run notification fixture, to edit into another valid one. */
+const loadRun = (name: string) => load(name) as RunNotificationPayload;
 
 t.test('the signature is the hex HMAC-SHA512 of the raw body, keyed with the token', async (t) => {
   const expected = crypto.createHmac('sha512', 'nc-token').update(body).digest('hex');
@@ -95,16 +99,16 @@ t.test('run:errored → FAILED, not the cascade’s', async (t) => {
       triggeredByCascade: false,
     },
   });
-  const canceled = load('run-errored');
+  const canceled = loadRun('run-errored');
   canceled.notifications[0].run_status = 'canceled';
   t.match(parseTerraformNotification(canceled), { ok: true, event: { state: 'CANCELED', trigger: 'run:errored' } });
 });
 
 t.test('non-final run notifications carry the upper-cased status', async (t) => {
-  const planning = load('run-completed');
+  const planning = loadRun('run-completed');
   planning.notifications[0] = { ...planning.notifications[0], trigger: 'run:planning', run_status: 'planning' };
   t.match(parseTerraformNotification(planning), { ok: true, event: { state: 'PLANNING', runStatus: 'planning' } });
-  const noMessage = load('run-completed');
+  const noMessage = loadRun('run-completed');
   noMessage.run_message = null;
   t.match(parseTerraformNotification(noMessage), { ok: true, event: { runMessage: '', triggeredByCascade: false } });
 });
@@ -112,57 +116,67 @@ t.test('non-final run notifications carry the upper-cased status', async (t) => 
 t.test('a verification ping and workspace notifications are not run events', async (t) => {
   t.same(parseTerraformNotification(load('verification')), { ok: true, event: null });
   t.same(parseTerraformNotification(load('assessment-drifted')), { ok: true, event: null });
-  const other = load('run-completed');
+  const other = loadRun('run-completed');
   other.notifications[0].trigger = 'assessment:check_failure';
   t.same(parseTerraformNotification(other), { ok: true, event: null });
 });
 
 t.test('bad fields are named, with the value found', async (t) => {
-  const cases: [string, (p: any) => void, string, string][] = [
+  const cases: [string, (p: unknown) => void, string, string][] = [
     [
       'payload_version',
-      (p) => (p.payload_version = 3),
+      (p) => setAt(p, '/payload_version', 3),
       'payload_version',
       'payload_version must be 1 (run notification) or 2 (workspace notification), got 3',
     ],
-    ['missing payload_version', (p) => delete p.payload_version, 'payload_version', 'payload_version is required'],
-    ['run_id type', (p) => (p.run_id = 42), 'run_id', 'run_id must be string, got 42'],
+    ['missing payload_version', (p) => deleteAt(p, '/payload_version'), 'payload_version', 'payload_version is required'],
+    ['run_id type', (p) => setAt(p, '/run_id', 42), 'run_id', 'run_id must be string, got 42'],
     [
       'workspace name',
-      (p) => (p.workspace_name = 'my workspace'),
+      (p) => setAt(p, '/workspace_name', 'my workspace'),
       'workspace_name',
       'workspace_name must match pattern "^[A-Za-z0-9_-]+$", got "my workspace"',
     ],
-    ['missing notifications', (p) => delete p.notifications, 'notifications', 'notifications is required'],
+    ['missing notifications', (p) => deleteAt(p, '/notifications'), 'notifications', 'notifications is required'],
     [
       'empty notifications',
-      (p) => (p.notifications = []),
+      (p) => setAt(p, '/notifications', []),
       'notifications',
       'notifications must NOT have fewer than 1 items, got an array of 0',
     ],
-    ['trigger type', (p) => (p.notifications[0].trigger = 7), 'notifications.0.trigger', 'notifications.0.trigger must be string, got 7'],
+    [
+      'trigger type',
+      (p) => setAt(p, '/notifications/0/trigger', 7),
+      'notifications.0.trigger',
+      'notifications.0.trigger must be string, got 7',
+    ],
     [
       'run_status case',
-      (p) => (p.notifications[0].run_status = 'Applied'),
+      (p) => setAt(p, '/notifications/0/run_status', 'Applied'),
       'notifications.0.run_status',
       'notifications.0.run_status must match pattern "^[a-z][a-z_]*$", got "Applied"',
     ],
-    ['null run_id on a run trigger', (p) => (p.run_id = null), 'run_id', 'run_id is required for a run:completed notification, got null'],
+    [
+      'null run_id on a run trigger',
+      (p) => setAt(p, '/run_id', null),
+      'run_id',
+      'run_id is required for a run:completed notification, got null',
+    ],
     [
       'null workspace',
-      (p) => (p.workspace_name = null),
+      (p) => setAt(p, '/workspace_name', null),
       'workspace_name',
       'workspace_name is required for a run:completed notification, got null',
     ],
     [
       'null organization',
-      (p) => (p.organization_name = null),
+      (p) => setAt(p, '/organization_name', null),
       'organization_name',
       'organization_name is required for a run:completed notification, got null',
     ],
     [
       'null run_status',
-      (p) => (p.notifications[0].run_status = null),
+      (p) => setAt(p, '/notifications/0/run_status', null),
       'notifications.0.run_status',
       'notifications.0.run_status is required for a run:completed notification, got null',
     ],
