@@ -3,9 +3,8 @@
  * are red, stacks below a cycle grey, and a broken reference is a dashed grey edge to a dashed "missing" node.
  * Cycles, broken references and label problems are also listed as comments at the end.
  */
-import { formatPath } from '../cascade/plan';
 import { count, graphSummary, type DependencyGraph, type GraphNode } from './build-graph';
-import { edgeMarkers } from './markers';
+import { edgeMarkers, graphNotes } from './markers';
 
 /** Text without a trailing newline. */
 export function renderDot(graph: DependencyGraph): string {
@@ -56,22 +55,7 @@ export function renderDot(graph: DependencyGraph): string {
     );
   }
 
-  comments(
-    lines,
-    'Cycles:',
-    graph.cycles.map((cycle) => formatPath(cycle)),
-  );
-  comments(
-    lines,
-    'Broken references:',
-    graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`),
-  );
-  comments(
-    lines,
-    'Groups:',
-    graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`),
-  );
-  comments(lines, 'Label problems:', graph.problems);
+  lines.push(...graphNotes(graph, '//'));
   lines.push('}');
   return lines.join('\n');
 }
@@ -98,9 +82,4 @@ function attributes(attrs: Record<string, string>): string {
 /** A DOT ID: always double-quoted, with backslashes and quotes escaped and newlines as \n. */
 function quote(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
-}
-
-function comments(lines: string[], title: string, entries: readonly string[]): void {
-  if (entries.length === 0) return;
-  lines.push(`  // ${title}`, ...entries.map((entry) => `  //   ${entry}`));
 }

@@ -4,9 +4,8 @@
  * linkStyle, and a broken reference is drawn as a dashed "missing" node. Stack IDs become s0, s1, … (in ID
  * order) so that no stack ID can break Mermaid's syntax; labels carry the real IDs.
  */
-import { formatPath } from '../cascade/plan';
 import { count, graphSummary, type DependencyGraph, type GraphNode } from './build-graph';
-import { edgeMarkers } from './markers';
+import { edgeMarkers, graphNotes } from './markers';
 
 const CLASSES = [
   'classDef root fill:#e8f0fe,stroke:#1a73e8,stroke-width:2px',
@@ -80,22 +79,7 @@ export function renderMermaid(graph: DependencyGraph): string {
   );
   if (cycleLinks.length > 0) lines.push(`  linkStyle ${cycleLinks.join(',')} ${CYCLE_EDGE_STYLE}`);
 
-  comments(
-    lines,
-    'Cycles:',
-    graph.cycles.map((cycle) => formatPath(cycle)),
-  );
-  comments(
-    lines,
-    'Broken references:',
-    graph.brokenReferences.map(({ stackId, missing: m }) => `${stackId} names missing stack ${m}`),
-  );
-  comments(
-    lines,
-    'Groups:',
-    graph.groups.map(({ name, members }) => `group:${name}: ${members.join(', ')}`),
-  );
-  comments(lines, 'Label problems:', graph.problems);
+  lines.push(...graphNotes(graph, '%%'));
   return lines.join('\n');
 }
 
@@ -117,7 +101,3 @@ function classLine(lines: string[], name: string, keys: readonly string[]): void
 }
 
 /** Mermaid comments must not contain `%%`-breaking newlines; entries are one line each already. */
-function comments(lines: string[], title: string, entries: readonly string[]): void {
-  if (entries.length === 0) return;
-  lines.push(`  %% ${title}`, ...entries.map((entry) => `  %%   ${entry}`));
-}
