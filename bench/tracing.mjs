@@ -13,7 +13,7 @@
 // --baseline measures another binary the same way (e.g. one built from the commit before metrics and tracing changed).
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BINARY = join(root, 'dist', 'spacelift-cascade');
-const DOC = join(root, 'docs', 'benchmarks.md');
+const { writeSection } = require('./support/report.ts');
 const COMMAND = 'npm run build:binary && node --import tsx bench/tracing.mjs';
 const SECRET = 'bench-webhook-secret';
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux x64
@@ -63,7 +63,7 @@ try {
   for (const variant of variants) rows.push(await measure(variant));
   const section = render(rows);
   console.log(section);
-  if (!args['no-write']) writeSection(section);
+  if (!args['no-write']) writeSection('tracing', section);
 } finally {
   sink.server.close();
   await fake.close();
@@ -200,8 +200,8 @@ function rssOf(pid) {
 }
 
 function render(rows) {
-  const manifest = JSON.parse(readFileSync(join(root, 'dist', '.binary-build', 'sea-manifest.json'), 'utf8'));
-  const bundle = manifest.files.find((f) => f.path === 'workflow-bundle.js');
+  const manifest = JSON.parse(readFileSync(join(root, 'dist', '.binary-build', 'x64', 'sea-manifest.json'), 'utf8'));
+  const bundle = manifest.files.find((f) => f.path === 'workflow-bundle-traced.js');
   const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
   const loaded = rows.filter((r) => r.loadMs !== undefined);
   return `## Tracing
@@ -231,29 +231,14 @@ of one stack and triggers two), until every chain has completed.
 ${loaded.map((r) => `| ${r.label} | ${r.loadMs} ms | ${r.cpuPerDeliveryMs} ms | ${r.loadRssMb} MB | ${r.exportedKb} kB |`).join('\n')}
 
 Reading the figures:
-- Off, no OpenTelemetry SDK module is loaded (\`installTracing\` imports it on demand), and a workflow started without
-  a trace context never evaluates the OpenTelemetry code of the workflow bundle; what remains is the OpenTelemetry API's
-  no-op span on each delivery. The idle memory a baseline binary does not have is mostly that bundle code (the
-  workflow bundle doubled with the interceptors' SDK and its source map) and prom-client with the process metrics.
+- Off, no OpenTelemetry SDK module is loaded (\`installTracing\` imports it on demand) and the worker runs the plain
+  workflow bundle, without the OpenTelemetry interceptors (the traced bundle is loaded only when tracing is on); what
+  remains is the OpenTelemetry API's no-op span on each delivery. Compare the two rows of one run: start-up and CPU
+  figures move with the machine's load from one run to the next.
 - On, a delivery of this load exports about 20 spans (delivery, workflow start, workflows, activities, HTTP calls)
   in batches (the SDK's BatchSpanProcessor: every 5 s, at most 512 per export); the sink answers at once, so a
   slow collector costs memory for the queue (2048 spans at most, then spans are dropped), not latency.
 `;
-}
-
-/** Replaces the "## Tracing" section (up to the next "## " heading) and leaves every other section alone. */
-function writeSection(section) {
-  let doc = readFileSync(DOC, 'utf8');
-  const start = doc.search(/^## Tracing$/m);
-  if (start === -1) {
-    doc = `${doc.trimEnd()}\n\n${section}`;
-  } else {
-    const rest = doc.slice(start + 1);
-    const next = rest.search(/^## /m);
-    doc = `${doc.slice(0, start)}${section}${next === -1 ? '' : `\n${rest.slice(next)}`}`;
-  }
-  writeFileSync(DOC, doc);
-  console.error(`bench/tracing: wrote the Tracing section of ${DOC}`);
 }
 
 async function isReady(port) {
